@@ -1,0 +1,102 @@
+/**
+ * One storage port for everything the bot must not forget: keyed documents with eTag
+ * compare-and-set, an append-only audit log, work queues and leases. Implementations:
+ * `MemoryStore` (tests), `SqliteStore` (default, `.data/`), `AzureStore` (Blob + Table, replicas).
+ *
+ * Collections the bot uses (names are part of the contract between features):
+ *   conversations   conversation references, key = conversation id
+ *   subscriptions   notification subscriptions, key = conversation id
+ *   run-cards       run ↔ card message, key = `${runId}:${conversationId}`
+ *   locks           environment locks, key = environment key
+ *   confirmations   pending confirmations, key = confirmation id
+ *   dedupe          processed activity/event ids (with ttl), key = id
+ *   settings        small singletons (e.g. default notifications channel)
+ */
+
+export interface StoredDoc<T> {
+  key: string;
+  value: T;
+  /** Opaque version; pass it back to `put`/`delete` for compare-and-set. */
+  etag: string;
+  /** Epoch ms after which the document is treated as absent. */
+  expiresAt?: number;
+}
+
+export interface PutOptions {
+  /**
+   * Compare-and-set: a string = only if the current eTag matches; `null` = only if absent
+   * (create); omitted = unconditional.
+   */
+  etag?: string | null;
+  /** Time to live in ms from now (per the store's clock). */
+  ttlMs?: number;
+}
+
+export type PutResult = { ok: true; etag: string } | { ok: false; reason: 'conflict' };
+
+export interface AuditRecord {
+  /** Epoch ms. Assigned by the store when omitted. */
+  at?: number;
+  /** Who: display name and stable id (Entra object id or Teams id). */
+  actor: { id: string; name: string };
+  /** What: `deploy`, `approve`, `card:approve`, `lock`, … */
+  action: string;
+  /** Human-readable detail, without secrets. */
+  detail: string;
+  outcome: 'ok' | 'refused' | 'failed';
+  runId?: number;
+  conversationId?: string;
+}
+
+export interface QueueItem<T> {
+  id: string;
+  payload: T;
+  attempts: number;
+  /** Epoch ms when the item may next be claimed. */
+  availableAt: number;
+}
+
+export interface Store {
+  get<T>(collection: string, key: string): Promise<StoredDoc<T> | undefined>;
+  put<T>(collection: string, key: string, value: T, opts?: PutOptions): Promise<PutResult>;
+  /** With an eTag: only if it matches. Resolves false when nothing was deleted. */
+  delete(collection: string, key: string, etag?: string): Promise<boolean>;
+  /** Live documents whose key starts with `prefix`, ordered by key. */
+  list<T>(collection: string, prefix?: string): Promise<StoredDoc<T>[]>;
+
+  appendAudit(record: AuditRecord): Promise<void>;
+  /** Newest first. */
+  queryAudit(opts?: {
+    limit?: number;
+    since?: number;
+    actorId?: string;
+  }): Promise<(AuditRecord & { at: number })[]>;
+
+  /** Adds an item unless one with the same id exists (idempotent). Resolves true when added. */
+  enqueue<T>(
+    queue: string,
+    id: string,
+    payload: T,
+    opts?: { availableAt?: number },
+  ): Promise<boolean>;
+  /**
+   * Claims up to `limit` available items, hiding them for `visibilityMs` (and counting an
+   * attempt); an item not completed in time becomes available again.
+   */
+  claim<T>(queue: string, limit: number, visibilityMs: number): Promise<QueueItem<T>[]>;
+  /** Removes a claimed item for good. */
+  complete(queue: string, id: string): Promise<void>;
+  /** Makes a claimed item available again at `availableAt`. */
+  release(queue: string, id: string, availableAt: number): Promise<void>;
+  /** Items waiting (for metrics and tests). */
+  queueLength(queue: string): Promise<number>;
+
+  /**
+   * Takes or renews a named lease for `holder`. Resolves true when `holder` holds it for
+   * `ttlMs` from now; false when another holder's lease is still live.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+
+  close(): Promise<void>;
+}
