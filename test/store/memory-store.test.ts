@@ -1,0 +1,4 @@
+import { MemoryStore } from '../../src/store/memory-store';
+import { runStoreContract } from './store-contract';
+
+runStoreContract('MemoryStore', async (clock) => new MemoryStore({ clock }));
