@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { type Clock, systemClock } from '../clock/clock';
+import { checkKey, checkName, compareKeys, toJson } from './check-store-input';
+import { sqliteMigrations } from './sqlite-migrations';
+import { sqliteStoreError } from './sqlite-store-error';
+import { StoreError } from './store-error';
+import type { AuditRecord, PutOptions, PutResult, QueueItem, Store, StoredDoc } from './store';
+
+export interface SqliteStoreOptions {
+  /** Database file; its folder is created on first use. `:memory:` for a throwaway store. */
+  path: string;
+  clock?: Clock;
+  /** How long a write waits for another process's lock before failing. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+interface DocRow {
+  value: string;
+  etag: string;
+  expires_at: number | null;
+}
+
+/** Expired documents are hidden at once but deleted only every so many writes. */
+const PURGE_EVERY_WRITES = 500;
+
+/**
+ * The default `Store`: one SQLite file (WAL, so readers never block the writer). Several
+ * processes may share the file; every compare-and-set runs in an IMMEDIATE transaction.
+ * @example const store = SqliteStore.open({ path: '.data/chatops.db' });
+ */
+export class SqliteStore implements Store {
+  private writes = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly file: string,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Opens (creating if needed) and migrates the database. Throws `StoreError` on failure. */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    const inMemory = options.path === ':memory:';
+    const file = inMemory ? options.path : resolve(options.path);
+    let db: Database.Database | undefined;
+    try {
+      if (!inMemory) mkdirSync(dirname(file), { recursive: true });
+      db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      migrate(db, file);
+      const store = new SqliteStore(db, file, options.clock ?? systemClock);
+      store.purgeExpired();
+      return store;
+    } catch (err) {
+      db?.close();
+      throw sqliteStoreError(err, file);
+    }
+  }
+
+  async get<T>(collection: string, key: string): Promise<StoredDoc<T> | undefined> {
+    return this.run(() => {
+      const row = this.liveDoc(collection, key);
+      return row && toDoc<T>(key, row);
+    });
+  }
+
+  async put<T>(
+    collection: string,
+    key: string,
+    value: T,
+    opts: PutOptions = {},
+  ): Promise<PutResult> {
+    return this.write((): PutResult => {
+      const current = this.liveDoc(collection, key);
+      if (opts.etag === null && current) return { ok: false, reason: 'conflict' };
+      if (typeof opts.etag === 'string' && current?.etag !== opts.etag)
+        return { ok: false, reason: 'conflict' };
+      const etag = randomUUID();
+      const expiresAt = opts.ttlMs === undefined ? null : this.clock.now() + opts.ttlMs;
+      this.db
+        .prepare(
+          `INSERT INTO docs (collection, key, value, etag, expires_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (collection, key) DO UPDATE
+           SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at`,
+        )
+        .run(collection, key, toJson(value), etag, expiresAt);
+      return { ok: true, etag };
+    });
+  }
+
+  async delete(collection: string, key: string, etag?: string): Promise<boolean> {
+    return this.write(() => {
+      const current = this.liveDoc(collection, key);
+      if (!current || (etag !== undefined && current.etag !== etag)) return false;
+      this.db.prepare('DELETE FROM docs WHERE collection = ? AND key = ?').run(collection, key);
+      return true;
+    });
+  }
+
+  async list<T>(collection: string, prefix = ''): Promise<StoredDoc<T>[]> {
+    return this.run(() => {
+      checkName('collection', collection);
+      const rows = this.db
+        .prepare(
+          `SELECT key, value, etag, expires_at FROM docs
+           WHERE collection = ? AND substr(key, 1, length(?)) = ? AND (expires_at IS NULL OR expires_at > ?)`,
+        )
+        .all(collection, prefix, prefix, this.clock.now()) as (DocRow & { key: string })[];
+      return rows.map((row) => toDoc<T>(row.key, row)).sort((a, b) => compareKeys(a.key, b.key));
+    });
+  }
+
+  async appendAudit(record: AuditRecord): Promise<void> {
+    await this.write(() => {
+      const at = record.at ?? this.clock.now();
+      this.db
+        .prepare('INSERT INTO audit (at, actor_id, record) VALUES (?, ?, ?)')
+        .run(at, record.actor.id, toJson({ ...record, at }));
+    });
+  }
+
+  async queryAudit(
+    opts: { limit?: number; since?: number; actorId?: string } = {},
+  ): Promise<(AuditRecord & { at: number })[]> {
+    return this.run(() => {
+      const rows = this.db
+        .prepare(
+          `SELECT record FROM audit
+           WHERE (@since IS NULL OR at >= @since) AND (@actor IS NULL OR actor_id = @actor)
+           ORDER BY at DESC, seq DESC LIMIT @limit`,
+        )
+        .all({
+          since: opts.since ?? null,
+          actor: opts.actorId ?? null,
+          limit: opts.limit ?? -1,
+        }) as { record: string }[];
+      return rows.map((row) => JSON.parse(row.record) as AuditRecord & { at: number });
+    });
+  }
+
+  async enqueue<T>(
+    queue: string,
+    id: string,
+    payload: T,
+    opts: { availableAt?: number } = {},
+  ): Promise<boolean> {
+    return this.write(() => {
+      checkQueue(queue, id);
+      const info = this.db
+        .prepare(
+          `INSERT INTO queue_items (queue, id, payload, attempts, available_at, seq)
+           VALUES (?, ?, ?, 0, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM queue_items))
+           ON CONFLICT (queue, id) DO NOTHING`,
+        )
+        .run(queue, id, toJson(payload), opts.availableAt ?? this.clock.now());
+      return info.changes === 1;
+    });
+  }
+
+  async claim<T>(queue: string, limit: number, visibilityMs: number): Promise<QueueItem<T>[]> {
+    return this.write(() => {
+      checkQueue(queue);
+      const now = this.clock.now();
+      const rows = this.db
+        .prepare(
+          `SELECT id, payload, attempts FROM queue_items
+           WHERE queue = ? AND available_at <= ? ORDER BY available_at, seq LIMIT ?`,
+        )
+        .all(queue, now, Math.max(0, limit)) as { id: string; payload: string; attempts: number }[];
+      const hide = this.db.prepare(
+        'UPDATE queue_items SET attempts = attempts + 1, available_at = ? WHERE queue = ? AND id = ?',
+      );
+      return rows.map((row) => {
+        hide.run(now + visibilityMs, queue, row.id);
+        return {
+          id: row.id,
+          payload: JSON.parse(row.payload) as T,
+          attempts: row.attempts + 1,
+          availableAt: now + visibilityMs,
+        };
+      });
+    });
+  }
+
+  async complete(queue: string, id: string): Promise<void> {
+    await this.write(() => {
+      checkQueue(queue, id);
+      this.db.prepare('DELETE FROM queue_items WHERE queue = ? AND id = ?').run(queue, id);
+    });
+  }
+
+  async release(queue: string, id: string, availableAt: number): Promise<void> {
+    await this.write(() => {
+      checkQueue(queue, id);
+      this.db
+        .prepare('UPDATE queue_items SET available_at = ? WHERE queue = ? AND id = ?')
+        .run(availableAt, queue, id);
+    });
+  }
+
+  async queueLength(queue: string): Promise<number> {
+    return this.run(() => {
+      checkQueue(queue);
+      const row = this.db
+        .prepare('SELECT COUNT(*) AS n FROM queue_items WHERE queue = ?')
+        .get(queue) as { n: number };
+      return row.n;
+    });
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    return this.write(() => {
+      checkName('lease', name);
+      checkKey('lease holder', holder);
+      const now = this.clock.now();
+      const current = this.db
+        .prepare('SELECT holder, expires_at FROM leases WHERE name = ?')
+        .get(name) as { holder: string; expires_at: number } | undefined;
+      if (current && current.holder !== holder && current.expires_at > now) return false;
+      this.db
+        .prepare(
+          `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+           ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at`,
+        )
+        .run(name, holder, now + ttlMs);
+      return true;
+    });
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.write(() => {
+      this.db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  /** Deletes documents whose ttl has passed (they are already invisible). */
+  purgeExpired(): number {
+    return this.run(
+      () => this.db.prepare('DELETE FROM docs WHERE expires_at <= ?').run(this.clock.now()).changes,
+    );
+  }
+
+  private run<R>(fn: () => R): R {
+    if (this.closed) throw new StoreError('closed', `The SQLite store ${this.file} was closed.`);
+    try {
+      return fn();
+    } catch (err) {
+      throw sqliteStoreError(err, this.file);
+    }
+  }
+
+  /** Runs `fn` in an IMMEDIATE transaction so a read-then-write cannot interleave with another process. */
+  private write<R>(fn: () => R): R {
+    const result = this.run(() => this.db.transaction(fn).immediate());
+    if (++this.writes % PURGE_EVERY_WRITES === 0) this.purgeExpired();
+    return result;
+  }
+
+  private liveDoc(collection: string, key: string): DocRow | undefined {
+    checkName('collection', collection);
+    checkKey('key', key);
+    const row = this.db
+      .prepare('SELECT value, etag, expires_at FROM docs WHERE collection = ? AND key = ?')
+      .get(collection, key) as DocRow | undefined;
+    return row && (row.expires_at === null || row.expires_at > this.clock.now()) ? row : undefined;
+  }
+}
+
+/** Runs the pending migrations in one IMMEDIATE transaction, so two processes opening a new file at once don't both migrate. */
+function migrate(db: Database.Database, file: string): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > sqliteMigrations.length) {
+      throw new StoreError(
+        'schema-too-new',
+        `${file} has schema version ${version} but this bot knows only ${sqliteMigrations.length}: it was written by a newer release. Upgrade the bot or point CHATOPS_STORE at another file.`,
+      );
+    }
+    sqliteMigrations.slice(version).forEach((migration, i) => {
+      migration(db);
+      db.pragma(`user_version = ${version + i + 1}`);
+    });
+  }).immediate();
+}
+
+function checkQueue(queue: string, id?: string): void {
+  checkName('queue', queue);
+  if (id !== undefined) checkKey('queue item id', id);
+}
+
+function toDoc<T>(key: string, row: DocRow): StoredDoc<T> {
+  const doc: StoredDoc<T> = { key, value: JSON.parse(row.value) as T, etag: row.etag };
+  if (row.expires_at !== null) doc.expiresAt = row.expires_at;
+  return doc;
+}
