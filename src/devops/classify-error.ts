@@ -1,0 +1,152 @@
+import { DevOpsError, type DevOpsErrorCode } from './devops-port';
+
+/** What the retry loop needs to know about a failed call. */
+export interface ClassifiedError {
+  error: DevOpsError;
+  /** Worth trying again (throttling, 5xx, connection trouble, timeouts). */
+  retryable: boolean;
+  /**
+   * The server may have acted on the request even though we saw a failure (timeout, dropped
+   * connection, 5xx). Writes must check before repeating.
+   */
+  ambiguous: boolean;
+  status?: number;
+}
+
+/** Raised by our own deadline around each call. */
+export class CallTimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
+  constructor(what: string, ms: number) {
+    super(`${what} timed out after ${ms} ms`);
+    this.name = 'CallTimeoutError';
+  }
+}
+
+// A refused connection never reached the server; the others may have.
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+const MAYBE_SENT_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ECONNABORTED',
+  'ESOCKETTIMEDOUT',
+  'UND_ERR_SOCKET',
+]);
+
+const STATUS_CODES: Record<number, DevOpsErrorCode> = {
+  400: 'invalidParameter',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'notFound',
+  409: 'conflict',
+  412: 'conflict',
+  429: 'throttled',
+};
+
+/**
+ * Turns whatever a client library threw into a `DevOpsError` plus retry hints.
+ * @example const { error, retryable } = classifyError(err);
+ */
+export function classifyError(err: unknown): ClassifiedError {
+  if (err instanceof DevOpsError) {
+    const retryable = err.code === 'throttled' || err.code === 'unavailable';
+    return { error: err, retryable, ambiguous: err.code === 'unavailable' };
+  }
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    statusCode?: unknown;
+    code?: unknown;
+    message?: unknown;
+    responseHeaders?: Record<string, unknown>;
+    rateLimit?: { retryAfter?: number };
+    result?: { message?: unknown };
+  };
+  const rawMessage =
+    typeof e.result?.message === 'string'
+      ? e.result.message
+      : typeof e.message === 'string'
+        ? e.message
+        : String(err);
+  const message = redactSecrets(rawMessage);
+  const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
+
+  if (status !== undefined) {
+    if (status === 429) {
+      const after = retryAfterSeconds(e.responseHeaders, e.rateLimit);
+      return {
+        error: new DevOpsError(
+          'throttled',
+          `Azure DevOps is throttling requests: ${message}`,
+          after,
+        ),
+        retryable: true,
+        ambiguous: false,
+        status,
+      };
+    }
+    if (status >= 500) {
+      return {
+        error: new DevOpsError('unavailable', `Azure DevOps failed (${status}): ${message}`),
+        retryable: true,
+        ambiguous: true,
+        status,
+      };
+    }
+    const code = STATUS_CODES[status] ?? 'invalidParameter';
+    return { error: new DevOpsError(code, message), retryable: false, ambiguous: false, status };
+  }
+
+  const netCode = typeof e.code === 'string' ? e.code : undefined;
+  const timedOut =
+    err instanceof CallTimeoutError ||
+    /^Request timeout/i.test(rawMessage) ||
+    netCode === 'ETIMEDOUT';
+  if (
+    timedOut ||
+    (netCode && MAYBE_SENT_CODES.has(netCode)) ||
+    /socket hang up/i.test(rawMessage)
+  ) {
+    return {
+      error: new DevOpsError('unavailable', `Azure DevOps did not answer: ${message}`),
+      retryable: true,
+      ambiguous: true,
+    };
+  }
+  if (netCode && NOT_SENT_CODES.has(netCode)) {
+    return {
+      error: new DevOpsError('unavailable', `cannot reach Azure DevOps: ${message}`),
+      retryable: true,
+      ambiguous: false,
+    };
+  }
+  // Anything else is a bug or an unknown failure: surface it, don't hammer the server.
+  return {
+    error: new DevOpsError('unavailable', `Azure DevOps call failed: ${message}`),
+    retryable: false,
+    ambiguous: false,
+  };
+}
+
+/** Retry-After in whole seconds (delta-seconds or an HTTP date), if the server sent one. */
+export function retryAfterSeconds(
+  headers: Record<string, unknown> | undefined,
+  rateLimit?: { retryAfter?: number },
+  now: number = Date.now(),
+): number | undefined {
+  if (rateLimit?.retryAfter !== undefined && Number.isFinite(rateLimit.retryAfter)) {
+    return Math.max(0, rateLimit.retryAfter);
+  }
+  const raw = headers?.['retry-after'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(String(value));
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** Error texts can echo request headers; never let a credential reach a chat card or a log. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
+    .replace(/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted-jwt]');
+}
