@@ -1,0 +1,101 @@
+import type { RunResult, RunState, StageResult, StageState } from '../devops/devops-port';
+
+/**
+ * Display helpers shared by the card data builders. Pure functions of their arguments (the
+ * caller passes `now`), so cards render the same in tests and in production.
+ */
+
+const ICON_BY_RESULT: Record<RunResult | StageResult, string> = {
+  succeeded: '✅',
+  partiallySucceeded: '⚠️',
+  failed: '❌',
+  canceled: '🚫',
+  rejected: '🚫',
+  skipped: '⏭️',
+};
+
+const ICON_BY_STATE: Record<RunState | StageState, string> = {
+  queued: '⏸️',
+  pending: '⏸️',
+  inProgress: '🔄',
+  waiting: '⏳',
+  canceling: '🛑',
+  completed: '✔️',
+};
+
+/**
+ * One emoji that says at a glance where a run or stage is. A result wins over the state, since
+ * Azure DevOps sets it only once the thing is finished.
+ * @example stateIcon('completed', 'failed') // '❌'
+ * @example stateIcon('waiting') // '⏳'
+ */
+export function stateIcon(
+  state: RunState | StageState,
+  result?: RunResult | StageResult | null,
+): string {
+  if (result) return ICON_BY_RESULT[result];
+  return ICON_BY_STATE[state];
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * A compact duration with at most two units, for elapsed times.
+ * @example formatDuration(725_000) // '12m 5s'
+ * @example formatDuration(90_061_000) // '1d 1h'
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '0s';
+  const units: [number, string][] = [
+    [DAY, 'd'],
+    [HOUR, 'h'],
+    [MINUTE, 'm'],
+    [SECOND, 's'],
+  ];
+  const parts: string[] = [];
+  let rest = Math.floor(ms / SECOND) * SECOND;
+  for (const [size, label] of units) {
+    if (parts.length === 2) break;
+    const n = Math.floor(rest / size);
+    // Once the leading unit is written, the next one is written even when it is zero
+    // ("1h 0m"), so two durations side by side line up.
+    if (n > 0 || parts.length === 1) {
+      parts.push(`${n}${label}`);
+      rest -= n * size;
+    }
+  }
+  return parts.length > 0 ? parts.join(' ') : '0s';
+}
+
+/**
+ * How long ago something happened, rounded to one unit.
+ * @example formatAge(5 * 60_000) // '5m ago'
+ * @example formatAge(10_000) // 'just now'
+ */
+export function formatAge(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 45 * SECOND) return 'just now';
+  if (ms < HOUR) return `${Math.max(1, Math.round(ms / MINUTE))}m ago`;
+  if (ms < DAY) return `${Math.floor(ms / HOUR)}h ago`;
+  return `${Math.floor(ms / DAY)}d ago`;
+}
+
+/**
+ * A timestamp in UTC, minute precision, the way the cards show it.
+ * @example formatTimestamp('2026-11-26T14:03:27Z') // '2026-11-26 14:03 UTC'
+ */
+export function formatTimestamp(iso: string | number): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * `refs/heads/develop` → `develop`; other refs (tags, pull requests) are kept whole.
+ * @example shortBranch('refs/heads/feature/x') // 'feature/x'
+ */
+export function shortBranch(ref: string): string {
+  return ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref;
+}
