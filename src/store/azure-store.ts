@@ -1,0 +1,163 @@
+import { TableClient } from '@azure/data-tables';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { type Clock, systemClock } from '../clock/clock';
+import { AzureAuditLog } from './azure-audit-log';
+import { AzureBlobDocs } from './azure-blob-docs';
+import { azureStoreError } from './azure-store-error';
+import { AzureTableLeases } from './azure-table-leases';
+import { AzureTableQueues } from './azure-table-queues';
+import { StoreError } from './store-error';
+import type { AuditRecord, PutOptions, PutResult, QueueItem, Store, StoredDoc } from './store';
+
+export interface AzureStoreOptions {
+  /** An Azure Storage connection string (account key or SAS), e.g. from AZURE_STORAGE_CONNECTION_STRING. */
+  connectionString: string;
+  /** Blob container for documents. Default `chatops`. */
+  container?: string;
+  /** Table for the audit log, queues and leases. Default `chatops`. */
+  table?: string;
+  clock?: Clock;
+}
+
+/**
+ * The `Store` for several replicas: documents in Blob Storage, audit log, queues and leases in
+ * Table Storage. Every compare-and-set is an eTag condition checked by the service.
+ * @example const store = await AzureStore.connect({ connectionString, container: 'chatops' });
+ */
+export class AzureStore implements Store {
+  private closed = false;
+
+  private constructor(
+    private readonly docs: AzureBlobDocs,
+    private readonly audit: AzureAuditLog,
+    private readonly queues: AzureTableQueues,
+    private readonly leases: AzureTableLeases,
+  ) {}
+
+  /** Connects and creates the container and table if missing. Throws `StoreError` on failure. */
+  static async connect(options: AzureStoreOptions): Promise<AzureStore> {
+    const clock = options.clock ?? systemClock;
+    const containerName = options.container ?? 'chatops';
+    const tableName = options.table ?? 'chatops';
+    let blobs: BlobServiceClient;
+    let table: TableClient;
+    try {
+      blobs = BlobServiceClient.fromConnectionString(options.connectionString);
+      // The Tables SDK refuses http:// endpoints (Azurite, local emulators) unless told.
+      table = TableClient.fromConnectionString(options.connectionString, tableName, {
+        allowInsecureConnection: /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(
+          options.connectionString,
+        ),
+      });
+    } catch (cause) {
+      throw new StoreError(
+        'config',
+        'AZURE_STORAGE_CONNECTION_STRING is not a valid Azure Storage connection string (expected AccountName=…;AccountKey=… or a SAS).',
+        { cause },
+      );
+    }
+    const container = blobs.getContainerClient(containerName);
+    try {
+      await container.createIfNotExists();
+    } catch (err) {
+      throw azureStoreError(err, `blob container ${containerName}`);
+    }
+    try {
+      await table.createTable();
+    } catch (err) {
+      throw azureStoreError(err, `table ${tableName}`);
+    }
+    return new AzureStore(
+      new AzureBlobDocs(container, clock),
+      new AzureAuditLog(table, clock),
+      new AzureTableQueues(table, clock),
+      new AzureTableLeases(table, clock),
+    );
+  }
+
+  async get<T>(collection: string, key: string): Promise<StoredDoc<T> | undefined> {
+    this.check();
+    return this.docs.get<T>(collection, key);
+  }
+
+  async put<T>(
+    collection: string,
+    key: string,
+    value: T,
+    opts: PutOptions = {},
+  ): Promise<PutResult> {
+    this.check();
+    return this.docs.put(collection, key, value, opts);
+  }
+
+  async delete(collection: string, key: string, etag?: string): Promise<boolean> {
+    this.check();
+    return this.docs.delete(collection, key, etag);
+  }
+
+  async list<T>(collection: string, prefix = ''): Promise<StoredDoc<T>[]> {
+    this.check();
+    return this.docs.list<T>(collection, prefix);
+  }
+
+  async appendAudit(record: AuditRecord): Promise<void> {
+    this.check();
+    return this.audit.append(record);
+  }
+
+  async queryAudit(
+    opts: { limit?: number; since?: number; actorId?: string } = {},
+  ): Promise<(AuditRecord & { at: number })[]> {
+    this.check();
+    return this.audit.query(opts);
+  }
+
+  async enqueue<T>(
+    queue: string,
+    id: string,
+    payload: T,
+    opts: { availableAt?: number } = {},
+  ): Promise<boolean> {
+    this.check();
+    return this.queues.enqueue(queue, id, payload, opts.availableAt);
+  }
+
+  async claim<T>(queue: string, limit: number, visibilityMs: number): Promise<QueueItem<T>[]> {
+    this.check();
+    return this.queues.claim<T>(queue, limit, visibilityMs);
+  }
+
+  async complete(queue: string, id: string): Promise<void> {
+    this.check();
+    return this.queues.complete(queue, id);
+  }
+
+  async release(queue: string, id: string, availableAt: number): Promise<void> {
+    this.check();
+    return this.queues.release(queue, id, availableAt);
+  }
+
+  async queueLength(queue: string): Promise<number> {
+    this.check();
+    return this.queues.length(queue);
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    this.check();
+    return this.leases.acquire(name, holder, ttlMs);
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    this.check();
+    return this.leases.release(name, holder);
+  }
+
+  /** The SDK clients hold no resources that need closing; this only fences further use. */
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private check(): void {
+    if (this.closed) throw new StoreError('closed', 'The Azure store was closed.');
+  }
+}
