@@ -1,0 +1,177 @@
+/**
+ * A local Azure DevOps organization (like Azurite for Storage): the real azure-devops-node-api
+ * client talks to it as to dev.azure.com. Serves tests, benchmarks and the bot's local mode.
+ */
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Catalog } from '../catalog/catalog-schema';
+import { type Clock, systemClock } from '../clock/clock';
+import { jwtPayloadValidator } from './authenticate';
+import { createContext } from './emulator-context';
+import { FaultInjector } from './fault-injector';
+import { HookRegistry, type HookRetryOptions, type HookTarget } from './hook-registry';
+import { randomGuid } from './ids';
+import { RequestLog } from './request-log';
+import { createRequestListener } from './request-listener';
+import { Router } from './router';
+import { RunEngine } from './run-engine';
+import { seedHistory } from './seed-history';
+import { hookEventFor } from './webhook-payloads';
+import { registerApprovalsRoutes } from './routes/approvals-routes';
+import { registerBuildRoutes } from './routes/build-routes';
+import { registerHooksRoutes } from './routes/hooks-routes';
+import { registerLocationRoutes } from './routes/location-routes';
+import { registerPipelinesRoutes } from './routes/pipelines-routes';
+import type { RouteDeps } from './routes/route-deps';
+
+export type { HookTarget } from './hook-registry';
+export type { FaultRule } from './fault-injector';
+export type { FailSpec, EngineEvent } from './run-engine';
+export type { EmulatedRun, EmulatedApproval, Identity } from './model';
+export { FaultInjector } from './fault-injector';
+export { RequestLog } from './request-log';
+export { RunEngine } from './run-engine';
+export { HookRegistry } from './hook-registry';
+export { identityForPrincipal, serviceIdentity } from './identities';
+
+export interface EmulatorOptions {
+  catalog: Catalog;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Default 'digitre' → orgUrl http://127.0.0.1:PORT/digitre. */
+  organization?: string;
+  /** The accepted PAT; a random 52-character one when omitted. */
+  pat?: string;
+  /** Bearer check; default: decode the JWT payload (no signature check), reject expired, use oid/name/upn. */
+  acceptBearer?: (token: string) => { id: string; displayName: string; uniqueName: string } | null;
+  /** Simulated duration of one task; default 1000 ms (tests ~10-30). */
+  taskMs?: number;
+  /** Dates; default systemClock. */
+  clock?: Clock;
+  /** Default true: past runs for every pipeline and model versions 1..3. */
+  seed?: boolean;
+  /** Service-hook subscriptions configured up front. */
+  hooks?: HookTarget[];
+  /**
+   * Lets the PAT's service identity ("DigitRE ChatOps") decide any approval, as if it were in
+   * every approvers group. Default false: only the catalog's approvers may decide (real behaviour).
+   * Local mode, where every chat user approves through the bot's PAT, needs true.
+   */
+  serviceIdentityIsApprover?: boolean;
+  /** Webhook delivery retries; default 4 attempts, 500 ms doubling, 10 s timeout. */
+  hookRetry?: HookRetryOptions;
+}
+
+export interface Emulator {
+  /** e.g. http://127.0.0.1:41234/digitre */
+  orgUrl: string;
+  pat: string;
+  /** catalog.project */
+  project: string;
+  /** Catalog key → definition (pipeline) id; throws for unknown keys. */
+  pipelineId(key: string): number;
+  faults: FaultInjector;
+  requestLog: RequestLog;
+  engine: RunEngine;
+  hooks: HookRegistry;
+  /** Stops timers, hook retries and the server. */
+  close(): Promise<void>;
+}
+
+/** 52 lower-case base32 characters, like an Azure DevOps PAT. */
+function randomPat(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  return [...randomBytes(52)].map((b) => alphabet[b % 32]).join('');
+}
+
+/**
+ * @example
+ *   const emu = await startEmulator({ catalog: loadCatalog('config/digitre.yaml'), taskMs: 20 });
+ *   const api = new WebApi(emu.orgUrl, getPersonalAccessTokenHandler(emu.pat));
+ *   // ...
+ *   await emu.close();
+ */
+export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
+  const clock = opts.clock ?? systemClock;
+  const organization = opts.organization ?? 'digitre';
+  const host = opts.host ?? '127.0.0.1';
+  const ctx = createContext(opts.catalog, organization);
+  const hooks = new HookRegistry(clock, opts.hookRetry);
+  const engine = new RunEngine({
+    ctx,
+    clock,
+    taskMs: opts.taskMs ?? 1000,
+    serviceIdentityIsApprover: opts.serviceIdentityIsApprover ?? false,
+    onEvent: (e) => hooks.publish(hookEventFor(ctx, e, randomGuid(), clock.now())),
+  });
+  const pat = opts.pat ?? randomPat();
+  const faults = new FaultInjector();
+  const requestLog = new RequestLog();
+  const router = new Router();
+  const deps: RouteDeps = {
+    ctx,
+    engine,
+    hooks,
+    clock,
+    signingKey: randomBytes(32).toString('hex'),
+  };
+  registerLocationRoutes(router, deps);
+  registerHooksRoutes(router, deps);
+  registerApprovalsRoutes(router, deps);
+  registerPipelinesRoutes(router, deps);
+  registerBuildRoutes(router, deps);
+
+  const server = http.createServer(
+    createRequestListener({
+      router,
+      organization,
+      pat,
+      bearer: opts.acceptBearer ?? jwtPayloadValidator(clock),
+      faults,
+      requestLog,
+      clock,
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  ctx.orgUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}/${organization}`;
+  if (opts.seed !== false) seedHistory(ctx, engine, clock);
+  for (const h of opts.hooks ?? []) hooks.add(h);
+
+  let closing: Promise<void> | undefined;
+  return {
+    orgUrl: ctx.orgUrl,
+    pat,
+    project: ctx.project.name,
+    pipelineId(key) {
+      const d = ctx.definitions.find((x) => x.key === key);
+      if (!d)
+        throw new Error(
+          `no pipeline "${key}" in the catalog (known: ${ctx.definitions.map((x) => x.key).join(', ')})`,
+        );
+      return d.id;
+    },
+    faults,
+    requestLog,
+    engine,
+    hooks,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        engine.close();
+        hooks.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
