@@ -1,0 +1,140 @@
+import type { ApprovalSummary, RunSummary } from '../devops/devops-port';
+import type { DashboardCardData, DashboardPipelineRow, TextColor } from './card-data';
+import { formatAge, formatDuration, formatTimestamp, stateIcon } from './format';
+import { runDisplayState } from './run-card-data';
+
+/** An environment lock as the dashboard shows it. */
+export interface DashboardLock {
+  environment: string;
+  lockedBy: string;
+  reason: string;
+  /** ISO time or epoch ms. */
+  since: string | number;
+}
+
+export interface DashboardInput {
+  now: number;
+  title?: string;
+  /** Catalog pipelines in catalog order, each with its newest run (null when never run). */
+  pipelines: { key: string; name: string; latest: RunSummary | null }[];
+  pendingApprovals: ApprovalSummary[];
+  locks: DashboardLock[];
+  /**
+   * The DEV environment: its newest successful deploy and how long it lives. Omit to hide the
+   * section (catalogs without an ephemeral environment).
+   */
+  dev?: { lastDeploy: RunSummary | null; ttlHours: number; cleanupPipelineName?: string };
+}
+
+const RESULT_TEXT: Record<string, string> = {
+  queued: 'Queued',
+  running: 'Running',
+  waiting: 'Waiting for approval',
+  canceling: 'Canceling',
+  succeeded: 'Succeeded',
+  partiallySucceeded: 'Partially succeeded',
+  failed: 'Failed',
+  canceled: 'Canceled',
+  rejected: 'Rejected',
+};
+
+function pipelineRow(p: DashboardInput['pipelines'][number], now: number): DashboardPipelineRow {
+  const run = p.latest;
+  if (!run) {
+    return {
+      icon: '➖',
+      key: p.key,
+      name: p.name,
+      result: 'Never run',
+      runName: '',
+      age: '',
+      requestedBy: '',
+      runUrl: '',
+      hasUrl: false,
+    };
+  }
+  const state = runDisplayState(run);
+  const icon =
+    state === 'rejected' ? stateIcon('completed', 'rejected') : stateIcon(run.state, run.result);
+  return {
+    icon: state === 'waiting' ? stateIcon('waiting') : icon,
+    key: p.key,
+    name: p.name,
+    result: RESULT_TEXT[state] ?? state,
+    runName: run.name,
+    age: formatAge(now - Date.parse(run.finishedDate ?? run.createdDate)),
+    requestedBy: run.requestedBy ?? '',
+    runUrl: run.url,
+    hasUrl: run.url.length > 0,
+  };
+}
+
+function devSection(
+  dev: NonNullable<DashboardInput['dev']>,
+  now: number,
+): Pick<DashboardCardData, 'devText' | 'devDetail' | 'devColor'> {
+  const run = dev.lastDeploy;
+  const deployedAt = run ? Date.parse(run.finishedDate ?? run.createdDate) : NaN;
+  if (!run || Number.isNaN(deployedAt)) {
+    return { devText: 'No DEV environment deployed.', devDetail: '', devColor: 'default' };
+  }
+  const ttlMs = dev.ttlHours * 3_600_000;
+  const age = now - deployedAt;
+  const left = ttlMs - age;
+  const cleanup = dev.cleanupPipelineName ? ` by ${dev.cleanupPipelineName}` : '';
+  const model = run.parameters['modelVersion'];
+  const detail = `Run ${run.name}${model ? `, model v${model}` : ''}, deployed ${formatTimestamp(deployedAt)}.`;
+  let devColor: TextColor = 'good';
+  let devText: string;
+  if (left <= 0) {
+    devColor = 'attention';
+    devText = `Deployed ${formatDuration(age)} ago: past its ${dev.ttlHours} h life, due for deletion${cleanup}.`;
+  } else {
+    // The last quarter of its life is when people should know it is about to go.
+    if (left < ttlMs / 4) devColor = 'warning';
+    devText = `Deployed ${formatDuration(age)} ago; deleted in about ${formatDuration(left)}${cleanup} (${dev.ttlHours} h life).`;
+  }
+  return { devText, devDetail: detail, devColor };
+}
+
+/**
+ * The `status` card's data from what the handler fetched.
+ * @example
+ *   renderCard('dashboard', dashboardCardData({ now, pipelines, pendingApprovals, locks, dev }))
+ */
+export function dashboardCardData(input: DashboardInput): DashboardCardData {
+  const pipelines = input.pipelines.map((p) => pipelineRow(p, input.now));
+  const runs = new Map<number, RunSummary>();
+  for (const p of input.pipelines) if (p.latest) runs.set(p.latest.id, p.latest);
+  const approvals = input.pendingApprovals.map((a) => {
+    const run = runs.get(a.runId);
+    const by = run?.requestedBy ? ` · started by ${run.requestedBy}` : '';
+    const where = [a.environment, a.stageName].filter(Boolean).join(' · ');
+    return {
+      title: where || a.pipelineName,
+      detail: `${a.pipelineName} · run ${run?.name ?? `#${a.runId}`}${by}`,
+      waiting: formatDuration(input.now - Date.parse(a.createdOn)),
+    };
+  });
+  const locks = input.locks.map((l) => ({
+    environment: l.environment,
+    lockedBy: l.lockedBy,
+    reason: l.reason || 'no reason given',
+    age: formatAge(input.now - new Date(l.since).getTime()),
+  }));
+  const dev = input.dev
+    ? devSection(input.dev, input.now)
+    : { devText: '', devDetail: '', devColor: 'default' as const };
+  return {
+    title: input.title ?? 'DigitRE pipelines',
+    asOf: formatTimestamp(input.now),
+    pipelines,
+    hasPipelines: pipelines.length > 0,
+    approvals,
+    hasApprovals: approvals.length > 0,
+    locks,
+    hasLocks: locks.length > 0,
+    hasDev: Boolean(input.dev),
+    ...dev,
+  };
+}
