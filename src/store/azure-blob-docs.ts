@@ -128,6 +128,30 @@ export class AzureBlobDocs {
     return docs.sort((a, b) => compareKeys(a.key, b.key));
   }
 
+  /**
+   * Deletes blobs whose ttl has passed (already invisible), e.g. old `dedupe` ids. Each delete
+   * is conditioned on the listed eTag, so a document rewritten meanwhile survives.
+   */
+  async purgeExpired(): Promise<number> {
+    let purged = 0;
+    try {
+      for await (const item of this.container.listBlobsFlat({ includeMetadata: true })) {
+        if (this.isLive(parseExpiry(item.metadata?.[EXPIRES])) || !item.properties.etag) continue;
+        try {
+          await this.container
+            .getBlobClient(item.name)
+            .delete({ conditions: { ifMatch: item.properties.etag } });
+          purged++;
+        } catch (err) {
+          if (!isAzureConflict(err) && azureStatus(err) !== 404) throw err;
+        }
+      }
+    } catch (err) {
+      throw azureStoreError(err, `container ${this.container.containerName}`);
+    }
+    return purged;
+  }
+
   /** Create-only: `ifNoneMatch: '*'`, or replace a blob that exists but has expired. */
   private async create(
     collection: string,

@@ -152,6 +152,15 @@ export class AzureStore implements Store {
     return this.leases.release(name, holder);
   }
 
+  /**
+   * Deletes expired documents (they are already invisible). Run it now and then from one
+   * replica (under a lease); resolves how many were deleted.
+   */
+  async purgeExpired(): Promise<number> {
+    this.check();
+    return this.docs.purgeExpired();
+  }
+
   /** The SDK clients hold no resources that need closing; this only fences further use. */
   async close(): Promise<void> {
     this.closed = true;

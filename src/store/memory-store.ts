@@ -164,6 +164,17 @@ export class MemoryStore implements Store {
     if (this.leases.get(name)?.holder === holder) this.leases.delete(name);
   }
 
+  /** Deletes expired documents (already invisible), like the persistent adapters. */
+  async purgeExpired(): Promise<number> {
+    this.check();
+    const now = this.clock.now();
+    let purged = 0;
+    for (const rows of this.docs.values()) {
+      for (const [key, row] of rows) if (!isLive(row, now) && rows.delete(key)) purged++;
+    }
+    return purged;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }

@@ -53,7 +53,7 @@ export class SqliteStore implements Store {
       db.pragma('synchronous = NORMAL');
       migrate(db, file);
       const store = new SqliteStore(db, file, options.clock ?? systemClock);
-      store.purgeExpired();
+      store.purge();
       return store;
     } catch (err) {
       db?.close();
@@ -244,7 +244,11 @@ export class SqliteStore implements Store {
   }
 
   /** Deletes documents whose ttl has passed (they are already invisible). */
-  purgeExpired(): number {
+  async purgeExpired(): Promise<number> {
+    return this.purge();
+  }
+
+  private purge(): number {
     return this.run(
       () => this.db.prepare('DELETE FROM docs WHERE expires_at <= ?').run(this.clock.now()).changes,
     );
@@ -262,7 +266,7 @@ export class SqliteStore implements Store {
   /** Runs `fn` in an IMMEDIATE transaction so a read-then-write cannot interleave with another process. */
   private write<R>(fn: () => R): R {
     const result = this.run(() => this.db.transaction(fn).immediate());
-    if (++this.writes % PURGE_EVERY_WRITES === 0) this.purgeExpired();
+    if (++this.writes % PURGE_EVERY_WRITES === 0) this.purge();
     return result;
   }
 

@@ -111,6 +111,20 @@ describe('AzureStore specifics', () => {
     await b.close();
   });
 
+  it('purges expired documents only', async () => {
+    const clock = manualClock(T0);
+    const store = await connect({ container: unique(), table: unique() }, clock);
+    await store.put('dedupe', 'old', 1, { ttlMs: 10 });
+    await store.put('dedupe', 'fresh', 1, { ttlMs: 60_000 });
+    await store.put('settings', 'forever', 1);
+    clock.advance(10);
+    expect(await store.purgeExpired()).toBe(1);
+    expect(await store.purgeExpired()).toBe(0);
+    expect((await store.list('dedupe')).map((d) => d.key)).toEqual(['fresh']);
+    expect(await store.get('settings', 'forever')).toBeDefined();
+    await store.close();
+  });
+
   it('rejects use after close and a malformed connection string', async () => {
     const store = await connect({ container: unique(), table: unique() });
     await store.close();

@@ -129,7 +129,7 @@ describe('SqliteStore specifics', () => {
     await store.put('dedupe', 'a', 1, { ttlMs: 10 });
     await store.put('dedupe', 'b', 1);
     clock.advance(10);
-    expect(store.purgeExpired()).toBe(1);
+    expect(await store.purgeExpired()).toBe(1);
     expect((await store.list('dedupe')).map((d) => d.key)).toEqual(['b']);
     await store.close();
   });
