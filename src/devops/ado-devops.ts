@@ -291,10 +291,12 @@ export class AdoDevOps implements DevOpsPort {
         (await this.builds()).getBuildLogLines(this.opts.project, runId, failed.logId),
       ),
     );
-    const tail: LogTail = {
-      task: failed.task,
-      lines: (lines ?? []).slice(-Math.max(1, maxLines)).map((l) => l.replace(LOG_TIMESTAMP, '')),
-    };
+    const clean = (lines ?? []).map((l) => l.replace(LOG_TIMESTAMP, ''));
+    // The closing "##[section]Finishing: <task>" says nothing; keep the room for real lines.
+    while (clean.length > 0 && /^##\[section\]Finishing:/.test(clean[clean.length - 1] ?? '')) {
+      clean.pop();
+    }
+    const tail: LogTail = { task: failed.task, lines: clean.slice(-Math.max(1, maxLines)) };
     if (failed.stage) tail.stage = failed.stage;
     return tail;
   }
