@@ -178,6 +178,44 @@ describe('AdoDevOps against the emulator', () => {
     expect((await devops.getApproval(p2!.id))?.status).toBe('rejected');
   });
 
+  it('approval decisions: forbidden for a non-approver, notFound for unknown, safe after a timeout', async () => {
+    const run = await devops.runPipeline({
+      pipelineKey: 'prod',
+      parameters: { modelVersion: '1' },
+      correlationId: nextCorrelation(),
+    });
+    await emu.engine.waitFor(run.id, () => emu.engine.pendingApprovals(run.id).length > 0, 10000);
+    const [pending] = await devops.pendingApprovals({ runId: run.id });
+
+    // The bot's own identity is not an approver: the user's token must be used.
+    const asBot = devops.decideApproval(pending!.id, 'approved', 'by bot');
+    await expect(asBot).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(asBot).rejects.toThrow(/not an approver/);
+
+    await expect(
+      devops.decideApproval('11111111-2222-3333-4444-555555555555', 'approved', 'x', {
+        bearerToken: jwt('release.manager@digitre.example', nowSec() + 3600),
+      }),
+    ).rejects.toMatchObject({ code: 'notFound' });
+
+    // The server records the decision, then the answer is too late: we look, not decide twice.
+    emu.faults.add({
+      method: 'PATCH',
+      path: /approvals/i,
+      afterResponse: true,
+      latencyMs: 1500,
+      times: 1,
+    });
+    const quick = adapter({ timeoutMs: 400 });
+    emu.requestLog.clear();
+    const decided = await quick.decideApproval(pending!.id, 'approved', 'late answer', {
+      bearerToken: jwt('devops.lead@digitre.example', nowSec() + 3600),
+    });
+    expect(decided.status).toBe('approved');
+    expect(emu.requestLog.count({ method: 'PATCH', path: /approvals/i })).toBe(1);
+    await emu.engine.waitFor(run.id, (r) => r.status === 'completed', 10000);
+  });
+
   it('retries a 429 after Retry-After and creates exactly one run', async () => {
     const before = runsOf('dev').length;
     emu.faults.add({
