@@ -1,0 +1,35 @@
+import type { ConversationReference } from 'botbuilder';
+
+/** Store collections (see `src/store/store.ts`). */
+export const CONVERSATIONS_COLLECTION = 'conversations';
+export const SETTINGS_COLLECTION = 'settings';
+export const RUN_CARDS_COLLECTION = 'run-cards';
+export const DEFAULT_CHANNEL_KEY = 'default-notification-channel';
+
+/**
+ * What the bot learns about a conversation from an incoming activity: enough to post there
+ * later (proactively) from any replica, after a restart.
+ */
+export interface ConversationInfo {
+  /**
+   * For a channel, the channel's id without `;messageid=…`, so proactive sends start new
+   * posts rather than replying in one thread.
+   */
+  conversationId: string;
+  serviceUrl: string;
+  /** Bot Framework channel, `msteams`. */
+  channelId: string;
+  tenantId?: string;
+  conversationType: 'personal' | 'channel' | 'groupChat';
+  botId: string;
+  botName?: string;
+  /** The person in a personal chat (`29:…`). */
+  userId?: string;
+  teamId?: string;
+  teamsChannelId?: string;
+}
+
+/** The stored document: the facts plus the reference `continueConversationAsync` takes. */
+export interface ConversationRecord extends ConversationInfo {
+  reference: Partial<ConversationReference>;
+}

@@ -1,0 +1,116 @@
+import type { Store } from '../store/store';
+import { updateDoc } from '../store/update-doc';
+import { RUN_CARDS_COLLECTION } from './conversation-record';
+
+/** The message that shows a run in a conversation, updated in place as the run moves. */
+export interface RunCard {
+  runId: number;
+  conversationId: string;
+  /** Activity id of the posted card (what `updateActivity` needs). */
+  activityId: string;
+  /** Epoch ms of the last update sent. */
+  lastUpdate: number;
+  /** Hash of the card data last sent, to skip updates that change nothing. */
+  lastStateHash?: string;
+}
+
+/** A creation claim: someone is posting the card; there is no activity id yet. */
+interface RunCardClaim {
+  runId: number;
+  conversationId: string;
+  claimed: true;
+}
+
+type RunCardDoc = RunCard | RunCardClaim;
+
+/** A run's cards are worth updating for weeks at most; then they leave the store. */
+export const RUN_CARD_TTL_MS = 30 * 24 * 3600_000;
+/** A claimer that crashed before posting must not block the card forever. */
+export const RUN_CARD_CLAIM_TTL_MS = 5 * 60_000;
+
+const runCardKey = (runId: number, conversationId: string) => `${runId}:${conversationId}`;
+
+function isCard(doc: RunCardDoc | undefined): doc is RunCard {
+  return doc !== undefined && !('claimed' in doc);
+}
+
+/**
+ * Records (or updates) the card of a run in a conversation. Updates never go back in time:
+ * an older `lastUpdate` than the stored one is ignored, so two updaters cannot regress it.
+ * @example await rememberRunCard(store, { runId: 42, conversationId, activityId: sent.id, lastUpdate: clock.now() });
+ */
+export async function rememberRunCard(
+  store: Store,
+  card: RunCard,
+  options: { ttlMs?: number } = {},
+): Promise<RunCard> {
+  const doc = await updateDoc<RunCardDoc>(
+    store,
+    RUN_CARDS_COLLECTION,
+    runCardKey(card.runId, card.conversationId),
+    (current) => (isCard(current) && current.lastUpdate > card.lastUpdate ? undefined : card),
+    { ttlMs: options.ttlMs ?? RUN_CARD_TTL_MS },
+  );
+  return isCard(doc?.value) ? doc.value : card;
+}
+
+/**
+ * The card showing `runId` in `conversationId`, if one was posted.
+ * @example const card = await getRunCard(store, 42, conversationId);
+ */
+export async function getRunCard(
+  store: Store,
+  runId: number,
+  conversationId: string,
+): Promise<RunCard | undefined> {
+  const doc = await store.get<RunCardDoc>(RUN_CARDS_COLLECTION, runCardKey(runId, conversationId));
+  return isCard(doc?.value) ? doc.value : undefined;
+}
+
+/**
+ * Every posted card of `runId`, one per conversation, ordered by conversation id.
+ * @example for (const card of await listRunCards(store, 42)) await update(card);
+ */
+export async function listRunCards(store: Store, runId: number): Promise<RunCard[]> {
+  const docs = await store.list<RunCardDoc>(RUN_CARDS_COLLECTION, `${runId}:`);
+  return docs.map((d) => d.value).filter(isCard);
+}
+
+/**
+ * True for exactly one caller per run and conversation, across replicas: a create-only put
+ * that fails when a card or another live claim exists. The winner posts the card and calls
+ * `rememberRunCard` (which replaces the claim), or `abandonRunCardClaim` if posting failed;
+ * a claim left by a crash expires after `RUN_CARD_CLAIM_TTL_MS`.
+ * @example
+ *   if (!(await getRunCard(store, runId, conv)) && (await claimRunCardCreation(store, runId, conv))) {
+ *     const sent = await post(card); await rememberRunCard(store, { runId, conversationId: conv, activityId: sent.id, lastUpdate });
+ *   }
+ */
+export async function claimRunCardCreation(
+  store: Store,
+  runId: number,
+  conversationId: string,
+  options: { ttlMs?: number } = {},
+): Promise<boolean> {
+  const claim: RunCardClaim = { runId, conversationId, claimed: true };
+  const put = await store.put(RUN_CARDS_COLLECTION, runCardKey(runId, conversationId), claim, {
+    etag: null,
+    ttlMs: options.ttlMs ?? RUN_CARD_CLAIM_TTL_MS,
+  });
+  return put.ok;
+}
+
+/**
+ * Gives up a creation claim (posting failed) so the next event may try again. A card already
+ * remembered is left alone.
+ * @example try { await post(card) } catch (e) { await abandonRunCardClaim(store, runId, conv); throw e; }
+ */
+export async function abandonRunCardClaim(
+  store: Store,
+  runId: number,
+  conversationId: string,
+): Promise<void> {
+  const key = runCardKey(runId, conversationId);
+  const doc = await store.get<RunCardDoc>(RUN_CARDS_COLLECTION, key);
+  if (doc && !isCard(doc.value)) await store.delete(RUN_CARDS_COLLECTION, key, doc.etag);
+}
