@@ -196,6 +196,21 @@ describe('emulator: Build API through azure-devops-node-api', () => {
   });
 
   it('cancels a run mid-way (node-api sends status 4; raw REST sends "cancelling")', async () => {
+    // Slow tasks here, so the cancel lands mid-stage even on a loaded machine.
+    const slow = await fastEmulator({ taskMs: 200, seed: false });
+    try {
+      await cancelMidRun(slow);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+async function cancelMidRun(emu: Emulator): Promise<void> {
+  {
+    const api = patApi(emu);
+    const build = await api.getBuildApi();
+    const pipelines = await api.getPipelinesApi();
     const run = await pipelines.runPipeline({}, emu.project, emu.pipelineId('extract-prepare'));
     await emu.engine.waitFor(run.id!, (r) => r.stages[1]?.state === 'inProgress', 5000);
     const cancelling = await build.updateBuild(
@@ -225,5 +240,5 @@ describe('emulator: Build API through azure-devops-node-api', () => {
     expect((await emu.engine.waitFor(run2.id!, (r) => r.status === 'completed', 5000)).result).toBe(
       'canceled',
     );
-  });
-});
+  }
+}
