@@ -1,9 +1,4 @@
 import type { TokenCredential } from '@azure/identity';
-import { WebApi, getPersonalAccessTokenHandler } from 'azure-devops-node-api/WebApi';
-import { AdoRestClient } from 'azure-devops-node-api/AdoHttpClientBases';
-import { BearerCredentialHandler } from 'azure-devops-node-api/handlers/bearertoken';
-import type { IBuildApi } from 'azure-devops-node-api/BuildApi';
-import type { IPipelinesApi } from 'azure-devops-node-api/PipelinesApi';
 import {
   BuildQueryOrder,
   BuildResult,
@@ -13,9 +8,9 @@ import type { RunPipelineParameters } from 'azure-devops-node-api/interfaces/Pip
 import { parse as parseYaml } from 'yaml';
 import type { Catalog, PipelineSpec } from '../catalog/catalog-schema';
 import { findEnvironment } from '../catalog/find-in-catalog';
-import { systemClock, type Clock } from '../clock/clock';
+import type { Clock } from '../clock/clock';
+import { AdoTransport, rateLimitOfResponse, type DevOpsLogger } from './ado-transport';
 import { ApprovalsClient } from './approvals-client';
-import { classifyError, type ClassifiedError } from './classify-error';
 import {
   DevOpsError,
   type ActAs,
@@ -30,17 +25,10 @@ import {
 import { toApprovalSummary } from './map-approval';
 import { correlationIdOf, runToSummary, toRunSummary, type MapContext } from './map-build';
 import { failedTask, toStages } from './map-timeline';
-import { rateLimitFromHeaders, rateLimitOf, slowDownMs, type RateLimitInfo } from './rate-limit';
-import { withRetry, type RetryOptions } from './retry-policy';
-import { TokenRefresher } from './token-refresher';
-import { withTimeout } from './with-timeout';
+import type { RetryOptions } from './retry-policy';
 import type { BuildLike, RunLike } from './wire-types';
 
-/** Minimal structured logger (pino-compatible). */
-export interface DevOpsLogger {
-  warn(obj: object, msg: string): void;
-  debug(obj: object, msg: string): void;
-}
+export type { DevOpsLogger } from './ado-transport';
 
 export interface AdoDevOpsOptions {
   /** e.g. `https://dev.azure.com/digitre` (or the emulator's `orgUrl`). */
@@ -71,9 +59,6 @@ interface BuildQuery {
   maxBuildsPerDefinition?: number;
 }
 
-const silentLogger: DevOpsLogger = { warn: () => undefined, debug: () => undefined };
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /**
  * `DevOpsPort` over azure-devops-node-api (Build + Pipelines APIs) and raw REST for approvals,
  * all through ONE `WebApi` so location discovery happens once.
@@ -82,32 +67,15 @@ const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  *   const run = await devops.runPipeline({ pipelineKey: 'qa', parameters: { modelVersion: '3' }, correlationId });
  */
 export class AdoDevOps implements DevOpsPort {
-  private readonly webApi: WebApi;
+  private readonly t: AdoTransport;
   private readonly approvals: ApprovalsClient;
-  private readonly refresher: TokenRefresher | undefined;
   private readonly ctx: MapContext;
-  private readonly timeoutMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly logger: DevOpsLogger;
-  private buildApi: Promise<IBuildApi> | undefined;
-  private pipelinesApi: Promise<IPipelinesApi> | undefined;
   private pipelineIds: Promise<Map<string, number>> | undefined;
 
   constructor(private readonly opts: AdoDevOpsOptions) {
+    this.t = new AdoTransport(opts);
     const orgUrl = opts.orgUrl.replace(/\/+$/, '');
-    this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.sleep = opts.sleep ?? realSleep;
-    this.logger = opts.logger ?? silentLogger;
     this.ctx = { catalog: opts.catalog, orgUrl, project: opts.project };
-    let handler;
-    if ('pat' in opts.auth) {
-      handler = getPersonalAccessTokenHandler(opts.auth.pat);
-    } else {
-      const bearer = new BearerCredentialHandler('', false);
-      this.refresher = new TokenRefresher(opts.auth.credential, bearer, opts.clock ?? systemClock);
-      handler = bearer;
-    }
-    this.webApi = new WebApi(orgUrl, handler, { socketTimeout: this.timeoutMs });
     this.approvals = new ApprovalsClient(orgUrl, opts.project);
   }
 
@@ -120,32 +88,45 @@ export class AdoDevOps implements DevOpsPort {
       variables: { chatopsCorrelationId: { value: req.correlationId, isSecret: false } },
     };
     if (req.stagesToSkip?.length) body.stagesToSkip = [...req.stagesToSkip];
-    return this.retrying('runPipeline', async (_attempt, previous) => {
+    return this.t.retrying('runPipeline', async (_attempt, previous) => {
       // The server may have queued the run before the failure reached us: look before queuing.
       if (previous?.ambiguous) {
         const existing = await this.findByCorrelation(pipelineId, req.correlationId);
         if (existing) {
-          this.logger.warn(
+          this.t.logger.warn(
             { runId: existing.id },
             'runPipeline: found the run a failed attempt queued',
           );
           return existing;
         }
       }
-      const run = actAs
-        ? await this.call('runPipeline', () =>
-            this.userRest(actAs).create<RunLike>(
-              `${this.projectUrl()}/_apis/pipelines/${pipelineId}/runs?api-version=7.1`,
-              body,
-              { acceptHeader: 'application/json;api-version=7.1' },
-            ),
-          ).then((res) => res.result)
-        : await this.call('runPipeline', async () =>
-            (await this.pipelines()).runPipeline(body, this.opts.project, pipelineId),
-          );
+      const run = await this.queueRun(pipelineId, body, actAs);
       if (!run) throw new DevOpsError('notFound', `pipeline ${spec.name} was not found`);
       return runToSummary(run, this.ctx);
     });
+  }
+
+  /** One POST: the Pipelines client for the bot, raw REST with the user's token for actAs. */
+  private async queueRun(
+    pipelineId: number,
+    body: RunPipelineParameters,
+    actAs: ActAs | undefined,
+  ): Promise<RunLike | null> {
+    if (!actAs) {
+      return this.t.call('runPipeline', async () =>
+        (await this.t.pipelines()).runPipeline(body, this.opts.project, pipelineId),
+      );
+    }
+    const url = `${this.projectUrl()}/_apis/pipelines/${pipelineId}/runs?api-version=7.1`;
+    const res = await this.t.call(
+      'runPipeline',
+      () =>
+        this.t.rest(actAs).create<RunLike>(url, body, {
+          acceptHeader: 'application/json;api-version=7.1',
+        }),
+      rateLimitOfResponse,
+    );
+    return res.result;
   }
 
   async previewRun(req: Omit<RunRequest, 'correlationId'>): Promise<RunPreview> {
@@ -157,9 +138,9 @@ export class AdoDevOps implements DevOpsPort {
       templateParameters: { ...req.parameters },
     };
     if (req.stagesToSkip?.length) body.stagesToSkip = [...req.stagesToSkip];
-    const preview = await this.retrying('previewRun', () =>
-      this.call('previewRun', async () =>
-        (await this.pipelines()).preview(body, this.opts.project, pipelineId),
+    const preview = await this.t.retrying('previewRun', () =>
+      this.t.call('previewRun', async () =>
+        (await this.t.pipelines()).preview(body, this.opts.project, pipelineId),
       ),
     );
     const yaml = preview?.finalYaml ?? '';
@@ -168,15 +149,17 @@ export class AdoDevOps implements DevOpsPort {
   }
 
   async getRun(runId: number, opts?: { withStages?: boolean }): Promise<RunSummary | null> {
-    const build = await this.retrying('getRun', () =>
-      this.call('getBuild', async () => (await this.builds()).getBuild(this.opts.project, runId)),
+    const build = await this.t.retrying('getRun', () =>
+      this.t.call('getBuild', async () =>
+        (await this.t.builds()).getBuild(this.opts.project, runId),
+      ),
     );
     if (!build) return null;
     const summary = toRunSummary(build, this.ctx);
     if (opts?.withStages) {
-      const timeline = await this.retrying('getRun', () =>
-        this.call('getBuildTimeline', async () =>
-          (await this.builds()).getBuildTimeline(this.opts.project, runId),
+      const timeline = await this.t.retrying('getRun', () =>
+        this.t.call('getBuildTimeline', async () =>
+          (await this.t.builds()).getBuildTimeline(this.opts.project, runId),
         ),
       );
       summary.stages = toStages(timeline);
@@ -220,8 +203,12 @@ export class AdoDevOps implements DevOpsPort {
       envKey = findEnvironment(this.opts.catalog, filter.environment)?.key;
       if (!envKey) return [];
     }
-    const { result } = await this.retrying('pendingApprovals', () =>
-      this.call('approvals.pending', () => this.approvals.pending(this.webApi.rest), headersOf),
+    const { result } = await this.t.retrying('pendingApprovals', () =>
+      this.t.call(
+        'approvals.pending',
+        () => this.approvals.pending(this.t.rest()),
+        rateLimitOfResponse,
+      ),
     );
     return result
       .map((a) => toApprovalSummary(a, this.opts.catalog))
@@ -230,8 +217,12 @@ export class AdoDevOps implements DevOpsPort {
   }
 
   async getApproval(approvalId: string): Promise<ApprovalSummary | null> {
-    const { result } = await this.retrying('getApproval', () =>
-      this.call('approvals.get', () => this.approvals.get(this.webApi.rest, approvalId), headersOf),
+    const { result } = await this.t.retrying('getApproval', () =>
+      this.t.call(
+        'approvals.get',
+        () => this.approvals.get(this.t.rest(), approvalId),
+        rateLimitOfResponse,
+      ),
     );
     return result ? toApprovalSummary(result, this.opts.catalog) : null;
   }
@@ -242,21 +233,21 @@ export class AdoDevOps implements DevOpsPort {
     comment: string,
     actAs?: ActAs,
   ): Promise<ApprovalSummary> {
-    const rest = actAs ? this.userRest(actAs) : this.webApi.rest;
-    const approval = await this.retrying('decideApproval', async (_attempt, previous) => {
+    const rest = this.t.rest(actAs);
+    const approval = await this.t.retrying('decideApproval', async (_attempt, previous) => {
       // A decision that timed out may have landed; deciding twice would fail confusingly.
       if (previous?.ambiguous) {
-        const current = await this.call(
+        const current = await this.t.call(
           'approvals.get',
           () => this.approvals.get(rest, approvalId),
-          headersOf,
+          rateLimitOfResponse,
         );
         if (current.result && current.result.status !== 'pending') return current.result;
       }
-      const res = await this.call(
+      const res = await this.t.call(
         'approvals.decide',
         () => this.approvals.decide(rest, approvalId, decision, comment),
-        headersOf,
+        rateLimitOfResponse,
       );
       return res.result;
     });
@@ -265,9 +256,9 @@ export class AdoDevOps implements DevOpsPort {
   }
 
   async cancelRun(runId: number): Promise<RunSummary> {
-    const build = await this.retrying('cancelRun', () =>
-      this.call('updateBuild', async () =>
-        (await this.builds()).updateBuild(
+    const build = await this.t.retrying('cancelRun', () =>
+      this.t.call('updateBuild', async () =>
+        (await this.t.builds()).updateBuild(
           { status: BuildStatus.Cancelling },
           this.opts.project,
           runId,
@@ -279,16 +270,16 @@ export class AdoDevOps implements DevOpsPort {
   }
 
   async failingLogTail(runId: number, maxLines = 20): Promise<LogTail | null> {
-    const timeline = await this.retrying('failingLogTail', () =>
-      this.call('getBuildTimeline', async () =>
-        (await this.builds()).getBuildTimeline(this.opts.project, runId),
+    const timeline = await this.t.retrying('failingLogTail', () =>
+      this.t.call('getBuildTimeline', async () =>
+        (await this.t.builds()).getBuildTimeline(this.opts.project, runId),
       ),
     );
     const failed = failedTask(timeline);
     if (!failed) return null;
-    const lines = await this.retrying('failingLogTail', () =>
-      this.call('getBuildLogLines', async () =>
-        (await this.builds()).getBuildLogLines(this.opts.project, runId, failed.logId),
+    const lines = await this.t.retrying('failingLogTail', () =>
+      this.t.call('getBuildLogLines', async () =>
+        (await this.t.builds()).getBuildLogLines(this.opts.project, runId, failed.logId),
       ),
     );
     const clean = (lines ?? []).map((l) => l.replace(LOG_TIMESTAMP, ''));
@@ -359,17 +350,19 @@ export class AdoDevOps implements DevOpsPort {
   }
 
   private loadPipelineIds(): Promise<Map<string, number>> {
-    this.pipelineIds ??= this.retrying('listPipelines', () =>
-      this.call('listPipelines', async () =>
-        (await this.pipelines()).listPipelines(this.opts.project, undefined, 1000),
-      ),
-    ).then(
-      (list) => new Map((list ?? []).flatMap((p) => (p.name && p.id ? [[p.name, p.id]] : []))),
-      (err: unknown) => {
-        this.pipelineIds = undefined; // don't cache a failure
-        throw err;
-      },
-    );
+    this.pipelineIds ??= this.t
+      .retrying('listPipelines', () =>
+        this.t.call('listPipelines', async () =>
+          (await this.t.pipelines()).listPipelines(this.opts.project, undefined, 1000),
+        ),
+      )
+      .then(
+        (list) => new Map((list ?? []).flatMap((p) => (p.name && p.id ? [[p.name, p.id]] : []))),
+        (err: unknown) => {
+          this.pipelineIds = undefined; // don't cache a failure
+          throw err;
+        },
+      );
     return this.pipelineIds;
   }
 
@@ -383,13 +376,13 @@ export class AdoDevOps implements DevOpsPort {
   }
 
   private getBuilds(what: string, q: BuildQuery): Promise<BuildLike[]> {
-    return this.retrying(what, () => this.fetchBuilds(q));
+    return this.t.retrying(what, () => this.fetchBuilds(q));
   }
 
   /** One Build API list call (no retries of its own). */
   private async fetchBuilds(q: BuildQuery): Promise<BuildLike[]> {
-    const list = await this.call('getBuilds', async () =>
-      (await this.builds()).getBuilds(
+    const list = await this.t.call('getBuilds', async () =>
+      (await this.t.builds()).getBuilds(
         this.opts.project,
         q.definitions,
         undefined, // queues
@@ -414,81 +407,8 @@ export class AdoDevOps implements DevOpsPort {
     return list ?? [];
   }
 
-  private builds(): Promise<IBuildApi> {
-    this.buildApi ??= this.webApi.getBuildApi().catch((err: unknown) => {
-      this.buildApi = undefined;
-      throw err;
-    });
-    return this.buildApi;
-  }
-
-  private pipelines(): Promise<IPipelinesApi> {
-    this.pipelinesApi ??= this.webApi.getPipelinesApi().catch((err: unknown) => {
-      this.pipelinesApi = undefined;
-      throw err;
-    });
-    return this.pipelinesApi;
-  }
-
-  /** A client that carries a user's own token instead of the bot's (on-behalf-of). */
-  private userRest(actAs: ActAs): AdoRestClient {
-    return new AdoRestClient(
-      'digitre-chatops',
-      undefined,
-      [new BearerCredentialHandler(actAs.bearerToken, false)],
-      {
-        socketTimeout: this.timeoutMs,
-      },
-    );
-  }
-
   private projectUrl(): string {
     return `${this.ctx.orgUrl}/${encodeURIComponent(this.opts.project)}`;
-  }
-
-  private retrying<T>(
-    what: string,
-    op: (attempt: number, previous?: ClassifiedError) => Promise<T>,
-  ): Promise<T> {
-    return withRetry(op, this.opts.retry ?? {}, {
-      sleep: this.sleep,
-      random: this.opts.random,
-      onRetry: ({ attempt, delayMs, failure }) =>
-        this.logger.warn(
-          { op: what, attempt, delayMs, code: failure.error.code, status: failure.status },
-          `Azure DevOps ${what} failed (${failure.error.message}); retrying`,
-        ),
-    });
-  }
-
-  /**
-   * One HTTP call: fresh token, deadline, self-pacing when the rate-limit budget runs low, and a
-   * single token refresh + retry on 401 when using Entra ID.
-   */
-  private async call<T>(
-    what: string,
-    fn: () => Promise<T>,
-    rateLimit: (result: T) => RateLimitInfo | undefined = rateLimitOf,
-  ): Promise<T> {
-    for (let refreshed = false; ; refreshed = true) {
-      await this.refresher?.ensureFresh();
-      try {
-        const result = await withTimeout(fn(), this.timeoutMs, what);
-        const pace = slowDownMs(rateLimit(result));
-        if (pace > 0) {
-          this.logger.debug({ op: what, pace }, 'Azure DevOps rate-limit budget low; slowing down');
-          await this.sleep(pace);
-        }
-        return result;
-      } catch (err) {
-        if (this.refresher && !refreshed && classifyError(err).status === 401) {
-          this.logger.debug({ op: what }, 'Azure DevOps answered 401; refreshing the token once');
-          await this.refresher.refresh();
-          continue;
-        }
-        throw err;
-      }
-    }
   }
 }
 
@@ -498,14 +418,6 @@ export class AdoDevOps implements DevOpsPort {
  */
 export function createAdoDevOps(opts: AdoDevOpsOptions): AdoDevOps {
   return new AdoDevOps(opts);
-}
-
-/** Rate-limit info of a raw REST response. */
-function headersOf(res: { headers: unknown }): RateLimitInfo | undefined {
-  const h = res.headers;
-  return typeof h === 'object' && h !== null
-    ? rateLimitFromHeaders(h as Record<string, string | string[] | undefined>)
-    : undefined;
 }
 
 function toRef(branch: string): string {

@@ -1,0 +1,150 @@
+import type { TokenCredential } from '@azure/identity';
+import { WebApi, getPersonalAccessTokenHandler } from 'azure-devops-node-api/WebApi';
+import { AdoRestClient } from 'azure-devops-node-api/AdoHttpClientBases';
+import { BearerCredentialHandler } from 'azure-devops-node-api/handlers/bearertoken';
+import type { IBuildApi } from 'azure-devops-node-api/BuildApi';
+import type { IPipelinesApi } from 'azure-devops-node-api/PipelinesApi';
+import { systemClock, type Clock } from '../clock/clock';
+import { classifyError, type ClassifiedError } from './classify-error';
+import type { ActAs } from './devops-port';
+import { rateLimitFromHeaders, rateLimitOf, slowDownMs, type RateLimitInfo } from './rate-limit';
+import { withRetry, type RetryOptions } from './retry-policy';
+import { TokenRefresher } from './token-refresher';
+import { withTimeout } from './with-timeout';
+import type { RestClient } from 'typed-rest-client/RestClient';
+
+/** Minimal structured logger (pino-compatible). */
+export interface DevOpsLogger {
+  warn(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+export interface AdoTransportOptions {
+  orgUrl: string;
+  auth: { pat: string } | { credential: TokenCredential };
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  clock?: Clock;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  logger?: DevOpsLogger;
+}
+
+const silentLogger: DevOpsLogger = { warn: () => undefined, debug: () => undefined };
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * How the adapter talks: ONE `WebApi` (location discovery happens once), its Build and
+ * Pipelines clients, a bearer token kept fresh in the shared handler, a deadline on every call,
+ * retries, and self-pacing when the rate-limit budget runs low.
+ * @example
+ *   const t = new AdoTransport({ orgUrl, auth: { pat } });
+ *   const build = await t.retrying('getRun', () => t.call('getBuild', async () => (await t.builds()).getBuild(p, 1)));
+ */
+export class AdoTransport {
+  readonly webApi: WebApi;
+  readonly logger: DevOpsLogger;
+  private readonly refresher: TokenRefresher | undefined;
+  private readonly timeoutMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private buildApi: Promise<IBuildApi> | undefined;
+  private pipelinesApi: Promise<IPipelinesApi> | undefined;
+
+  constructor(private readonly opts: AdoTransportOptions) {
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.sleep = opts.sleep ?? realSleep;
+    this.logger = opts.logger ?? silentLogger;
+    let handler;
+    if ('pat' in opts.auth) {
+      handler = getPersonalAccessTokenHandler(opts.auth.pat);
+    } else {
+      const bearer = new BearerCredentialHandler('', false);
+      this.refresher = new TokenRefresher(opts.auth.credential, bearer, opts.clock ?? systemClock);
+      handler = bearer;
+    }
+    this.webApi = new WebApi(opts.orgUrl.replace(/\/+$/, ''), handler, {
+      socketTimeout: this.timeoutMs,
+    });
+  }
+
+  builds(): Promise<IBuildApi> {
+    this.buildApi ??= this.webApi.getBuildApi().catch((err: unknown) => {
+      this.buildApi = undefined; // don't cache a failed discovery
+      throw err;
+    });
+    return this.buildApi;
+  }
+
+  pipelines(): Promise<IPipelinesApi> {
+    this.pipelinesApi ??= this.webApi.getPipelinesApi().catch((err: unknown) => {
+      this.pipelinesApi = undefined;
+      throw err;
+    });
+    return this.pipelinesApi;
+  }
+
+  /** The bot's raw REST client, or one carrying a user's own token (on-behalf-of). */
+  rest(actAs?: ActAs): RestClient {
+    if (!actAs) return this.webApi.rest;
+    return new AdoRestClient(
+      'digitre-chatops',
+      undefined,
+      [new BearerCredentialHandler(actAs.bearerToken, false)],
+      { socketTimeout: this.timeoutMs },
+    );
+  }
+
+  /** `withRetry` with this adapter's options, logging each retry. */
+  retrying<T>(
+    what: string,
+    op: (attempt: number, previous?: ClassifiedError) => Promise<T>,
+  ): Promise<T> {
+    return withRetry(op, this.opts.retry ?? {}, {
+      sleep: this.sleep,
+      random: this.opts.random,
+      onRetry: ({ attempt, delayMs, failure }) =>
+        this.logger.warn(
+          { op: what, attempt, delayMs, code: failure.error.code, status: failure.status },
+          `Azure DevOps ${what} failed (${failure.error.message}); retrying`,
+        ),
+    });
+  }
+
+  /**
+   * One HTTP call: fresh token, deadline, self-pacing when the rate-limit budget runs low, and a
+   * single token refresh + retry on 401 when using Entra ID.
+   */
+  async call<T>(
+    what: string,
+    fn: () => Promise<T>,
+    rateLimit: (result: T) => RateLimitInfo | undefined = rateLimitOf,
+  ): Promise<T> {
+    for (let refreshed = false; ; refreshed = true) {
+      await this.refresher?.ensureFresh();
+      try {
+        const result = await withTimeout(fn(), this.timeoutMs, what);
+        const pace = slowDownMs(rateLimit(result));
+        if (pace > 0) {
+          this.logger.debug({ op: what, pace }, 'Azure DevOps rate-limit budget low; slowing down');
+          await this.sleep(pace);
+        }
+        return result;
+      } catch (err) {
+        if (this.refresher && !refreshed && classifyError(err).status === 401) {
+          this.logger.debug({ op: what }, 'Azure DevOps answered 401; refreshing the token once');
+          await this.refresher.refresh();
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+}
+
+/** Rate-limit info of a raw REST response (`{ headers }`). */
+export function rateLimitOfResponse(res: { headers: unknown }): RateLimitInfo | undefined {
+  const h = res.headers;
+  return typeof h === 'object' && h !== null
+    ? rateLimitFromHeaders(h as Record<string, string | string[] | undefined>)
+    : undefined;
+}
