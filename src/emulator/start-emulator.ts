@@ -105,7 +105,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     clock,
     taskMs: opts.taskMs ?? 1000,
     serviceIdentityIsApprover: opts.serviceIdentityIsApprover ?? false,
-    onEvent: (e) => hooks.publish(hookEventFor(ctx, e, randomGuid(), clock.now())),
+    // Payloads are built only when someone listens (benchmarks run without subscriptions).
+    onEvent: (e) => {
+      if (hooks.list().length > 0) hooks.publish(hookEventFor(ctx, e, randomGuid(), clock.now()));
+    },
   });
   const pat = opts.pat ?? randomPat();
   const faults = new FaultInjector();
