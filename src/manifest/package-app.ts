@@ -1,0 +1,127 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  buildManifest,
+  type BotCommand,
+  type BuildManifestOptions,
+  type TeamsAppManifestJson,
+} from './build-manifest';
+import { findPackageRoot } from './package-root';
+import { validateManifest } from './validate-manifest';
+import { zipStore } from './zip-store';
+
+/** Used by the bare CLI until the composition root passes the registry's own list. */
+export const DEFAULT_COMMANDS: BotCommand[] = [
+  { title: 'help', description: 'Every command, with usage and an example' },
+  {
+    title: 'status',
+    description: 'Every pipeline, pending approvals, locks and the DEV environment',
+  },
+  { title: 'deploy', description: 'deploy <dev|qa|custom-qa|prod> [model v<N>] [branch <name>]' },
+  { title: 'run', description: 'run <pipeline> [name=value ...]: queue a catalog pipeline' },
+  { title: 'approve', description: 'approve <environment> [comment]' },
+  { title: 'reject', description: 'reject <environment> [comment]' },
+  { title: 'cancel', description: 'cancel <run id>' },
+  { title: 'runs', description: 'runs [pipeline]: recent runs' },
+  { title: 'models', description: 'Registered model versions, newest first' },
+  { title: 'lock', description: 'lock <environment> <reason>; unlock <environment>' },
+];
+
+export interface PackageAppOptions extends Partial<Omit<BuildManifestOptions, 'botId'>> {
+  botId: string;
+  /** Where to write `digitre-chatops.zip`; defaults to `manifest/build/`. */
+  outDir?: string;
+  /** Validate against the bundled Teams schema first (default true). */
+  validate?: boolean;
+}
+
+export interface PackagedApp {
+  zipPath: string;
+  manifest: TeamsAppManifestJson;
+}
+
+export const PACKAGE_FILE_NAME = 'digitre-chatops.zip';
+
+/**
+ * Builds the Teams app package: manifest.json + color.png + outline.png in one zip, ready to
+ * upload in Teams (Apps → Manage your apps → Upload an app) or the Developer Portal.
+ * @example
+ *   await packageApp({ botId: config.microsoftAppId, commands: registry.manifestCommands() });
+ */
+export async function packageApp(options: PackageAppOptions): Promise<PackagedApp> {
+  const root = findPackageRoot();
+  const manifestDir = join(root, 'manifest');
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  const manifest = buildManifest({
+    ...options,
+    botId: options.botId,
+    commands: options.commands ?? DEFAULT_COMMANDS,
+    version: options.version ?? pkg.version,
+    validDomains: options.validDomains ?? [],
+  });
+  if (options.validate ?? true) {
+    const errors = await validateManifest(manifest);
+    if (errors.length > 0) {
+      throw new Error(`the Teams manifest does not match its schema:\n  ${errors.join('\n  ')}`);
+    }
+  }
+  const outDir = options.outDir ?? join(manifestDir, 'build');
+  mkdirSync(outDir, { recursive: true });
+  const zipPath = join(outDir, PACKAGE_FILE_NAME);
+  writeFileSync(
+    zipPath,
+    zipStore([
+      { name: 'manifest.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
+      { name: 'color.png', data: readFileSync(join(manifestDir, 'color.png')) },
+      { name: 'outline.png', data: readFileSync(join(manifestDir, 'outline.png')) },
+    ]),
+  );
+  return { zipPath, manifest };
+}
+
+/** `--bot-id <id>` / `--bot-id=<id>` (and `--version`, `--domain`, repeatable) from argv. */
+export function parsePackageArgs(argv: string[]): {
+  botId?: string;
+  version?: string;
+  validDomains: string[];
+} {
+  const out: { botId?: string; version?: string; validDomains: string[] } = { validDomains: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const [flag, inline] = arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+    const take = (): string | undefined => inline ?? argv[++i];
+    if (flag === '--bot-id') out.botId = take();
+    else if (flag === '--version') out.version = take();
+    else if (flag === '--domain') {
+      const d = take();
+      if (d) out.validDomains.push(d);
+    }
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const args = parsePackageArgs(process.argv.slice(2));
+  if (!args.botId) {
+    console.error(
+      'usage: npm run package -- --bot-id <Microsoft App ID> [--domain <bot host>] [--version x.y.z]',
+    );
+    process.exitCode = 2;
+    return;
+  }
+  const { zipPath, manifest } = await packageApp({
+    botId: args.botId,
+    version: args.version,
+    validDomains: args.validDomains,
+  });
+  console.log(
+    `wrote ${zipPath} (Teams manifest ${manifest.manifestVersion}, v${manifest.version})`,
+  );
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  });
+}

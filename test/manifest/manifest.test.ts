@@ -1,0 +1,261 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  buildManifest,
+  manifestCommands,
+  MANIFEST_LIMITS,
+  type BotCommand,
+} from '../../src/manifest/build-manifest';
+import { crc32 } from '../../src/manifest/crc32';
+import { drawColorIcon, drawOutlineIcon } from '../../src/manifest/make-icons';
+import {
+  DEFAULT_COMMANDS,
+  packageApp,
+  PACKAGE_FILE_NAME,
+  parsePackageArgs,
+} from '../../src/manifest/package-app';
+import { findPackageRoot } from '../../src/manifest/package-root';
+import { encodePng } from '../../src/manifest/png';
+import { validateManifest } from '../../src/manifest/validate-manifest';
+import { zipStore } from '../../src/manifest/zip-store';
+import { alphaAt, readPng } from './read-png';
+import { readZip } from './read-zip';
+
+// @microsoft/app-manifest require()s strip-bom 5, which is ESM-only. Node 20.19+ loads it
+// natively (so `npm run package` works), but jest's CommonJS loader cannot; a one-line CJS
+// stand-in keeps the real validator under test.
+jest.mock('strip-bom', () => ({
+  __esModule: true,
+  default: (text: string) => text.replace(/^\uFEFF/, ''),
+}));
+
+const ROOT = join(__dirname, '..', '..');
+const BOT_ID = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
+
+const commands = (n: number): BotCommand[] =>
+  Array.from({ length: n }, (_, i) => ({ title: `cmd${i}`, description: `does thing ${i}` }));
+
+function build(extra: Partial<Parameters<typeof buildManifest>[0]> = {}) {
+  return buildManifest({
+    botId: BOT_ID,
+    commands: DEFAULT_COMMANDS,
+    version: '1.2.3',
+    validDomains: ['chatops.digitre.example'],
+    ...extra,
+  });
+}
+
+describe('buildManifest', () => {
+  it('validates offline against the bundled Teams schema', async () => {
+    const manifest = build({
+      webApplicationInfo: { id: BOT_ID, resource: 'api://chatops.digitre.example/' + BOT_ID },
+    });
+    expect(manifest.manifestVersion).toBe('1.22');
+    expect(await validateManifest(manifest)).toEqual([]);
+  });
+
+  it('the validator catches what Teams would reject', async () => {
+    const manifest = build();
+    const bot = manifest.bots[0]!;
+    bot.commandLists[0]!.commands = commands(11);
+    (manifest as Record<string, unknown>)['accentColor'] = 'blue';
+    const errors = await validateManifest(manifest);
+    expect(errors.join('\n')).toMatch(
+      /commands.*(more than 10|maxItems)|must NOT have more than 10/,
+    );
+    expect(errors.join('\n')).toMatch(/accentColor/);
+  });
+
+  it('fills ids and version, and makes a bot for personal, team and group chat', () => {
+    const manifest = build({ appId: '00000000-0000-4000-8000-000000000001' });
+    expect(manifest.id).toBe('00000000-0000-4000-8000-000000000001');
+    expect(manifest.version).toBe('1.2.3');
+    expect(manifest.bots).toHaveLength(1);
+    const bot = manifest.bots[0]!;
+    expect(bot.botId).toBe(BOT_ID);
+    expect(bot.scopes).toEqual(['personal', 'team', 'groupChat']);
+    expect(bot.supportsFiles).toBe(false);
+    expect(bot.commandLists.map((l) => l.scopes)).toEqual([['personal'], ['team'], ['groupChat']]);
+    for (const list of bot.commandLists) expect(list.commands).toEqual(DEFAULT_COMMANDS);
+    expect(JSON.stringify(manifest)).not.toMatch(/\{\{/);
+    expect(build().id).toBe(BOT_ID);
+  });
+
+  it('merges valid domains without schemes or duplicates', () => {
+    const manifest = build({
+      validDomains: ['https://chatops.digitre.example/api/messages', 'chatops.digitre.example'],
+    });
+    expect(manifest.validDomains).toEqual(['token.botframework.com', 'chatops.digitre.example']);
+    const many = Array.from({ length: 16 }, (_, i) => `d${i}.example`);
+    expect(() => build({ validDomains: many })).toThrow(/16 valid domains/);
+  });
+
+  it.each([
+    [{ botId: 'not-a-guid' }, /not a GUID.*MicrosoftAppId/],
+    [{ version: '1.0' }, /major\.minor\.patch/],
+    [{ version: '1.0.0-beta' }, /major\.minor\.patch/],
+  ])('refuses %p', (bad, message) => {
+    expect(() => build(bad)).toThrow(message);
+  });
+});
+
+describe('command lists respect Teams limits', () => {
+  it(`keeps the first ${MANIFEST_LIMITS.commandsPerList}, in the order given`, () => {
+    const kept = manifestCommands(commands(14));
+    expect(kept.map((c) => c.title)).toEqual(commands(10).map((c) => c.title));
+  });
+
+  it('drops duplicates (case-insensitive) before counting', () => {
+    const kept = manifestCommands([
+      { title: 'help', description: 'a' },
+      { title: 'Help', description: 'b' },
+      ...commands(12),
+    ]);
+    expect(kept).toHaveLength(10);
+    expect(kept[0]).toEqual({ title: 'help', description: 'a' });
+    expect(kept[1]?.title).toBe('cmd0');
+  });
+
+  it('cuts descriptions to 128 characters and flattens whitespace', () => {
+    const [c] = manifestCommands([{ title: 'deploy', description: `a\n  b ${'x'.repeat(300)}` }]);
+    expect(c?.description).toHaveLength(MANIFEST_LIMITS.descriptionLength);
+    expect(c?.description.startsWith('a b x')).toBe(true);
+    expect(c?.description.endsWith('…')).toBe(true);
+  });
+
+  it('refuses titles over 32 characters rather than change the command', () => {
+    expect(() => manifestCommands([{ title: 'x'.repeat(33), description: 'd' }])).toThrow(/32/);
+    expect(manifestCommands([{ title: 'x'.repeat(32), description: 'd' }])).toHaveLength(1);
+  });
+
+  it('the built manifest never exceeds the limits', () => {
+    const long: BotCommand[] = Array.from({ length: 20 }, (_, i) => ({
+      title: `c${i}`.padEnd(32, 'x'),
+      description: 'y'.repeat(500),
+    }));
+    for (const list of build({ commands: long }).bots[0]!.commandLists) {
+      expect(list.commands.length).toBeLessThanOrEqual(10);
+      for (const c of list.commands) {
+        expect(c.title.length).toBeLessThanOrEqual(32);
+        expect(c.description.length).toBeLessThanOrEqual(128);
+      }
+    }
+  });
+});
+
+describe('icons', () => {
+  const color = readPng(readFileSync(join(ROOT, 'manifest', 'color.png')));
+  const outline = readPng(readFileSync(join(ROOT, 'manifest', 'outline.png')));
+
+  it('color.png is 192×192 RGBA, opaque in the middle, transparent rounded corners', () => {
+    expect([color.width, color.height, color.colorType]).toEqual([192, 192, 6]);
+    expect(alphaAt(color, 0, 0)).toBe(0);
+    expect(alphaAt(color, 191, 191)).toBe(0);
+    expect(alphaAt(color, 96, 20)).toBe(255);
+    // Both the accent background and the white glyph are there.
+    const px = (x: number, y: number) => [
+      ...color.pixels.subarray((y * 192 + x) * 4, (y * 192 + x) * 4 + 3),
+    ];
+    expect(px(96, 10)).toEqual([0x0f, 0x6c, 0xbd]);
+    expect(px(96, 86)).toEqual([255, 255, 255]);
+  });
+
+  it('outline.png is 32×32, white on transparent', () => {
+    expect([outline.width, outline.height, outline.colorType]).toEqual([32, 32, 6]);
+    let transparent = 0;
+    let opaque = 0;
+    for (let i = 0; i < 32 * 32; i++) {
+      const [r, g, b, a] = outline.pixels.subarray(i * 4, i * 4 + 4);
+      if (a === 0) transparent++;
+      if (a === 255) opaque++;
+      if ((a ?? 0) > 0) expect([r, g, b]).toEqual([255, 255, 255]);
+    }
+    expect(transparent).toBeGreaterThan(32 * 32 * 0.5);
+    expect(opaque).toBeGreaterThan(40);
+    expect(alphaAt(outline, 0, 0)).toBe(0);
+  });
+
+  it('the committed PNGs are what make-icons draws', () => {
+    expect(
+      readFileSync(join(ROOT, 'manifest', 'color.png')).equals(encodePng(drawColorIcon())),
+    ).toBe(true);
+    expect(
+      readFileSync(join(ROOT, 'manifest', 'outline.png')).equals(encodePng(drawOutlineIcon())),
+    ).toBe(true);
+  });
+});
+
+describe('packageApp', () => {
+  let outDir: string;
+  beforeAll(() => {
+    outDir = mkdtempSync(join(tmpdir(), 'teams-app-'));
+  });
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('writes a zip with manifest.json and the two icons', async () => {
+    const commandsIn = commands(3);
+    const { zipPath, manifest } = await packageApp({
+      botId: BOT_ID,
+      commands: commandsIn,
+      outDir,
+      validDomains: ['chatops.digitre.example'],
+    });
+    expect(zipPath).toBe(join(outDir, PACKAGE_FILE_NAME));
+    const files = readZip(readFileSync(zipPath));
+    expect(files.map((f) => f.name)).toEqual(['manifest.json', 'color.png', 'outline.png']);
+    expect(files.every((f) => f.method === 0)).toBe(true);
+    const inZip = JSON.parse(files[0]!.data.toString('utf8')) as typeof manifest;
+    expect(inZip).toEqual(manifest);
+    expect(inZip.bots[0]?.commandLists[0]?.commands).toEqual(commandsIn);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(inZip.version).toBe(pkg.version);
+    expect(files[1]!.data.equals(readFileSync(join(ROOT, 'manifest', 'color.png')))).toBe(true);
+    expect(files[2]!.data.equals(readFileSync(join(ROOT, 'manifest', 'outline.png')))).toBe(true);
+    if (existsSync('/usr/bin/unzip')) {
+      const listing = execFileSync('/usr/bin/unzip', ['-l', zipPath], { encoding: 'utf8' });
+      for (const name of ['manifest.json', 'color.png', 'outline.png']) {
+        expect(listing).toContain(name);
+      }
+      expect(execFileSync('/usr/bin/unzip', ['-tq', zipPath], { encoding: 'utf8' })).toMatch(
+        /No errors/,
+      );
+    }
+  });
+
+  it('refuses a manifest the schema rejects before writing anything', async () => {
+    await expect(
+      packageApp({ botId: BOT_ID, outDir, version: '1.0.0', validDomains: ['x'.repeat(3000)] }),
+    ).rejects.toThrow(/does not match its schema/);
+  });
+});
+
+describe('helpers', () => {
+  it('crc32 matches the standard check value', () => {
+    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
+    expect(crc32(Buffer.alloc(0))).toBe(0);
+  });
+
+  it('zipStore refuses duplicate names and is reproducible', () => {
+    const entries = [{ name: 'a.txt', data: Buffer.from('hello') }];
+    expect(zipStore(entries).equals(zipStore(entries))).toBe(true);
+    expect(() => zipStore([...entries, ...entries])).toThrow(/duplicate/);
+    expect(readZip(zipStore(entries))[0]?.data.toString()).toBe('hello');
+  });
+
+  it.each([
+    [['--bot-id', BOT_ID], { botId: BOT_ID, validDomains: [] }],
+    [
+      [`--bot-id=${BOT_ID}`, '--domain', 'a.example', '--version=2.0.0'],
+      { botId: BOT_ID, version: '2.0.0', validDomains: ['a.example'] },
+    ],
+    [[], { validDomains: [] }],
+  ])('parsePackageArgs(%p)', (argv, parsed) => {
+    expect(parsePackageArgs(argv)).toEqual(parsed);
+  });
+
+  it('finds the package root from the build output folder', () => {
+    expect(findPackageRoot(join(ROOT, 'dist', 'src', 'manifest'))).toBe(ROOT);
+  });
+});
