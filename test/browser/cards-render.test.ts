@@ -64,11 +64,20 @@ function serve(): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
     const file = files[req.url ?? ''];
     if (req.url === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
+      {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(PAGE);
+      }
     } else if (file) {
-      res.writeHead(200, { 'content-type': file[1] }).end(readFileSync(file[0]));
+      {
+        res.writeHead(200, { 'content-type': file[1] });
+        res.end(readFileSync(file[0]));
+      }
     } else {
-      res.writeHead(404).end();
+      {
+        res.writeHead(404);
+        res.end();
+      }
     }
   });
   return new Promise((resolve) => {

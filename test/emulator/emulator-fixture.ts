@@ -75,14 +75,20 @@ export async function startReceiver(failFirst = 0): Promise<{
     req.on('end', () => {
       if (failures > 0) {
         failures -= 1;
-        res.writeHead(500).end();
+        {
+          res.writeHead(500);
+          res.end();
+        }
         return;
       }
       received.push({
         headers: req.headers,
         body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
       });
-      res.writeHead(200).end();
+      {
+        res.writeHead(200);
+        res.end();
+      }
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
