@@ -1,0 +1,97 @@
+import type { Catalog } from '../catalog/catalog-schema';
+import type { Actor } from './actor';
+
+/** Something a person may be allowed to do. */
+export type Permission =
+  | { kind: 'run'; pipeline: string }
+  | { kind: 'deploy'; environment: string }
+  | { kind: 'approve'; environment: string; runRequestedBy?: string }
+  | { kind: 'lock'; environment: string }
+  | { kind: 'admin' };
+
+export type Decision = { allowed: true } | { allowed: false; reason: string; who: string[] };
+
+/** Where the person is asking from (a channel can be a principal). */
+export interface AuthContext {
+  channelId?: string;
+}
+
+/**
+ * The one place that decides who may do what; checked before any side effect, in commands and
+ * card actions alike. @example authorizer.check(actor, { kind: 'deploy', environment: 'prod' })
+ */
+export interface Authorizer {
+  check(actor: Actor, permission: Permission, ctx?: AuthContext): Decision;
+  /** Whether everybody holds every role (local mode), for banners and `whoami`. */
+  readonly everyoneIsEverything: boolean;
+}
+
+function matches(principal: string, actor: Actor, ctx: AuthContext): boolean {
+  const p = principal.toLowerCase();
+  if (p.startsWith('channel:'))
+    return ctx.channelId !== undefined && principal.slice(8) === ctx.channelId;
+  return p === actor.upn?.toLowerCase() || p === actor.aadObjectId?.toLowerCase();
+}
+
+/** Roles from the catalog. An empty list means nobody; `localMode` grants everyone everything. */
+export class CatalogAuthorizer implements Authorizer {
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly opts: { localMode: boolean },
+  ) {}
+
+  get everyoneIsEverything(): boolean {
+    return this.opts.localMode;
+  }
+
+  check(actor: Actor, permission: Permission, ctx: AuthContext = {}): Decision {
+    const { list, what } = this.principalsFor(permission);
+    if (permission.kind === 'approve' && permission.runRequestedBy) {
+      const env = this.catalog.environments.find((e) => e.key === permission.environment);
+      const self = [actor.id, actor.aadObjectId, actor.upn, actor.name].filter(Boolean);
+      if (env?.approval?.noSelfApproval && self.includes(permission.runRequestedBy)) {
+        return {
+          allowed: false,
+          reason: `${env.displayName} does not allow approving your own run; another approver must decide`,
+          who: list.filter((p) => !self.includes(p)),
+        };
+      }
+    }
+    if (this.opts.localMode) return { allowed: true };
+    const admins = this.catalog.roles.admins;
+    if (
+      list.some((p) => matches(p, actor, ctx)) ||
+      (permission.kind !== 'approve' && admins.some((p) => matches(p, actor, ctx)))
+    ) {
+      return { allowed: true };
+    }
+    return { allowed: false, reason: `you are not allowed to ${what}`, who: list };
+  }
+
+  private principalsFor(p: Permission): { list: string[]; what: string } {
+    const env = (key: string) => this.catalog.environments.find((e) => e.key === key);
+    switch (p.kind) {
+      case 'admin':
+        return { list: this.catalog.roles.admins, what: 'do that (admins only)' };
+      case 'deploy':
+      case 'lock':
+        return {
+          list: env(p.environment)?.deployers ?? [],
+          what: `${p.kind} ${env(p.environment)?.displayName ?? p.environment}`,
+        };
+      case 'approve':
+        return {
+          list: env(p.environment)?.approval?.approvers ?? [],
+          what: `approve deployments to ${env(p.environment)?.displayName ?? p.environment}`,
+        };
+      case 'run': {
+        const pipeline = this.catalog.pipelines.find((x) => x.key === p.pipeline);
+        const envKey = pipeline?.environment;
+        const list =
+          pipeline?.runners ??
+          (envKey ? (env(envKey)?.deployers ?? []) : this.catalog.roles.runners);
+        return { list, what: `run ${pipeline?.name ?? p.pipeline}` };
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import type { Activity } from 'botbuilder';
+import type { Actor } from '../auth/actor';
+import type { CommandContext } from '../commands/command-spec';
+
+/** Who sent an activity, from the fields every channel fills in. */
+export function actorFromActivity(activity: Partial<Activity>): Actor {
+  const from = activity.from;
+  const teamsId = typeof from?.id === 'string' && from.id ? from.id : 'unknown';
+  const aad =
+    typeof from?.aadObjectId === 'string' && from.aadObjectId ? from.aadObjectId : undefined;
+  const name =
+    typeof from?.name === 'string' && from.name.trim() ? from.name.trim().slice(0, 100) : 'someone';
+  // Teams puts the UPN on `from.userPrincipalName` only in some payloads; member lookup fills the rest.
+  const upnField = (from as { userPrincipalName?: unknown } | undefined)?.userPrincipalName;
+  const upn = typeof upnField === 'string' && upnField.includes('@') ? upnField : undefined;
+  return { id: aad ?? teamsId, name, upn, aadObjectId: aad, teamsId };
+}
+
+/** Where an activity was sent, as handlers see it. */
+export function conversationFromActivity(
+  activity: Partial<Activity>,
+): CommandContext['conversation'] {
+  const conv = activity.conversation;
+  const id = typeof conv?.id === 'string' ? conv.id : 'unknown';
+  const channelData = (activity.channelData ?? {}) as {
+    channel?: { id?: unknown };
+    team?: { id?: unknown };
+  };
+  const channelId =
+    typeof channelData.channel?.id === 'string' ? channelData.channel.id : undefined;
+  const teamId = typeof channelData.team?.id === 'string' ? channelData.team.id : undefined;
+  const type =
+    conv?.conversationType === 'channel'
+      ? 'channel'
+      : conv?.conversationType === 'groupChat' || conv?.isGroup
+        ? 'groupChat'
+        : 'personal';
+  return { id, type, channelId, teamId };
+}

@@ -1,0 +1,28 @@
+import type { TurnContext } from 'botbuilder';
+import type { Logger } from '../logging/create-logger';
+
+/**
+ * The one place an unexpected error in a turn ends up: logged with the activity id, and the
+ * person gets an answer they can quote, not silence.
+ */
+export function onTurnError(
+  logger: Logger,
+  message: (ref: string) => Partial<import('botbuilder').Activity>,
+) {
+  return async (context: TurnContext, error: Error): Promise<void> => {
+    const ref = context.activity?.id ?? 'unknown';
+    const code = (error as { code?: unknown }).code;
+    logger.error(
+      { err: error, code, activityId: ref, conversationId: context.activity?.conversation?.id },
+      'turn failed',
+    );
+    try {
+      await context.sendActivity(message(ref));
+    } catch (sendError) {
+      logger.error(
+        { err: sendError, activityId: ref },
+        'could not tell the user about the failure',
+      );
+    }
+  };
+}

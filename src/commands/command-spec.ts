@@ -1,0 +1,77 @@
+import type { Actor } from '../auth/actor';
+import type { Authorizer } from '../auth/authorizer';
+import type { Catalog } from '../catalog/catalog-schema';
+import type { Clock } from '../clock/clock';
+import type { DevOpsPort } from '../devops/devops-port';
+import type { Store } from '../store/store';
+import type { Reply } from './reply';
+
+/** A mistake in what was typed: shown as a usage card, never thrown. */
+export interface UsageError {
+  problem: string;
+  usage?: string;
+  example?: string;
+  /** Did-you-mean candidates, already formatted as whole commands or words. */
+  suggestions: string[];
+  /** The command it concerns, when one was recognised. */
+  command?: string;
+}
+
+export type ParseResult<A> = { ok: true; args: A } | { ok: false; error: UsageError };
+
+/** What a parser may look at: the catalog, nothing with side effects. */
+export interface ParseContext {
+  catalog: Catalog;
+}
+
+/** Where and by whom a command was sent. */
+export interface CommandContext {
+  actor: Actor;
+  conversation: {
+    id: string;
+    type: 'personal' | 'channel' | 'groupChat';
+    channelId?: string;
+    teamId?: string;
+  };
+  activityId?: string;
+}
+
+/** The ports a handler may use; nothing else reaches the outside world. */
+export interface CommandDeps {
+  catalog: Catalog;
+  devops: DevOpsPort;
+  store: Store;
+  clock: Clock;
+  authorizer: Authorizer;
+  registry: CommandRegistry;
+  /** Whether the bot runs against the in-process emulator. */
+  localMode: boolean;
+}
+
+/**
+ * One chat command: its words, its help, a pure parser and a handler returning a `Reply`.
+ * @example defineCommand({ name: 'help', aliases: ['?'], usage: 'help [command]', ... })
+ */
+export interface CommandSpec<A> {
+  name: string;
+  /** Other words or phrases that start this command (`wcid`, `where can i deploy`). */
+  aliases: readonly string[];
+  usage: string;
+  summary: string;
+  examples: readonly string[];
+  parse(words: readonly string[], ctx: ParseContext): ParseResult<A>;
+  run(args: A, ctx: CommandContext, deps: CommandDeps): Promise<Reply>;
+}
+
+/** A spec with its argument type erased, as the registry holds it. */
+export interface AnyCommandSpec extends Omit<CommandSpec<unknown>, 'parse' | 'run'> {
+  parse(words: readonly string[], ctx: ParseContext): ParseResult<unknown>;
+  run(args: unknown, ctx: CommandContext, deps: CommandDeps): Promise<Reply>;
+}
+
+export type CommandRegistry = readonly AnyCommandSpec[];
+
+/** Erases a spec's argument type safely: `run` only ever receives what its own `parse` made. */
+export function defineCommand<A>(spec: CommandSpec<A>): AnyCommandSpec {
+  return spec as unknown as AnyCommandSpec;
+}

@@ -1,0 +1,198 @@
+import { approvalCardData } from '../cards/approval-card-data';
+import { DevOpsError, type ApprovalSummary } from '../devops/devops-port';
+import type { CommandContext, CommandDeps } from './command-spec';
+import { audit, devopsFailureReply, environmentOf, refusalReply } from './handler-kit';
+import { messageReply } from './message-reply';
+import type { Reply } from './reply';
+import { getRunRecord } from './run-record';
+
+export interface ApprovalTarget {
+  runId?: number;
+  /** Catalog environment key. */
+  environment?: string;
+  /** From a card button: the exact approval. */
+  approvalId?: string;
+}
+
+export interface ApprovalDecision {
+  target: ApprovalTarget;
+  decision: 'approved' | 'rejected';
+  comment: string;
+}
+
+/**
+ * Approve or reject, from a command or a card button: find the one pending approval meant,
+ * check the person may decide it, record their name and comment in Azure DevOps.
+ */
+export async function decideApproval(
+  input: ApprovalDecision,
+  ctx: CommandContext,
+  deps: CommandDeps,
+): Promise<Reply> {
+  const verb = input.decision === 'approved' ? 'approve' : 'reject';
+  const found = await findApproval(input.target, deps);
+  if ('reply' in found) return found.reply;
+  const approval = found.approval;
+  const envKey = approval.environment ?? environmentOf(deps, approval.pipelineKey)?.key;
+  const record = await getRunRecord(deps.store, approval.runId);
+  const decision = deps.authorizer.check(
+    ctx.actor,
+    { kind: 'approve', environment: envKey ?? '', runRequestedBy: record?.requestedBy.id },
+    { channelId: ctx.conversation.channelId },
+  );
+  if (!decision.allowed) {
+    await audit(deps, ctx, {
+      action: verb,
+      detail: `run ${approval.runId}: ${decision.reason}`,
+      outcome: 'refused',
+      runId: approval.runId,
+    });
+    return refusalReply(decision);
+  }
+  const verbed = input.decision === 'approved' ? 'Approved' : 'Rejected';
+  const comment = `${verbed} by ${ctx.actor.name} via Teams${input.comment ? `: ${input.comment}` : ''}`;
+  let decided: ApprovalSummary;
+  try {
+    decided = await deps.devops.decideApproval(approval.id, input.decision, comment);
+  } catch (err) {
+    if (err instanceof DevOpsError && err.code === 'conflict') {
+      const now = await deps.devops.getApproval(approval.id).catch(() => null);
+      if (now && now.status !== 'pending') return alreadyDecided(now, deps);
+    }
+    await audit(deps, ctx, {
+      action: verb,
+      detail: `run ${approval.runId}: ${(err as Error).message}`,
+      outcome: 'failed',
+      runId: approval.runId,
+    });
+    return devopsFailureReply(err, `${verb} run ${approval.runId}`);
+  }
+  await audit(deps, ctx, {
+    action: verb,
+    detail: `run ${approval.runId}${input.comment ? `: ${input.comment}` : ''}`,
+    outcome: 'ok',
+    runId: approval.runId,
+  });
+  return approvalReply(decided, deps, record?.requestedBy.name, record?.model);
+}
+
+/** The approval card for an approval in its current state. */
+export function approvalReply(
+  approval: ApprovalSummary,
+  deps: CommandDeps,
+  requestedBy?: string,
+  model?: string,
+): Reply {
+  const env = approval.environment
+    ? deps.catalog.environments.find((e) => e.key === approval.environment)
+    : environmentOf(deps, approval.pipelineKey);
+  return {
+    card: 'approval',
+    data: approvalCardData(approval, {
+      environment: env?.displayName,
+      requestedBy,
+      modelVersion: model ? `v${model}` : undefined,
+      now: deps.clock.now(),
+    }),
+    runId: approval.runId,
+  };
+}
+
+function alreadyDecided(approval: ApprovalSummary, deps: CommandDeps): Reply {
+  const by = approval.decidedBy ? ` by ${approval.decidedBy}` : '';
+  const reply = approvalReply(approval, deps);
+  return approval.status === 'pending'
+    ? reply
+    : messageReply(
+        'warning',
+        `Already ${approval.status}`,
+        `The approval for run ${approval.runId} was already ${approval.status}${by}.${approval.comment ? ` Comment: “${approval.comment}”` : ''}`,
+      );
+}
+
+async function findApproval(
+  target: ApprovalTarget,
+  deps: CommandDeps,
+): Promise<{ approval: ApprovalSummary } | { reply: Reply }> {
+  try {
+    if (target.approvalId) {
+      const a = await deps.devops.getApproval(target.approvalId);
+      if (!a)
+        return {
+          reply: messageReply(
+            'attention',
+            'No such approval',
+            'That approval no longer exists in Azure DevOps.',
+          ),
+        };
+      if (a.status !== 'pending') return { reply: alreadyDecided(a, deps) };
+      return { approval: a };
+    }
+    const pending = await deps.devops.pendingApprovals(
+      target.runId !== undefined ? { runId: target.runId } : { environment: target.environment },
+    );
+    if (pending.length === 1) return { approval: pending[0]! };
+    if (pending.length > 1) return { reply: whichOne(pending, deps) };
+    return { reply: await nothingPending(target, deps) };
+  } catch (err) {
+    return { reply: devopsFailureReply(err, 'read the pending approvals') };
+  }
+}
+
+function whichOne(pending: ApprovalSummary[], deps: CommandDeps): Reply {
+  return {
+    card: 'list',
+    data: {
+      title: `${pending.length} approvals are waiting — which one?`,
+      subtitle: 'Answer with the run id, e.g. `approve ' + pending[0]!.runId + '`.',
+      columns: [
+        { title: 'Run', width: 1 },
+        { title: 'Pipeline', width: 3 },
+        { title: 'Stage', width: 2 },
+        { title: 'Waiting since', width: 2 },
+      ],
+      rows: pending.map((a) => ({
+        cells: [
+          `${a.runId}`,
+          a.pipelineName,
+          a.stageName ?? '',
+          new Date(a.createdOn).toISOString().slice(0, 16).replace('T', ' '),
+        ],
+      })),
+      hasRows: true,
+      emptyText: '',
+      footer: `As of ${new Date(deps.clock.now()).toISOString().slice(11, 16)} UTC`,
+    },
+  };
+}
+
+async function nothingPending(target: ApprovalTarget, deps: CommandDeps): Promise<Reply> {
+  if (target.runId !== undefined) {
+    return messageReply(
+      'default',
+      'Nothing to approve',
+      `Run ${target.runId} is not waiting for an approval.`,
+    );
+  }
+  const env = deps.catalog.environments.find((e) => e.key === target.environment)!;
+  const [latest] = await deps.devops.listRuns({ pipelineKey: env.pipeline, top: 1 });
+  const facts = latest
+    ? [
+        { title: 'Latest run', value: `${latest.name} (#${latest.id})` },
+        {
+          title: 'State',
+          value: latest.state === 'completed' ? (latest.result ?? 'completed') : latest.state,
+        },
+        { title: 'Started', value: latest.createdDate.slice(0, 16).replace('T', ' ') },
+      ]
+    : [];
+  return messageReply(
+    'default',
+    'Nothing to approve',
+    `Nothing is waiting for approval in ${env.displayName}.${latest ? '' : ' It has never been deployed.'}`,
+    {
+      facts,
+      link: latest ? { title: 'Open the latest run', url: latest.url } : undefined,
+    },
+  );
+}

@@ -1,0 +1,143 @@
+import { confirmCardData } from '../../cards/confirm-card-data';
+import { createConfirmation } from '../../confirmations/create-confirmation';
+import { defineCommand, type CommandContext, type CommandDeps } from '../command-spec';
+import { devopsFailureReply } from '../handler-kit';
+import { messageReply } from '../message-reply';
+import { parseDeploy, type DeployArgs } from '../parsers/parse-deploy';
+import type { Reply } from '../reply';
+import {
+  checkRunAllowed,
+  correlationIdFor,
+  describePlan,
+  queueRun,
+  resolveModel,
+  type RunPlan,
+} from '../run-plan';
+
+/** How long a prod deploy waits for its Confirm click. */
+export const CONFIRM_TTL_MS = 5 * 60_000;
+
+export const deployCommand = defineCommand<DeployArgs>({
+  name: 'deploy',
+  aliases: ['ship', 'release'],
+  usage: 'deploy <env> [model vN] [branch <name>] [dry-run]',
+  summary:
+    'Deploys a registered model to an environment (latest model when none is named). Production asks you to confirm first.',
+  examples: [
+    'deploy custom-qa model v3',
+    'deploy prod v3',
+    'deploy model v3 to qa',
+    'deploy custom-qa model 3 from feature/x',
+    'deploy prod dry-run',
+  ],
+  parse: (words, { catalog }) => parseDeploy(words, catalog),
+  run: (args, ctx, deps) => deploy(args, ctx, deps, `deploy ${args.environment}`),
+});
+
+/** The deploy flow, shared by `deploy`, `run <deploy pipeline>` and `rollback`. */
+export async function deploy(
+  args: DeployArgs,
+  ctx: CommandContext,
+  deps: CommandDeps,
+  command: string,
+  opts: { alwaysConfirm?: boolean; title?: string } = {},
+): Promise<Reply> {
+  const env = deps.catalog.environments.find((e) => e.key === args.environment)!;
+  const pipeline = deps.catalog.pipelines.find((p) => p.key === env.pipeline)!;
+  const modelParam = deps.catalog.models?.parameter ?? 'modelVersion';
+  const takesModel = pipeline.parameters.some((p) => p.name === modelParam);
+  const plan: RunPlan = {
+    pipelineKey: pipeline.key,
+    environment: env.key,
+    parameters: { ...args.parameters },
+    branch: args.branch,
+    modelDefaulted: false,
+    correlationId: correlationIdFor(ctx, `deploy-${env.key}`),
+    command,
+  };
+  const refused = await checkRunAllowed(plan, ctx, deps);
+  if (refused) return refused;
+  if (takesModel) {
+    const model = await resolveModel(args.model, deps);
+    if (!model.ok) return model.reply;
+    plan.model = model.model;
+    plan.modelDefaulted = model.defaulted;
+    plan.parameters[modelParam] = model.model;
+  }
+  if (args.dryRun) return preview(plan, deps);
+  if (env.confirm || opts.alwaysConfirm) return askToConfirm(plan, ctx, deps, opts.title);
+  const reply = await queueRun(plan, ctx, deps);
+  if (reply.card === 'run-status' && plan.modelDefaulted)
+    reply.data.modelVersion = `v${plan.model} (latest registered)`;
+  return reply;
+}
+
+async function preview(plan: RunPlan, deps: CommandDeps): Promise<Reply> {
+  const pipeline = deps.catalog.pipelines.find((p) => p.key === plan.pipelineKey)!;
+  try {
+    const p = await deps.devops.previewRun({
+      pipelineKey: plan.pipelineKey,
+      branch: plan.branch,
+      parameters: plan.parameters,
+    });
+    return messageReply(
+      'default',
+      `Dry run: ${pipeline.name}`,
+      `Nothing was queued. This is what would run: ${describePlan(plan, pipeline.name)}.`,
+      {
+        facts: [
+          { title: 'Stages', value: p.stages.join(' → ') },
+          { title: 'Branch', value: plan.branch ?? pipeline.defaultBranch },
+          ...Object.entries(plan.parameters).map(([title, value]) => ({ title, value })),
+        ],
+      },
+    );
+  } catch (err) {
+    return devopsFailureReply(err, `preview ${pipeline.name}`);
+  }
+}
+
+async function askToConfirm(
+  plan: RunPlan,
+  ctx: CommandContext,
+  deps: CommandDeps,
+  title?: string,
+): Promise<Reply> {
+  const env = deps.catalog.environments.find((e) => e.key === plan.environment)!;
+  const pipeline = deps.catalog.pipelines.find((p) => p.key === plan.pipelineKey)!;
+  const confirmation = await createConfirmation(deps.store, deps.clock, {
+    action: 'deploy',
+    payload: plan,
+    requestedBy: { id: ctx.actor.id, name: ctx.actor.name, teamsId: ctx.actor.teamsId },
+    conversationId: ctx.conversation.id,
+    ttlMs: CONFIRM_TTL_MS,
+  });
+  return {
+    card: 'confirm',
+    data: confirmCardData({
+      confirmationId: confirmation.id,
+      state: 'pending',
+      view: 'requester',
+      title: title ?? `Deploy${plan.model ? ` model v${plan.model}` : ''} to ${env.displayName}?`,
+      summary: `This queues ${describePlan(plan, pipeline.name)} on ${plan.branch ?? pipeline.defaultBranch}.${env.approval ? ` ${env.displayName} approvers are asked next.` : ''}`,
+      facts: [
+        { title: 'Pipeline', value: pipeline.name },
+        { title: 'Environment', value: env.displayName },
+        ...(plan.model
+          ? [
+              {
+                title: 'Model',
+                value: `v${plan.model}${plan.modelDefaulted ? ' (latest registered)' : ''}`,
+              },
+            ]
+          : []),
+        { title: 'Branch', value: plan.branch ?? pipeline.defaultBranch },
+      ],
+      stages: pipeline.stages.map((s) => s.displayName ?? s.name),
+      requestedBy: ctx.actor.name,
+      requesterUserIds: [ctx.actor.teamsId],
+      expiresAt: confirmation.expiresAt,
+      now: deps.clock.now(),
+    }),
+  };
+}

@@ -1,0 +1,69 @@
+import { defineCommand, type AnyCommandSpec } from '../command-spec';
+import { didYouMean } from '../did-you-mean';
+import type { Reply } from '../reply';
+
+/** `help [command]`: every command with usage and an example, or one command in full. */
+export const helpCommand = defineCommand<{ topic?: string }>({
+  name: 'help',
+  aliases: ['?', 'commands', 'usage'],
+  usage: 'help [command]',
+  summary: 'Lists what I can do, or explains one command.',
+  examples: ['help', 'help deploy'],
+  parse(words) {
+    if (words.length > 1) {
+      return {
+        ok: false,
+        error: { problem: 'help takes at most one word: the command to explain.', suggestions: [] },
+      };
+    }
+    return { ok: true, args: { topic: words[0]?.toLowerCase() } };
+  },
+  async run({ topic }, _ctx, deps) {
+    const registry = deps.registry;
+    if (!topic)
+      return helpReply(
+        registry,
+        'What I can do',
+        'Type a command in this chat. Words are not case-sensitive.',
+      );
+    const spec = registry.find((s) => s.name === topic || s.aliases.includes(topic));
+    if (spec) {
+      const also =
+        spec.aliases.length > 0 ? ` Also: ${spec.aliases.map((a) => `\`${a}\``).join(', ')}.` : '';
+      return helpReply([spec], `help ${spec.name}`, `${spec.summary}${also}`, spec.examples);
+    }
+    const suggestions = didYouMean(
+      topic,
+      registry.map((s) => s.name),
+    );
+    const hint =
+      suggestions.length > 0
+        ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(' or ')}?`
+        : '';
+    return helpReply(
+      registry,
+      'What I can do',
+      `There is no command \`${topic.slice(0, 40)}\`.${hint}`,
+    );
+  },
+});
+
+function helpReply(
+  specs: readonly AnyCommandSpec[],
+  title: string,
+  intro: string,
+  examples?: readonly string[],
+): Reply {
+  return {
+    card: 'help',
+    data: {
+      title,
+      intro,
+      commands: specs.map((s) => {
+        const example = examples ? examples.join(' · ') : (s.examples[0] ?? '');
+        return { usage: s.usage, summary: s.summary, example, hasExample: example !== '' };
+      }),
+      footer: 'Type `help <command>` for details, e.g. `help deploy`.',
+    },
+  };
+}

@@ -1,0 +1,181 @@
+import { findEnvironment } from '../../catalog/find-in-catalog';
+import { formatAge, formatTimestamp, shortBranch } from '../../cards/format';
+import type { ListCardData } from '../../cards/card-data';
+import type { RunSummary } from '../../devops/devops-port';
+import { defineCommand, type ParseResult } from '../command-spec';
+import { devopsFailureReply, environmentOf } from '../handler-kit';
+import { fail, noArgs, parsePipeline } from '../parse-words';
+import type { Reply } from '../reply';
+import type { Catalog } from '../../catalog/catalog-schema';
+
+function listReply(data: Omit<ListCardData, 'hasRows'>): Reply {
+  return { card: 'list', data: { ...data, hasRows: data.rows.length > 0 } };
+}
+
+function runState(r: RunSummary): string {
+  return r.state === 'completed' ? (r.result ?? 'completed') : r.state;
+}
+
+interface RunsArgs {
+  pipelineKey?: string;
+  count: number;
+}
+
+function parseRuns(words: readonly string[], catalog: Catalog): ParseResult<RunsArgs> {
+  let pipelineKey: string | undefined;
+  let count = 10;
+  for (const w of words) {
+    if (/^\d+$/.test(w)) {
+      count = Number(w);
+      if (count < 1 || count > 50) return fail('Show between 1 and 50 runs.');
+    } else if (pipelineKey === undefined) {
+      const p = parsePipeline(w, catalog);
+      if (!p.ok) return p;
+      pipelineKey = p.args.key;
+    } else return fail('`runs` takes at most one pipeline and a count.');
+  }
+  return { ok: true, args: { pipelineKey, count } };
+}
+
+export const runsCommand = defineCommand<RunsArgs>({
+  name: 'runs',
+  aliases: ['history', 'recent'],
+  usage: 'runs [pipeline] [n]',
+  summary: 'Lists recent runs (all pipelines, or one), newest first.',
+  examples: ['runs', 'runs prod 5', 'runs train'],
+  parse: (words, { catalog }) => parseRuns(words, catalog),
+  async run(args, _ctx, deps) {
+    const pipeline = args.pipelineKey
+      ? deps.catalog.pipelines.find((p) => p.key === args.pipelineKey)
+      : undefined;
+    try {
+      const runs = await deps.devops.listRuns({ pipelineKey: args.pipelineKey, top: args.count });
+      const now = deps.clock.now();
+      return listReply({
+        title: pipeline ? `Recent runs of ${pipeline.name}` : 'Recent runs',
+        subtitle: '',
+        columns: [
+          { title: 'Run', width: 1 },
+          ...(pipeline ? [] : [{ title: 'Pipeline', width: 3 }]),
+          { title: 'State', width: 2 },
+          { title: 'Branch', width: 2 },
+          { title: 'Age', width: 1 },
+        ],
+        rows: runs.map((r) => ({
+          cells: [
+            `${r.id}`,
+            ...(pipeline ? [] : [r.pipelineName]),
+            runState(r),
+            shortBranch(r.branch),
+            formatAge(now - Date.parse(r.createdDate)),
+          ],
+        })),
+        emptyText: 'No runs yet.',
+        footer: 'Details: `status <run id>`.',
+      });
+    } catch (err) {
+      return devopsFailureReply(err, 'list the runs');
+    }
+  },
+});
+
+export const approvalsCommand = defineCommand<Record<string, never>>({
+  name: 'approvals',
+  aliases: ['pending'],
+  usage: 'approvals',
+  summary: 'Lists every deployment waiting for approval.',
+  examples: ['approvals'],
+  parse: noArgs('approvals', {}),
+  async run(_args, _ctx, deps) {
+    try {
+      const pending = await deps.devops.pendingApprovals();
+      const now = deps.clock.now();
+      return listReply({
+        title: '⏳ Waiting for approval',
+        subtitle: '',
+        columns: [
+          { title: 'Run', width: 1 },
+          { title: 'Pipeline', width: 3 },
+          { title: 'Environment', width: 2 },
+          { title: 'Waiting', width: 1 },
+        ],
+        rows: pending.map((a) => ({
+          cells: [
+            `${a.runId}`,
+            a.pipelineName,
+            (a.environment
+              ? findEnvironment(deps.catalog, a.environment)
+              : environmentOf(deps, a.pipelineKey)
+            )?.displayName ?? '—',
+            formatAge(now - Date.parse(a.createdOn)),
+          ],
+        })),
+        emptyText: 'Nothing is waiting for approval.',
+        footer:
+          'Decide with `approve <env | run id> [comment]` or `reject <env | run id> [reason]`.',
+      });
+    } catch (err) {
+      return devopsFailureReply(err, 'read the pending approvals');
+    }
+  },
+});
+
+export const pipelinesCommand = defineCommand<Record<string, never>>({
+  name: 'pipelines',
+  aliases: ['catalog'],
+  usage: 'pipelines',
+  summary: 'Lists the pipelines I can drive: what each does, its triggers and approvals.',
+  examples: ['pipelines'],
+  parse: noArgs('pipelines', {}),
+  async run(_args, _ctx, deps) {
+    return listReply({
+      title: `${deps.catalog.project} pipelines`,
+      subtitle: 'Use the key in commands, e.g. `run train` or `deploy custom-qa`.',
+      columns: [
+        { title: 'Key', width: 2 },
+        { title: 'Pipeline and what it does', width: 5 },
+        { title: 'Triggers', width: 3 },
+        { title: 'Approvals', width: 2 },
+      ],
+      rows: deps.catalog.pipelines.map((p) => {
+        const env = p.environment ? findEnvironment(deps.catalog, p.environment) : undefined;
+        const approvals = env?.approval ? `${env.displayName} environment approval` : 'none';
+        return { cells: [p.key, `${p.name}: ${p.description}`, p.triggers.join('; '), approvals] };
+      }),
+      emptyText: 'The catalog has no pipelines.',
+      footer: '',
+    });
+  },
+});
+
+export const modelsCommand = defineCommand<Record<string, never>>({
+  name: 'models',
+  aliases: ['model', 'versions'],
+  usage: 'models',
+  summary: 'Lists the registered model versions, newest first.',
+  examples: ['models'],
+  parse: noArgs('models', {}),
+  async run(_args, _ctx, deps) {
+    try {
+      const versions = await deps.devops.modelVersions();
+      return listReply({
+        title: 'Registered model versions',
+        subtitle: deps.catalog.models
+          ? `From ${deps.catalog.pipelines.find((p) => p.key === deps.catalog.models!.pipeline)?.name}`
+          : '',
+        columns: [
+          { title: 'Version', width: 1 },
+          { title: 'Registered by run', width: 2 },
+          { title: 'When', width: 3 },
+        ],
+        rows: versions
+          .slice(0, 20)
+          .map((v) => ({ cells: [`v${v.version}`, `${v.runId}`, formatTimestamp(v.createdDate)] })),
+        emptyText: 'No model is registered yet. Run `train`.',
+        footer: 'Deploy one with `deploy <env> model vN`.',
+      });
+    } catch (err) {
+      return devopsFailureReply(err, 'read the model versions');
+    }
+  },
+});

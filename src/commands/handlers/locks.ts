@@ -1,0 +1,233 @@
+import { findEnvironment } from '../../catalog/find-in-catalog';
+import { formatAge, formatTimestamp } from '../../cards/format';
+import { acquireLock } from '../../locks/acquire-lock';
+import { listLocks } from '../../locks/list-locks';
+import { releaseLock } from '../../locks/release-lock';
+import { defineCommand, type ParseResult } from '../command-spec';
+import { audit, refusalReply } from '../handler-kit';
+import { messageReply } from '../message-reply';
+import { fail, freeText, noArgs, parseDuration, parseEnvironment } from '../parse-words';
+
+interface LockArgs {
+  environment: string;
+  reason: string;
+  ttlMs?: number;
+}
+
+export const lockCommand = defineCommand<LockArgs>({
+  name: 'lock',
+  aliases: ['claim'],
+  usage: 'lock <env> [reason] [for <30m|2h|1d>]',
+  summary:
+    'Locks an environment so only you can deploy there; others are told who holds it and why.',
+  examples: ['lock prod release 3.2 freeze', 'lock qa testing model v4 for 2h'],
+  parse(words, { catalog }): ParseResult<LockArgs> {
+    const env = parseEnvironment(words[0], catalog);
+    if (!env.ok) return env;
+    let rest = words.slice(1);
+    let ttlMs: number | undefined;
+    if (rest.length >= 2 && rest[rest.length - 2]!.toLowerCase() === 'for') {
+      const d = parseDuration(rest[rest.length - 1]);
+      if (!d.ok) return d;
+      ttlMs = d.args;
+      rest = rest.slice(0, -2);
+    }
+    const reason = freeText(rest, 200);
+    if (!reason.ok) return reason;
+    return { ok: true, args: { environment: env.args.key, reason: reason.args, ttlMs } };
+  },
+  async run(args, ctx, deps) {
+    const env = findEnvironment(deps.catalog, args.environment)!;
+    const decision = deps.authorizer.check(
+      ctx.actor,
+      { kind: 'lock', environment: env.key },
+      { channelId: ctx.conversation.channelId },
+    );
+    if (!decision.allowed) {
+      await audit(deps, ctx, {
+        action: `lock ${env.key}`,
+        detail: decision.reason,
+        outcome: 'refused',
+      });
+      return refusalReply(decision);
+    }
+    const r = await acquireLock(deps.store, deps.clock, {
+      environment: env.key,
+      actor: ctx.actor,
+      reason: args.reason,
+      ttlMs: args.ttlMs,
+    });
+    const until = r.lock.expiresAt
+      ? ` until ${formatTimestamp(r.lock.expiresAt)}`
+      : ' until you `unlock ' + env.key + '`';
+    if (r.outcome === 'heldByOther') {
+      await audit(deps, ctx, {
+        action: `lock ${env.key}`,
+        detail: `held by ${r.lock.owner.name}`,
+        outcome: 'refused',
+      });
+      return messageReply(
+        'attention',
+        `${env.displayName} is already locked`,
+        `${r.lock.owner.name} holds the lock${r.lock.reason ? `: “${r.lock.reason}”` : ''} (since ${formatAge(deps.clock.now() - r.lock.createdAt)} ago).`,
+      );
+    }
+    await audit(deps, ctx, { action: `lock ${env.key}`, detail: args.reason, outcome: 'ok' });
+    if (r.outcome === 'alreadyYours')
+      return messageReply(
+        'default',
+        `You already hold ${env.displayName}`,
+        `Nothing changed; it stays locked${until}.`,
+      );
+    return messageReply(
+      'good',
+      `🔒 ${env.displayName} is locked`,
+      `Only you can deploy to ${env.displayName}${until}.${args.reason ? ` Reason: ${args.reason}` : ''}`,
+    );
+  },
+});
+
+export const unlockCommand = defineCommand<{ environment: string; force: boolean }>({
+  name: 'unlock',
+  aliases: ['release-lock'],
+  usage: 'unlock <env> [--force]',
+  summary: 'Releases your lock on an environment (admins can force someone else’s).',
+  examples: ['unlock prod'],
+  parse(words, { catalog }) {
+    const env = parseEnvironment(words[0], catalog);
+    if (!env.ok) return env;
+    const extra = words.slice(1).map((w) => w.toLowerCase());
+    if (extra.some((w) => w !== '--force' && w !== 'force'))
+      return fail('`unlock` takes an environment and, for admins, `--force`.');
+    return { ok: true, args: { environment: env.args.key, force: extra.length > 0 } };
+  },
+  async run(args, ctx, deps) {
+    const env = findEnvironment(deps.catalog, args.environment)!;
+    if (args.force) {
+      const decision = deps.authorizer.check(
+        ctx.actor,
+        { kind: 'admin' },
+        { channelId: ctx.conversation.channelId },
+      );
+      if (!decision.allowed) return refusalReply(decision);
+    }
+    const r = await releaseLock(deps.store, deps.clock, {
+      environment: env.key,
+      actor: ctx.actor,
+      force: args.force,
+    });
+    if (r.outcome === 'notLocked')
+      return messageReply('default', `${env.displayName} was not locked`, 'Nothing to unlock.');
+    if (r.outcome === 'heldByOther') {
+      await audit(deps, ctx, {
+        action: `unlock ${env.key}`,
+        detail: `held by ${r.lock.owner.name}`,
+        outcome: 'refused',
+      });
+      return messageReply(
+        'attention',
+        `${env.displayName} is locked by ${r.lock.owner.name}`,
+        `Only they can unlock it (or an admin with \`unlock ${env.key} --force\`).`,
+      );
+    }
+    await audit(deps, ctx, {
+      action: `unlock ${env.key}`,
+      detail: `was held by ${r.lock.owner.name}`,
+      outcome: 'ok',
+    });
+    return messageReply(
+      'good',
+      `🔓 ${env.displayName} is unlocked`,
+      `Anyone allowed can deploy to ${env.displayName} again.`,
+    );
+  },
+});
+
+export const locksCommand = defineCommand<Record<string, never>>({
+  name: 'locks',
+  aliases: ['list locks'],
+  usage: 'locks',
+  summary: 'Lists the environments that are locked, by whom and why.',
+  examples: ['locks'],
+  parse: noArgs('locks', {}),
+  async run(_args, _ctx, deps) {
+    const locks = await listLocks(deps.store, deps.clock);
+    const now = deps.clock.now();
+    return {
+      card: 'list',
+      data: {
+        title: '🔒 Environment locks',
+        subtitle: '',
+        columns: [
+          { title: 'Environment', width: 2 },
+          { title: 'Locked by', width: 2 },
+          { title: 'Reason', width: 3 },
+          { title: 'Since', width: 1 },
+          { title: 'Expires', width: 2 },
+        ],
+        rows: locks.map((l) => ({
+          cells: [
+            findEnvironment(deps.catalog, l.environment)?.displayName ?? l.environment,
+            l.owner.name,
+            l.reason || '—',
+            formatAge(now - l.createdAt),
+            l.expiresAt ? formatTimestamp(l.expiresAt) : 'when unlocked',
+          ],
+        })),
+        hasRows: locks.length > 0,
+        emptyText: 'No environment is locked.',
+        footer: 'Lock one with `lock <env> [reason]`.',
+      },
+    };
+  },
+});
+
+export const wcidCommand = defineCommand<Record<string, never>>({
+  name: 'wcid',
+  aliases: ['where can i deploy', 'where can i deploy?'],
+  usage: 'where can I deploy (wcid)',
+  summary: 'Shows which environments you can deploy to right now, and why not for the others.',
+  examples: ['where can I deploy', 'wcid'],
+  parse: noArgs('wcid', {}),
+  async run(_args, ctx, deps) {
+    const locks = await listLocks(deps.store, deps.clock);
+    const rows = deps.catalog.environments.map((env) => {
+      const allowed = deps.authorizer.check(
+        ctx.actor,
+        { kind: 'deploy', environment: env.key },
+        { channelId: ctx.conversation.channelId },
+      );
+      const lock = locks.find((l) => l.environment === env.key);
+      const lockedByOther = lock && lock.owner.id !== ctx.actor.id;
+      const verdict = !allowed.allowed
+        ? '⛔ not allowed'
+        : lockedByOther
+          ? `🔒 locked by ${lock.owner.name}`
+          : '✅ yes';
+      const note = [
+        lock?.reason,
+        env.confirm ? 'asks to confirm' : '',
+        env.approval ? 'needs approval' : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
+      return { cells: [env.displayName, verdict, note || '—'] };
+    });
+    return {
+      card: 'list',
+      data: {
+        title: 'Where can I deploy?',
+        subtitle: `For ${ctx.actor.name}`,
+        columns: [
+          { title: 'Environment', width: 2 },
+          { title: 'Can you deploy?', width: 3 },
+          { title: 'Notes', width: 3 },
+        ],
+        rows,
+        hasRows: rows.length > 0,
+        emptyText: 'The catalog has no environments.',
+        footer: '',
+      },
+    };
+  },
+});

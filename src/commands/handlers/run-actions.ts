@@ -1,0 +1,223 @@
+import type { PipelineSpec } from '../../catalog/catalog-schema';
+import { findEnvironment } from '../../catalog/find-in-catalog';
+import type { RunSummary } from '../../devops/devops-port';
+import { defineCommand, type CommandContext, type CommandDeps } from '../command-spec';
+import { audit, devopsFailureReply, refusalReply } from '../handler-kit';
+import { messageReply } from '../message-reply';
+import { fail, parseEnvironment, parseRunId } from '../parse-words';
+import type { Reply } from '../reply';
+import { getRunRecord } from '../run-record';
+import { runStatusReply } from '../run-status-reply';
+import { deploy } from './deploy';
+import { runPipeline } from './run';
+
+const oneRunId = (name: string) => (words: readonly string[]) =>
+  words.length > 1
+    ? fail<{ runId: number }>(`\`${name}\` takes one run id.`)
+    : (() => {
+        const id = parseRunId(words[0]);
+        return id.ok ? { ok: true as const, args: { runId: id.args } } : id;
+      })();
+
+export const logsCommand = defineCommand<{ runId: number }>({
+  name: 'logs',
+  aliases: ['log', 'why'],
+  usage: 'logs <run id>',
+  summary: 'Shows the failing task’s last log lines of a run.',
+  examples: ['logs 1234'],
+  parse: oneRunId('logs'),
+  async run({ runId }, _ctx, deps) {
+    try {
+      const run = await deps.devops.getRun(runId);
+      if (!run)
+        return messageReply('attention', 'No such run', `Azure DevOps has no run ${runId}.`);
+      if (run.result !== 'failed') {
+        return messageReply(
+          'default',
+          `Run ${runId} has no failed task`,
+          `It is ${run.state === 'completed' ? run.result : run.state}. Full logs are in Azure DevOps.`,
+          {
+            link: { title: 'Open the run', url: run.url },
+          },
+        );
+      }
+      return runStatusReply(runId, deps);
+    } catch (err) {
+      return devopsFailureReply(err, `read the logs of run ${runId}`);
+    }
+  },
+});
+
+/** May this person act on a run (cancel/retry): the same right as starting it. */
+async function mayActOn(
+  runId: number,
+  ctx: CommandContext,
+  deps: CommandDeps,
+  action: string,
+): Promise<{ reply: Reply } | { run: RunSummary; pipeline: PipelineSpec }> {
+  const run = await deps.devops.getRun(runId);
+  if (!run)
+    return {
+      reply: messageReply(
+        'attention',
+        'No such run',
+        `Azure DevOps has no run ${runId}. See \`runs\`.`,
+      ),
+    };
+  const pipeline = deps.catalog.pipelines.find((p) => p.key === run.pipelineKey);
+  if (!pipeline)
+    return {
+      reply: messageReply(
+        'attention',
+        'Not one of mine',
+        `Run ${runId} belongs to ${run.pipelineName}, which is not in the catalog.`,
+      ),
+    };
+  const decision = pipeline.environment
+    ? deps.authorizer.check(
+        ctx.actor,
+        { kind: 'deploy', environment: pipeline.environment },
+        { channelId: ctx.conversation.channelId },
+      )
+    : deps.authorizer.check(
+        ctx.actor,
+        { kind: 'run', pipeline: pipeline.key },
+        { channelId: ctx.conversation.channelId },
+      );
+  if (!decision.allowed) {
+    await audit(deps, ctx, {
+      action: `${action} ${runId}`,
+      detail: decision.reason,
+      outcome: 'refused',
+      runId,
+    });
+    return { reply: refusalReply(decision) };
+  }
+  return { run, pipeline };
+}
+
+/** Cancel a run: from the command and the card's Cancel button. */
+export async function cancelRun(
+  runId: number,
+  ctx: CommandContext,
+  deps: CommandDeps,
+): Promise<Reply> {
+  try {
+    const checked = await mayActOn(runId, ctx, deps, 'cancel');
+    if ('reply' in checked) return checked.reply;
+    if (checked.run.state === 'completed') {
+      return messageReply(
+        'default',
+        `Run ${runId} already finished`,
+        `It ${checked.run.result ?? 'completed'}; there is nothing to cancel.`,
+      );
+    }
+    const run = await deps.devops.cancelRun(runId);
+    await audit(deps, ctx, {
+      action: 'cancel',
+      detail: `run ${runId} of ${checked.pipeline.name}`,
+      outcome: 'ok',
+      runId,
+    });
+    return runStatusReply(runId, deps, run.stages ? run : undefined);
+  } catch (err) {
+    return devopsFailureReply(err, `cancel run ${runId}`);
+  }
+}
+
+/** Retry a run with the same parameters: from the command and the card's Retry button. */
+export async function retryRun(
+  runId: number,
+  ctx: CommandContext,
+  deps: CommandDeps,
+): Promise<Reply> {
+  try {
+    const checked = await mayActOn(runId, ctx, deps, 'retry');
+    if ('reply' in checked) return checked.reply;
+    if (checked.run.state !== 'completed') {
+      return messageReply(
+        'default',
+        `Run ${runId} is still going`,
+        'Retry it once it has finished, or `cancel` it first.',
+      );
+    }
+    const record = await getRunRecord(deps.store, runId);
+    const parameters = record?.parameters ?? checked.run.parameters;
+    const branch = record?.branch ?? checked.run.branch.replace(/^refs\/heads\//, '');
+    return runPipeline(
+      { pipelineKey: checked.pipeline.key, branch, parameters },
+      ctx,
+      deps,
+      `retry ${runId}`,
+    );
+  } catch (err) {
+    return devopsFailureReply(err, `retry run ${runId}`);
+  }
+}
+
+export const cancelCommand = defineCommand<{ runId: number }>({
+  name: 'cancel',
+  aliases: ['stop', 'abort'],
+  usage: 'cancel <run id>',
+  summary: 'Cancels a queued or running run.',
+  examples: ['cancel 1234'],
+  parse: oneRunId('cancel'),
+  run: ({ runId }, ctx, deps) => cancelRun(runId, ctx, deps),
+});
+
+export const retryCommand = defineCommand<{ runId: number }>({
+  name: 'retry',
+  aliases: ['rerun', 're-run'],
+  usage: 'retry <run id>',
+  summary: 'Runs a finished run again with the same parameters and branch.',
+  examples: ['retry 1234'],
+  parse: oneRunId('retry'),
+  run: ({ runId }, ctx, deps) => retryRun(runId, ctx, deps),
+});
+
+export const rollbackCommand = defineCommand<{ environment: string }>({
+  name: 'rollback',
+  aliases: ['roll-back', 'revert'],
+  usage: 'rollback <env>',
+  summary: 'Redeploys the previous successful model version to an environment, after you confirm.',
+  examples: ['rollback prod'],
+  parse(words, { catalog }) {
+    if (words.length > 1) return fail('`rollback` takes one environment.');
+    const env = parseEnvironment(words[0], catalog);
+    return env.ok ? { ok: true, args: { environment: env.args.key } } : env;
+  },
+  async run({ environment }, ctx, deps) {
+    const env = findEnvironment(deps.catalog, environment)!;
+    const modelParam = deps.catalog.models?.parameter ?? 'modelVersion';
+    try {
+      const runs = await deps.devops.listRuns({ pipelineKey: env.pipeline, top: 50 });
+      const good = runs.filter(
+        (r) => r.state === 'completed' && r.result === 'succeeded' && r.parameters[modelParam],
+      );
+      const current = good[0]?.parameters[modelParam];
+      const previous = good.find((r) => r.parameters[modelParam] !== current);
+      if (!current || !previous) {
+        return messageReply(
+          'default',
+          `Nothing to roll back to in ${env.displayName}`,
+          current
+            ? `Every recent successful deploy used model v${current}.`
+            : `${env.displayName} has no successful deploy yet.`,
+        );
+      }
+      const model = previous.parameters[modelParam]!;
+      return deploy(
+        { environment: env.key, model, dryRun: false, parameters: {} },
+        ctx,
+        deps,
+        `rollback ${env.key}`,
+        {
+          alwaysConfirm: true,
+          title: `Roll ${env.displayName} back from model v${current} to v${model}?`,
+        },
+      );
+    } catch (err) {
+      return devopsFailureReply(err, `find the previous deploy of ${env.displayName}`);
+    }
+  },
+});

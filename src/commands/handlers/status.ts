@@ -1,0 +1,105 @@
+import type { Catalog } from '../../catalog/catalog-schema';
+import { findEnvironment, findPipeline } from '../../catalog/find-in-catalog';
+import { dashboardCardData } from '../../cards/dashboard-card-data';
+import { listLocks } from '../../locks/list-locks';
+import { defineCommand, type CommandDeps, type ParseResult } from '../command-spec';
+import { devopsFailureReply } from '../handler-kit';
+import { messageReply } from '../message-reply';
+import { fail, isRunId, parsePipeline, parseRunId } from '../parse-words';
+import type { Reply } from '../reply';
+import { runStatusReply } from '../run-status-reply';
+
+type StatusArgs =
+  | { kind: 'dashboard' }
+  | { kind: 'run'; runId: number }
+  | { kind: 'pipeline'; pipelineKey: string };
+
+function parseStatus(words: readonly string[], catalog: Catalog): ParseResult<StatusArgs> {
+  if (words.length === 0) return { ok: true, args: { kind: 'dashboard' } };
+  if (words.length > 1)
+    return fail('`status` takes one thing to look at: an environment, a pipeline or a run id.');
+  const w = words[0]!;
+  if (isRunId(w)) {
+    const id = parseRunId(w);
+    return id.ok ? { ok: true, args: { kind: 'run', runId: id.args } } : id;
+  }
+  const p = parsePipeline(w, catalog);
+  return p.ok ? { ok: true, args: { kind: 'pipeline', pipelineKey: p.args.key } } : p;
+}
+
+export const statusCommand = defineCommand<StatusArgs>({
+  name: 'status',
+  aliases: ['dashboard', 'st'],
+  usage: 'status [env | pipeline | run id]',
+  summary:
+    'The dashboard: every pipeline’s latest run, pending approvals, locks and DEV’s age; or one environment, pipeline or run in detail.',
+  examples: ['status', 'status prod', 'status train', 'status 1234'],
+  parse: (words, { catalog }) => parseStatus(words, catalog),
+  async run(args, _ctx, deps) {
+    if (args.kind === 'run') return runStatusReply(args.runId, deps);
+    if (args.kind === 'pipeline') return latestRunOf(args.pipelineKey, deps);
+    return dashboard(deps);
+  },
+});
+
+async function latestRunOf(pipelineKey: string, deps: CommandDeps): Promise<Reply> {
+  const pipeline = findPipeline(deps.catalog, pipelineKey)!;
+  try {
+    const [latest] = await deps.devops.listRuns({ pipelineKey, top: 1 });
+    if (!latest)
+      return messageReply(
+        'default',
+        pipeline.name,
+        `${pipeline.name} has not run yet. Start it with \`run ${pipeline.key}\`.`,
+      );
+    return runStatusReply(latest.id, deps);
+  } catch (err) {
+    return devopsFailureReply(err, `read the runs of ${pipeline.name}`);
+  }
+}
+
+async function dashboard(deps: CommandDeps): Promise<Reply> {
+  const { catalog } = deps;
+  try {
+    const [runs, approvals, locks] = await Promise.all([
+      deps.devops.listRuns({ perPipeline: 1 }),
+      deps.devops.pendingApprovals(),
+      listLocks(deps.store, deps.clock),
+    ]);
+    const devEnv = catalog.environments.find((e) => e.ttlHours !== undefined);
+    const devRun = devEnv
+      ? runs.find((r) => r.pipelineKey === devEnv.pipeline && r.result === 'succeeded')
+      : undefined;
+    const cleanup = devEnv?.cleanupPipeline
+      ? findPipeline(catalog, devEnv.cleanupPipeline)
+      : undefined;
+    return {
+      card: 'dashboard',
+      data: dashboardCardData({
+        now: deps.clock.now(),
+        title: `${catalog.project} pipelines`,
+        pipelines: catalog.pipelines.map((p) => ({
+          key: p.key,
+          name: p.name,
+          latest: runs.find((r) => r.pipelineKey === p.key) ?? null,
+        })),
+        pendingApprovals: approvals,
+        locks: locks.map((l) => ({
+          environment: findEnvironment(catalog, l.environment)?.displayName ?? l.environment,
+          lockedBy: l.owner.name,
+          reason: l.reason,
+          since: l.createdAt,
+        })),
+        dev: devEnv
+          ? {
+              lastDeploy: devRun ?? null,
+              ttlHours: devEnv.ttlHours!,
+              cleanupPipelineName: cleanup?.name,
+            }
+          : undefined,
+      }),
+    };
+  } catch (err) {
+    return devopsFailureReply(err, 'read the pipelines’ status');
+  }
+}

@@ -1,0 +1,76 @@
+import type { AnyCommandSpec, CommandRegistry, ParseContext, UsageError } from './command-spec';
+import { clip } from './clip';
+import { didYouMean } from './did-you-mean';
+import { MAX_MESSAGE_LENGTH, MAX_WORDS, normalizeText } from './normalize-text';
+
+export type ParsedCommand =
+  { ok: true; spec: AnyCommandSpec; args: unknown } | { ok: false; error: UsageError };
+
+/**
+ * Text → a command with typed arguments, or a usage error. Pure: never throws, never calls out.
+ * Commands are matched on whole words (longest name or alias first), never on substrings.
+ * @example parseCommand('<at>DigitRE</at> deploy custom-qa model v3', registry, { catalog })
+ */
+export function parseCommand(
+  raw: string,
+  registry: CommandRegistry,
+  ctx: ParseContext,
+): ParsedCommand {
+  const text = normalizeText(typeof raw === 'string' ? raw : '');
+  if (text.length === 0) {
+    return usage('The message was empty. Tell me what to do, for example `status` or `help`.');
+  }
+  if (text.length > MAX_MESSAGE_LENGTH) {
+    return usage(
+      `That message is ${text.length.toLocaleString('en')} characters; commands are at most ${MAX_MESSAGE_LENGTH}. ` +
+        'Send just the command, for example `deploy custom-qa model v3`.',
+    );
+  }
+  const words = text.split(' ');
+  if (words.length > MAX_WORDS) {
+    return usage(`That is ${words.length} words; a command has at most ${MAX_WORDS}.`);
+  }
+  const match = findSpec(words, registry);
+  if (!match) {
+    const first = words[0]!.toLowerCase();
+    const names = registry.flatMap((s) => [s.name, ...s.aliases.filter((a) => !a.includes(' '))]);
+    const suggestions = didYouMean(first, names).map(
+      (n) => registry.find((s) => s.name === n || s.aliases.includes(n))!.name,
+    );
+    return usage(`I don't know the command \`${clip(first)}\`.`, [...new Set(suggestions)]);
+  }
+  const result = match.spec.parse(words.slice(match.length), ctx);
+  if (!result.ok) {
+    return {
+      ok: false,
+      error: {
+        usage: match.spec.usage,
+        example: match.spec.examples[0],
+        command: match.spec.name,
+        ...result.error,
+      },
+    };
+  }
+  return { ok: true, spec: match.spec, args: result.args };
+}
+
+/** The spec whose name or alias matches the most leading words. */
+function findSpec(
+  words: readonly string[],
+  registry: CommandRegistry,
+): { spec: AnyCommandSpec; length: number } | undefined {
+  const lower = words.map((w) => w.toLowerCase());
+  let best: { spec: AnyCommandSpec; length: number } | undefined;
+  for (const spec of registry) {
+    for (const phrase of [spec.name, ...spec.aliases]) {
+      const parts = phrase.split(' ');
+      if (parts.length > lower.length || (best && parts.length <= best.length)) continue;
+      if (parts.every((p, i) => p === lower[i])) best = { spec, length: parts.length };
+    }
+  }
+  return best;
+}
+
+function usage(problem: string, suggestions: string[] = []): ParsedCommand {
+  return { ok: false, error: { problem, suggestions, usage: 'help [command]' } };
+}

@@ -1,0 +1,10 @@
+import type { CardDataMap, CardId } from '../cards/card-data';
+
+/**
+ * What a handler answers: a card id and its data, never an SDK object. When the card shows a
+ * pipeline run, `runId` lets the bot remember the message and keep it live.
+ * @example { card: 'message', data: messageData('good', 'Locked', 'prod is yours') }
+ */
+export type Reply = {
+  [K in CardId]: { card: K; data: CardDataMap[K]; runId?: number };
+}[CardId];

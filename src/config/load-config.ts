@@ -1,0 +1,174 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** The environment variables the bot reads, with the names each ecosystem already uses. */
+const envSchema = z.object({
+  MicrosoftAppId: z.string().trim().optional(),
+  MicrosoftAppPassword: z.string().optional(),
+  MicrosoftAppTenantId: z.string().trim().optional(),
+  MicrosoftAppType: z
+    .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
+      message: 'must be MultiTenant, SingleTenant or UserAssignedMSI',
+    })
+    .optional(),
+  /** Where to fetch Bot Framework signing keys; points at a test issuer in offline tests. */
+  BotOpenIdMetadata: z.url({ message: 'must be an https URL' }).optional(),
+  ADO_ORG_URL: z
+    .url({ message: 'must be a URL such as https://dev.azure.com/digitre' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  ADO_PROJECT: z.string().trim().min(1).optional(),
+  ADO_PAT: z.string().min(1).optional(),
+  ADO_WEBHOOK_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  CHATOPS_CATALOG: z.string().min(1).default('config/digitre.yaml'),
+  CHATOPS_STORE: z
+    .string()
+    .regex(/^(memory|azure|sqlite(:.+)?)$/, {
+      message: 'must be sqlite, sqlite:<path>, memory or azure',
+    })
+    .default('sqlite'),
+  AZURE_STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+  CHATOPS_PUBLIC_URL: z.url({ message: 'must be the https URL Azure DevOps can reach' }).optional(),
+  CHATOPS_ALLOW_UNAUTHENTICATED: bool.default(false),
+  /** Local mode only: how long one emulated pipeline task takes. */
+  CHATOPS_EMULATOR_TASK_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(1)
+    .max(600000)
+    .default(1500),
+  PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int()
+    .min(0, { message: 'must be between 0 and 65535' })
+    .max(65535, { message: 'must be between 0 and 65535' })
+    .default(3978),
+  HOST: z.string().trim().min(1).optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+});
+
+export type StoreConfig =
+  | { kind: 'memory' }
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'azure'; connectionString: string };
+
+/** Everything the composition root needs, validated once at start-up. */
+export interface AppConfig {
+  bot: {
+    appId?: string;
+    appPassword?: string;
+    tenantId?: string;
+    appType?: string;
+    openIdMetadata?: string;
+  };
+  /** Absent = local mode: the emulator starts in-process. */
+  ado?: { orgUrl: string; project: string; pat?: string };
+  webhookSecret?: string;
+  catalogPath: string;
+  store: StoreConfig;
+  publicUrl?: string;
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  emulatorTaskMs: number;
+  /** Names and values of every configured secret, so logs and tests can check none leaks. */
+  secrets: string[];
+}
+
+/** An invalid configuration: the message names the variable and what is allowed. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates configuration from the environment (plus `.env` when present; real
+ * environment variables win).
+ * @example const config = loadConfig(process.env, '.env');
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath?: string): AppConfig {
+  const fromFile =
+    dotenvPath && existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
+  // Empty variables count as unset: `MicrosoftAppId=` in a .env means "no app id".
+  const merged = Object.fromEntries(
+    Object.entries({ ...fromFile, ...env }).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const authenticated = Boolean(e.MicrosoftAppId);
+  const host = e.HOST ?? (authenticated ? '0.0.0.0' : '127.0.0.1');
+  if (!authenticated && !LOOPBACK.has(host) && !e.CHATOPS_ALLOW_UNAUTHENTICATED) {
+    throw new ConfigError(
+      `invalid configuration:\n  HOST: ${host} is not loopback, and MicrosoftAppId is not set, so anyone could ` +
+        'talk to the bot unauthenticated. Set MicrosoftAppId/MicrosoftAppPassword, use HOST=127.0.0.1, ' +
+        'or set CHATOPS_ALLOW_UNAUTHENTICATED=true if you really mean it.',
+    );
+  }
+  if (authenticated && !e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI') {
+    throw new ConfigError(
+      'invalid configuration:\n  MicrosoftAppPassword: required when MicrosoftAppId is set (unless MicrosoftAppType=UserAssignedMSI)',
+    );
+  }
+  if (e.ADO_ORG_URL && !e.ADO_PROJECT) {
+    throw new ConfigError(
+      'invalid configuration:\n  ADO_PROJECT: required when ADO_ORG_URL is set (e.g. DigitRE)',
+    );
+  }
+  let store: StoreConfig;
+  if (e.CHATOPS_STORE === 'memory') store = { kind: 'memory' };
+  else if (e.CHATOPS_STORE === 'azure') {
+    if (!e.AZURE_STORAGE_CONNECTION_STRING) {
+      throw new ConfigError(
+        'invalid configuration:\n  AZURE_STORAGE_CONNECTION_STRING: required when CHATOPS_STORE=azure',
+      );
+    }
+    store = { kind: 'azure', connectionString: e.AZURE_STORAGE_CONNECTION_STRING };
+  } else {
+    store = { kind: 'sqlite', path: e.CHATOPS_STORE.slice('sqlite:'.length) || '.data/chatops.db' };
+  }
+  const secrets = [
+    e.MicrosoftAppPassword,
+    e.ADO_PAT,
+    e.ADO_WEBHOOK_SECRET,
+    e.AZURE_STORAGE_CONNECTION_STRING,
+  ].filter((s): s is string => Boolean(s));
+  return {
+    bot: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      tenantId: e.MicrosoftAppTenantId,
+      appType: e.MicrosoftAppType,
+      openIdMetadata: e.BotOpenIdMetadata,
+    },
+    ado: e.ADO_ORG_URL
+      ? { orgUrl: e.ADO_ORG_URL, project: e.ADO_PROJECT!, pat: e.ADO_PAT }
+      : undefined,
+    webhookSecret: e.ADO_WEBHOOK_SECRET,
+    catalogPath: e.CHATOPS_CATALOG,
+    store,
+    publicUrl: e.CHATOPS_PUBLIC_URL,
+    port: e.PORT,
+    host,
+    logLevel: e.LOG_LEVEL,
+    emulatorTaskMs: e.CHATOPS_EMULATOR_TASK_MS,
+    secrets,
+  };
+}

@@ -1,0 +1,221 @@
+import type { AddressInfo } from 'node:net';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+} from 'botbuilder';
+import type { DestinationStream } from 'pino';
+import { CatalogAuthorizer } from './auth/authorizer';
+import { ChatOpsBot } from './bot/chatops-bot';
+import { onTurnError } from './bot/on-turn-error';
+import { replyToActivity } from './bot/reply-to-activity';
+import { loadCatalog } from './catalog/load-catalog';
+import { systemClock, type Clock } from './clock/clock';
+import { createRegistry } from './commands/create-registry';
+import { messageReply } from './commands/message-reply';
+import { ConfigError, loadConfig, type AppConfig } from './config/load-config';
+import { createAdoDevOps } from './devops/ado-devops';
+import type { DevOpsPort } from './devops/devops-port';
+import { startEmulator, type Emulator } from './emulator/start-emulator';
+import { createHttpServer } from './http/create-server';
+import { createLogger, type Logger } from './logging/create-logger';
+import { createMetrics } from './metrics/metrics';
+import { createStore } from './store/create-store';
+import type { Store } from './store/store';
+
+/** Largest `/api/messages` body: Teams activities are a few KB; cards posted back are bigger. */
+const MAX_BODY_BYTES = 256 * 1024;
+
+/** Replacements for tests; production passes none. */
+export interface AppOverrides {
+  logDestination?: DestinationStream;
+  store?: Store;
+  devops?: DevOpsPort;
+  clock?: Clock;
+  /** Local mode: how the in-process emulator runs (e.g. a fast taskMs in tests). */
+  emulatorTaskMs?: number;
+}
+
+export interface RunningApp {
+  /** http://host:port of the bot. */
+  url: string;
+  port: number;
+  logger: Logger;
+  /** Present in local mode. */
+  emulator?: Emulator;
+  store: Store;
+  /** Graceful: stop accepting, finish in-flight turns, stop the emulator, close the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: builds every object from one validated config and starts the server.
+ * Nothing else constructs adapters or reads the environment.
+ */
+export async function startApp(
+  config: AppConfig,
+  overrides: AppOverrides = {},
+): Promise<RunningApp> {
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: config.secrets,
+    destination: overrides.logDestination,
+  });
+  const clock = overrides.clock ?? systemClock;
+  const catalog = loadCatalog(config.catalogPath);
+  const store =
+    overrides.store ??
+    (await createStore({
+      kind: config.store.kind,
+      sqlitePath: config.store.kind === 'sqlite' ? config.store.path : undefined,
+      azureConnectionString:
+        config.store.kind === 'azure' ? config.store.connectionString : undefined,
+      clock,
+    }));
+  const localMode = !config.ado;
+
+  let emulator: Emulator | undefined;
+  let devops = overrides.devops;
+  if (!devops) {
+    if (config.ado) {
+      const auth = config.ado.pat
+        ? { pat: config.ado.pat }
+        : { credential: new (await import('@azure/identity')).DefaultAzureCredential() };
+      devops = createAdoDevOps({
+        orgUrl: config.ado.orgUrl,
+        project: config.ado.project,
+        catalog,
+        auth,
+        clock,
+        logger,
+      });
+    } else {
+      emulator = await startEmulator({
+        catalog,
+        taskMs: overrides.emulatorTaskMs ?? config.emulatorTaskMs,
+        seed: true,
+      });
+      devops = createAdoDevOps({
+        orgUrl: emulator.orgUrl,
+        project: emulator.project,
+        catalog,
+        auth: { pat: emulator.pat },
+        clock,
+        logger,
+      });
+    }
+  }
+
+  const metrics = createMetrics();
+  const authorizer = new CatalogAuthorizer(catalog, { localMode });
+  const registry = createRegistry();
+  const deps = { catalog, devops, store, clock, authorizer, registry, localMode };
+
+  const botAuth: ConfigurationBotFrameworkAuthenticationOptions = {
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: config.bot.appPassword,
+    MicrosoftAppTenantId: config.bot.tenantId,
+    MicrosoftAppType: config.bot.appType,
+    BotOpenIdMetadata: config.bot.openIdMetadata,
+  };
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(botAuth));
+  adapter.onTurnError = onTurnError(logger, (ref) =>
+    replyToActivity(
+      messageReply(
+        'attention',
+        'Something went wrong on my side',
+        `I could not finish that. Please try again; if it keeps failing, give the DevOps team this reference: ${ref}`,
+      ),
+    ),
+  );
+  const bot = new ChatOpsBot({ registry, deps, logger, toActivity: replyToActivity });
+
+  let ready = false;
+  const http = createHttpServer({
+    adapter,
+    bot,
+    logger,
+    metrics,
+    maxBodyBytes: MAX_BODY_BYTES,
+    isReady: () => ready,
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.server.server.once('error', reject);
+    http.server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = http.server.server.address() as AddressInfo;
+  const host = config.host.includes(':')
+    ? `[${config.host}]`
+    : config.host === '0.0.0.0'
+      ? '127.0.0.1'
+      : config.host;
+  const url = `http://${host}:${port}`;
+  ready = true;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    logger,
+    emulator,
+    store,
+    close() {
+      closed ??= (async () => {
+        ready = false;
+        await http.close();
+        await emulator?.close();
+        await store.close();
+        logger.flush?.();
+      })();
+      return closed;
+    },
+  };
+}
+
+/** `npm start`: read the environment, start, and shut down cleanly on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env, '.env');
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`digitre-chatops: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  let app: RunningApp;
+  try {
+    app = await startApp(config);
+  } catch (err) {
+    process.stderr.write(`digitre-chatops: could not start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const lines = [
+    `DigitRE ChatOps is listening on ${app.url}/api/messages`,
+    app.emulator
+      ? `Local mode: no ADO_ORG_URL, so an Azure DevOps emulator runs in-process at ${app.emulator.orgUrl}; every chat user holds every role.`
+      : `Azure DevOps: ${config.ado!.orgUrl} (project ${config.ado!.project})`,
+    config.bot.appId
+      ? 'Bot Framework authentication: on'
+      : 'Bot Framework authentication: off (loopback only)',
+    'Try it in a browser: npm run playground',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  const stop = (signal: string) => {
+    app.logger.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (require.main === module) {
+  void main();
+}

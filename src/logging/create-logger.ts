@@ -1,0 +1,51 @@
+import pino, { type Logger, type DestinationStream } from 'pino';
+
+export type { Logger };
+
+/** Paths pino blanks out wherever they appear in a log object. */
+const REDACT_PATHS = [
+  'password',
+  'token',
+  'secret',
+  'pat',
+  'authorization',
+  '*.password',
+  '*.token',
+  '*.secret',
+  '*.pat',
+  '*.authorization',
+  '*.appPassword',
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers["x-chatops-secret"]',
+  'config.bot.appPassword',
+  'config.ado.pat',
+  'config.webhookSecret',
+  'config.store.connectionString',
+  'config.secrets',
+];
+
+/**
+ * The one logger factory. Besides pino's key-based `redact`, every configured secret value is
+ * masked wherever it appears in a line, so a secret pasted into a message is not leaked either.
+ * @example const log = createLogger({ level: 'info', secrets: config.secrets });
+ */
+export function createLogger(opts: {
+  level: string;
+  secrets?: string[];
+  destination?: DestinationStream;
+}): Logger {
+  const secrets = (opts.secrets ?? []).filter((s) => s.length >= 4);
+  const masked = (line: string) => secrets.reduce((l, s) => l.split(s).join('[REDACTED]'), line);
+  const base = opts.destination ?? pino.destination({ dest: 1, sync: false });
+  const destination: DestinationStream =
+    secrets.length === 0 ? base : { write: (line: string) => base.write(masked(line)) };
+  return pino(
+    {
+      level: opts.level,
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      base: { service: 'digitre-chatops' },
+    },
+    destination,
+  );
+}

@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { TestAdapter, type Activity } from 'botbuilder';
+import pino from 'pino';
+import { CatalogAuthorizer } from '../../src/auth/authorizer';
+import { ChatOpsBot } from '../../src/bot/chatops-bot';
+import { onTurnError } from '../../src/bot/on-turn-error';
+import { replyToActivity } from '../../src/bot/reply-to-activity';
+import { loadCatalog } from '../../src/catalog/load-catalog';
+import { manualClock } from '../../src/clock/clock';
+import { createRegistry } from '../../src/commands/create-registry';
+import { messageReply } from '../../src/commands/message-reply';
+import { InMemoryDevOps } from '../../src/devops/in-memory-devops';
+import { MemoryStore } from '../../src/store/memory-store';
+
+const catalog = loadCatalog(join(__dirname, '../../config/digitre.yaml'));
+
+function setup() {
+  const clock = manualClock(Date.parse('2026-11-26T10:00:00Z'));
+  const store = new MemoryStore({ clock });
+  const deps = {
+    catalog,
+    devops: new InMemoryDevOps(catalog),
+    store,
+    clock,
+    authorizer: new CatalogAuthorizer(catalog, { localMode: true }),
+    registry: createRegistry(),
+    localMode: true,
+  };
+  const logger = pino({ level: 'silent' });
+  const bot = new ChatOpsBot({
+    registry: deps.registry,
+    deps,
+    logger,
+    toActivity: replyToActivity,
+  });
+  const adapter = new TestAdapter((context) => bot.run(context));
+  adapter.onTurnError = onTurnError(logger, (ref) =>
+    replyToActivity(messageReply('attention', 'Something went wrong', `ref ${ref}`)),
+  );
+  return { adapter, store };
+}
+
+function cardOf(activity: Partial<Activity>): string {
+  return JSON.stringify(activity.attachments?.[0]?.content ?? null);
+}
+
+describe('ChatOpsBot through TestAdapter', () => {
+  it('answers help with the help card', async () => {
+    const { adapter } = setup();
+    await adapter.send('help').assertReply((a) => {
+      expect(a.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+      expect(cardOf(a)).toContain('help [command]');
+    });
+  });
+
+  it('strips the Teams mention before parsing', async () => {
+    const { adapter } = setup();
+    await adapter
+      .send('<at>DigitRE</at> help')
+      .assertReply((a) => expect(cardOf(a)).toContain('What I can do'));
+  });
+
+  it('answers a typo with a did-you-mean', async () => {
+    const { adapter } = setup();
+    await adapter.send('hlep').assertReply((a) => {
+      expect(cardOf(a)).toContain("I don't know the command");
+      expect(cardOf(a)).toContain('help');
+    });
+  });
+
+  it('runs an activity id once even when it is delivered twice', async () => {
+    const { adapter } = setup();
+    const activity: Partial<Activity> = { type: 'message', text: 'help', id: 'same-id' };
+    await adapter.send(activity).assertReply((a) => expect(cardOf(a)).toContain('help'));
+    await adapter
+      .send(activity)
+      .assertNoReply('a retried activity must not be answered again', 300);
+  });
+
+  it('answers when the turn fails, quoting the activity id', async () => {
+    const { adapter, store } = setup();
+    jest
+      .spyOn(store, 'put')
+      .mockRejectedValueOnce(Object.assign(new Error('disk on fire'), { code: 'STORE_IO' }));
+    await adapter
+      .send({ type: 'message', text: 'help', id: 'boom-1' })
+      .assertReply((a) => expect(cardOf(a)).toContain('ref boom-1'));
+  });
+});

@@ -1,0 +1,130 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One call the bot made to the channel. */
+export interface ConnectorCall {
+  method: 'POST' | 'PUT';
+  conversationId: string;
+  /** replyToId for POST …/activities/{id}; the updated activity id for PUT. */
+  activityId?: string;
+  /** The id the connector assigned (POST) or the id updated (PUT). */
+  id: string;
+  activity: Record<string, unknown>;
+  at: number;
+}
+
+export interface FakeConnector {
+  /** serviceUrl to put on activities. */
+  url: string;
+  calls: ConnectorCall[];
+  /** Resolves when `count` calls matching `filter` have arrived (or rejects after timeoutMs). */
+  waitFor(
+    count: number,
+    filter?: (c: ConnectorCall) => boolean,
+    timeoutMs?: number,
+  ): Promise<ConnectorCall[]>;
+  /** Answer the next `times` calls with this status (e.g. 429 with Retry-After). */
+  failNext(times: number, status: number, headers?: Record<string, string>): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A local Bot Framework channel connector: accepts what the bot sends to `serviceUrl`
+ * (`POST /v3/conversations/{id}/activities[/{replyToId}]`, `PUT …/activities/{id}`) and records it.
+ */
+export async function startFakeConnector(): Promise<FakeConnector> {
+  const calls: ConnectorCall[] = [];
+  const waiters: (() => void)[] = [];
+  const failures: { status: number; headers: Record<string, string> }[] = [];
+  let nextId = 1;
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
+      if (!m || (req.method !== 'POST' && req.method !== 'PUT')) {
+        send(res, 404, { 'content-type': 'application/json' }, '{"error":{"code":"NotFound"}}');
+        return;
+      }
+      const failure = failures.shift();
+      if (failure) {
+        res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
+        res.end(
+          JSON.stringify({ error: { code: 'Throttled', message: `fake ${failure.status}` } }),
+        );
+        return;
+      }
+      let activity: Record<string, unknown> = {};
+      try {
+        activity = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<
+          string,
+          unknown
+        >;
+      } catch {
+        send(res, 400, {}, '');
+        return;
+      }
+      const conversationId = decodeURIComponent(m[1]!);
+      const pathId = m[2] ? decodeURIComponent(m[2]) : undefined;
+      const id = req.method === 'PUT' ? pathId! : `act-${nextId++}`;
+      calls.push({
+        method: req.method,
+        conversationId,
+        activityId: pathId,
+        id,
+        activity,
+        at: Date.now(),
+      });
+      waiters.splice(0).forEach((w) => w());
+      send(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ id }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    calls,
+    failNext(times, status, headers = {}) {
+      for (let i = 0; i < times; i++) failures.push({ status, headers });
+    },
+    waitFor(count, filter = () => true, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = calls.filter(filter);
+          if (found.length >= count) {
+            clearTimeout(timer);
+            resolve(found);
+          } else waiters.push(check);
+        };
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `timed out waiting for ${count} connector calls (have ${calls.filter(filter).length})`,
+              ),
+            ),
+          timeoutMs,
+        );
+        check();
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** writeHead then end as two calls: restify (loaded in the same process) patches writeHead to return nothing. */
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string,
+): void {
+  res.writeHead(status, headers);
+  res.end(body);
+}

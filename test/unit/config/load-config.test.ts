@@ -1,0 +1,63 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../../src/config/load-config';
+
+describe('loadConfig', () => {
+  it('defaults to local mode on loopback with SQLite under .data/', () => {
+    const c = loadConfig({});
+    expect(c.ado).toBeUndefined();
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.port).toBe(3978);
+    expect(c.store).toEqual({ kind: 'sqlite', path: '.data/chatops.db' });
+    expect(c.catalogPath).toBe('config/digitre.yaml');
+  });
+
+  it('reads Azure DevOps settings and strips a trailing slash', () => {
+    const c = loadConfig({
+      ADO_ORG_URL: 'https://dev.azure.com/digitre/',
+      ADO_PROJECT: 'DigitRE',
+      ADO_PAT: 'x'.repeat(52),
+    });
+    expect(c.ado).toEqual({
+      orgUrl: 'https://dev.azure.com/digitre',
+      project: 'DigitRE',
+      pat: 'x'.repeat(52),
+    });
+    expect(c.secrets).toContain('x'.repeat(52));
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT: must be a port number/],
+    [{ PORT: '70000' }, /PORT: must be between 0 and 65535/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL: must be one of/],
+    [{ ADO_ORG_URL: 'not a url' }, /ADO_ORG_URL: must be a URL/],
+    [{ ADO_ORG_URL: 'https://dev.azure.com/x' }, /ADO_PROJECT: required/],
+    [{ CHATOPS_STORE: 'postgres' }, /CHATOPS_STORE: must be sqlite/],
+    [{ CHATOPS_STORE: 'azure' }, /AZURE_STORAGE_CONNECTION_STRING: required/],
+    [{ MicrosoftAppType: 'Single' }, /MicrosoftAppType: must be MultiTenant/],
+    [{ ADO_WEBHOOK_SECRET: 'short' }, /ADO_WEBHOOK_SECRET: must be at least 16/],
+    [{ MicrosoftAppId: 'app' }, /MicrosoftAppPassword: required/],
+  ])('%j is refused with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('refuses to listen unauthenticated beyond loopback unless told to', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/not loopback/);
+    expect(loadConfig({ HOST: '0.0.0.0', CHATOPS_ALLOW_UNAUTHENTICATED: 'true' }).host).toBe(
+      '0.0.0.0',
+    );
+    expect(loadConfig({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'b' }).host).toBe('0.0.0.0');
+  });
+
+  it('reads a .env file, and real environment variables win over it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, '.env');
+    writeFileSync(file, 'PORT=4000\nLOG_LEVEL=debug\nMicrosoftAppId=\n');
+    const c = loadConfig({ LOG_LEVEL: 'warn' }, file);
+    expect(c.port).toBe(4000);
+    expect(c.logLevel).toBe('warn');
+    expect(c.bot.appId).toBeUndefined();
+  });
+});
