@@ -5,6 +5,8 @@ import {
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
 import type { DestinationStream } from 'pino';
+import { CARD_ACTIONS } from './actions/card-actions';
+import { CardSigner } from './actions/card-signer';
 import { CatalogAuthorizer } from './auth/authorizer';
 import { ChatOpsBot } from './bot/chatops-bot';
 import { onTurnError } from './bot/on-turn-error';
@@ -128,7 +130,16 @@ export async function startApp(
       ),
     ),
   );
-  const bot = new ChatOpsBot({ registry, deps, logger, toActivity: replyToActivity });
+  const signer = await CardSigner.load(store);
+  const bot = new ChatOpsBot({
+    registry,
+    actions: CARD_ACTIONS,
+    deps,
+    logger,
+    metrics,
+    signer,
+    toActivity: replyToActivity,
+  });
 
   let ready = false;
   const http = createHttpServer({

@@ -1,26 +1,43 @@
-import { TeamsActivityHandler, type Activity, type TurnContext } from 'botbuilder';
-import type { Logger } from '../logging/create-logger';
-import type { CommandDeps, CommandRegistry } from '../commands/command-spec';
+import {
+  TeamsActivityHandler,
+  type Activity,
+  type AdaptiveCardInvokeResponse,
+  type InvokeResponse,
+  type TurnContext,
+} from 'botbuilder';
+import type { CardActionSpec } from '../actions/card-actions';
+import { signCardData, type CardSigner } from '../actions/card-signer';
+import type { CommandContext, CommandDeps, CommandRegistry } from '../commands/command-spec';
+import { audit } from '../commands/handler-kit';
 import { parseCommand } from '../commands/parse-command';
-import { usageReply } from '../commands/usage-reply';
 import type { Reply } from '../commands/reply';
+import { usageReply } from '../commands/usage-reply';
+import { rememberRunCard } from '../conversations/run-card';
+import type { Logger } from '../logging/create-logger';
+import type { Metrics } from '../metrics/metrics';
 import { once } from '../store/once';
 import { actorFromActivity, conversationFromActivity } from './actor-from-activity';
+import { parseCardInvoke } from './parse-card-invoke';
 
 /** How long a processed activity id is remembered, so a Teams retry is not run twice. */
 const ACTIVITY_DEDUPE_MS = 24 * 60 * 60 * 1000;
 
 export interface ChatOpsBotOptions {
   registry: CommandRegistry;
+  actions: readonly CardActionSpec<never>[];
   deps: CommandDeps;
   logger: Logger;
+  metrics?: Metrics;
+  signer: CardSigner;
   /** Reply value → the activity to send (cards rendered from templates). */
   toActivity(reply: Reply): Partial<Activity>;
+  /** Called for every activity a person sends (keeps conversation references fresh). */
+  onActivitySeen?(context: TurnContext): Promise<void>;
 }
 
 /**
- * Teams transport only: turns a message into a command run and its Reply into a card.
- * Business logic lives in src/commands; this class never decides anything itself.
+ * Teams transport only: turns a message into a command run, a card click into a card action,
+ * and their Reply into a card. Business logic lives in src/commands and src/actions.
  */
 export class ChatOpsBot extends TeamsActivityHandler {
   constructor(private readonly opts: ChatOpsBotOptions) {
@@ -31,37 +48,131 @@ export class ChatOpsBot extends TeamsActivityHandler {
     });
   }
 
+  /** Card clicks are validated here before botbuilder reads them (it trusts their shape). */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
+    const response = await this.handleCardAction(context);
+    return { status: response.statusCode, body: response };
+  }
+
   private async handleMessage(context: TurnContext): Promise<void> {
     const { activity } = context;
     if (activity.id && !(await this.firstDelivery(activity.id))) {
       this.opts.logger.info({ activityId: activity.id }, 'duplicate activity ignored');
       return;
     }
-    const reply = await this.replyFor(
-      typeof activity.text === 'string' ? activity.text : '',
-      context,
-    );
-    await context.sendActivity(this.opts.toActivity(reply));
+    await this.opts.onActivitySeen?.(context);
+    const ctx = this.commandContext(context);
+    const reply = await this.replyFor(typeof activity.text === 'string' ? activity.text : '', ctx);
+    await this.send(context, ctx, reply);
   }
 
-  private async replyFor(text: string, context: TurnContext): Promise<Reply> {
-    const { deps, registry, logger } = this.opts;
+  private async replyFor(text: string, ctx: CommandContext): Promise<Reply> {
+    const { deps, registry, logger, metrics } = this.opts;
     const parsed = parseCommand(text, registry, { catalog: deps.catalog });
-    if (!parsed.ok) return usageReply(parsed.error);
-    const ctx = {
-      actor: actorFromActivity(context.activity),
-      conversation: conversationFromActivity(context.activity),
-      activityId: context.activity.id,
-    };
+    if (!parsed.ok) {
+      metrics?.commands.inc({ command: parsed.error.command ?? 'unknown', outcome: 'usage' });
+      return usageReply(parsed.error);
+    }
     logger.info(
       { activityId: ctx.activityId, command: parsed.spec.name, actor: ctx.actor.id },
       'command',
     );
-    return parsed.spec.run(parsed.args, ctx, deps);
+    const reply = await parsed.spec.run(parsed.args, ctx, deps);
+    metrics?.commands.inc({
+      command: parsed.spec.name,
+      outcome: reply.card === 'message' && reply.data.style === 'attention' ? 'refused' : 'ok',
+    });
+    return reply;
+  }
+
+  private async handleCardAction(context: TurnContext): Promise<AdaptiveCardInvokeResponse> {
+    const { deps, actions, signer, logger } = this.opts;
+    const parsed = parseCardInvoke(context.activity.value);
+    if (!parsed.ok) return errorResponse(400, parsed.message);
+    const spec = actions.find((a) => a.verb === parsed.verb);
+    if (!spec) return errorResponse(400, `Unknown action \`${parsed.verb.slice(0, 40)}\`.`);
+    const data = spec.data.safeParse(parsed.data);
+    if (!data.success)
+      return errorResponse(
+        400,
+        'This button carries data I cannot read; the card may be outdated.',
+      );
+    const ctx = this.commandContext(context);
+    if (!signer.verify(ctx.conversation.id, spec.ids(data.data as never), parsed.token)) {
+      logger.warn(
+        { activityId: ctx.activityId, verb: parsed.verb, actor: ctx.actor.id },
+        'card action with a bad token refused',
+      );
+      await audit(deps, ctx, {
+        action: `card:${parsed.verb}`,
+        detail: 'bad or missing token',
+        outcome: 'refused',
+      });
+      return errorResponse(
+        403,
+        'This button does not belong to this conversation, or the card was altered.',
+      );
+    }
+    if (context.activity.id && !(await this.firstDelivery(context.activity.id))) {
+      return errorResponse(409, 'That click was already handled.');
+    }
+    await this.opts.onActivitySeen?.(context);
+    const result = await spec.run(data.data as never, ctx, deps);
+    if (!result.ok) return errorResponse(result.status, result.message);
+    const card = this.render(result.card, ctx);
+    const cardMessageId = context.activity.replyToId;
+    if (result.updateForEveryone && cardMessageId) {
+      await context.updateActivity({ ...card, id: cardMessageId });
+    }
+    if (result.followUp) await this.send(context, ctx, result.followUp);
+    const content = card.attachments?.[0]?.content as Record<string, unknown>;
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: content };
+  }
+
+  /** Sends a reply card; a card that shows a run is remembered so it can be kept live. */
+  private async send(context: TurnContext, ctx: CommandContext, reply: Reply): Promise<void> {
+    const sent = await context.sendActivity(this.render(reply, ctx));
+    if (reply.runId !== undefined && sent?.id) {
+      await rememberRunCard(this.opts.deps.store, {
+        runId: reply.runId,
+        conversationId: ctx.conversation.id,
+        activityId: sent.id,
+        lastUpdate: this.opts.deps.clock.now(),
+      });
+    }
+  }
+
+  private render(reply: Reply, ctx: CommandContext): Partial<Activity> {
+    const signed = {
+      ...reply,
+      data: signCardData(reply.data, ctx.conversation.id, this.opts.signer),
+    } as Reply;
+    return this.opts.toActivity(signed);
+  }
+
+  private commandContext(context: TurnContext): CommandContext {
+    return {
+      actor: actorFromActivity(context.activity),
+      conversation: conversationFromActivity(context.activity),
+      activityId: context.activity.id,
+    };
   }
 
   /** True the first time this activity id is seen (across restarts and replicas). */
   private async firstDelivery(activityId: string): Promise<boolean> {
     return once(this.opts.deps.store, `activity:${activityId}`, ACTIVITY_DEDUPE_MS);
   }
+}
+
+function errorResponse(statusCode: number, message: string): AdaptiveCardInvokeResponse {
+  const code =
+    statusCode === 403
+      ? 'Forbidden'
+      : statusCode === 404
+        ? 'NotFound'
+        : statusCode === 409
+          ? 'Conflict'
+          : 'BadRequest';
+  return { statusCode, type: 'application/vnd.microsoft.error', value: { code, message } as never };
 }

@@ -82,6 +82,8 @@ export function approvalReply(
   deps: CommandDeps,
   requestedBy?: string,
   model?: string,
+  view: 'approver' | 'viewer' = 'viewer',
+  approverUserIds?: string[],
 ): Reply {
   const env = approval.environment
     ? deps.catalog.environments.find((e) => e.key === approval.environment)
@@ -92,6 +94,8 @@ export function approvalReply(
       environment: env?.displayName,
       requestedBy,
       modelVersion: model ? `v${model}` : undefined,
+      view,
+      approverUserIds,
       now: deps.clock.now(),
     }),
     runId: approval.runId,

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { TestAdapter, type Activity } from 'botbuilder';
 import pino from 'pino';
+import { CARD_ACTIONS } from '../../src/actions/card-actions';
+import { CardSigner } from '../../src/actions/card-signer';
 import { CatalogAuthorizer } from '../../src/auth/authorizer';
 import { ChatOpsBot } from '../../src/bot/chatops-bot';
 import { onTurnError } from '../../src/bot/on-turn-error';
@@ -14,7 +16,7 @@ import { MemoryStore } from '../../src/store/memory-store';
 
 const catalog = loadCatalog(join(__dirname, '../../config/digitre.yaml'));
 
-function setup() {
+async function setup() {
   const clock = manualClock(Date.parse('2026-11-26T10:00:00Z'));
   const store = new MemoryStore({ clock });
   const deps = {
@@ -29,8 +31,10 @@ function setup() {
   const logger = pino({ level: 'silent' });
   const bot = new ChatOpsBot({
     registry: deps.registry,
+    actions: CARD_ACTIONS,
     deps,
     logger,
+    signer: await CardSigner.load(store),
     toActivity: replyToActivity,
   });
   const adapter = new TestAdapter((context) => bot.run(context));
@@ -46,7 +50,7 @@ function cardOf(activity: Partial<Activity>): string {
 
 describe('ChatOpsBot through TestAdapter', () => {
   it('answers help with the help card', async () => {
-    const { adapter } = setup();
+    const { adapter } = await setup();
     await adapter.send('help').assertReply((a) => {
       expect(a.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
       expect(cardOf(a)).toContain('help [command]');
@@ -54,14 +58,14 @@ describe('ChatOpsBot through TestAdapter', () => {
   });
 
   it('strips the Teams mention before parsing', async () => {
-    const { adapter } = setup();
+    const { adapter } = await setup();
     await adapter
       .send('<at>DigitRE</at> help')
       .assertReply((a) => expect(cardOf(a)).toContain('What I can do'));
   });
 
   it('answers a typo with a did-you-mean', async () => {
-    const { adapter } = setup();
+    const { adapter } = await setup();
     await adapter.send('hlep').assertReply((a) => {
       expect(cardOf(a)).toContain("I don't know the command");
       expect(cardOf(a)).toContain('help');
@@ -69,7 +73,7 @@ describe('ChatOpsBot through TestAdapter', () => {
   });
 
   it('runs an activity id once even when it is delivered twice', async () => {
-    const { adapter } = setup();
+    const { adapter } = await setup();
     const activity: Partial<Activity> = { type: 'message', text: 'help', id: 'same-id' };
     await adapter.send(activity).assertReply((a) => expect(cardOf(a)).toContain('help'));
     await adapter
@@ -78,7 +82,7 @@ describe('ChatOpsBot through TestAdapter', () => {
   });
 
   it('answers when the turn fails, quoting the activity id', async () => {
-    const { adapter, store } = setup();
+    const { adapter, store } = await setup();
     jest
       .spyOn(store, 'put')
       .mockRejectedValueOnce(Object.assign(new Error('disk on fire'), { code: 'STORE_IO' }));

@@ -1,5 +1,5 @@
-import { confirmCardData } from '../../cards/confirm-card-data';
 import { createConfirmation } from '../../confirmations/create-confirmation';
+import { confirmReply, type DeployConfirmation } from '../confirm-reply';
 import { defineCommand, type CommandContext, type CommandDeps } from '../command-spec';
 import { devopsFailureReply } from '../handler-kit';
 import { messageReply } from '../message-reply';
@@ -103,41 +103,12 @@ async function askToConfirm(
   deps: CommandDeps,
   title?: string,
 ): Promise<Reply> {
-  const env = deps.catalog.environments.find((e) => e.key === plan.environment)!;
-  const pipeline = deps.catalog.pipelines.find((p) => p.key === plan.pipelineKey)!;
-  const confirmation = await createConfirmation(deps.store, deps.clock, {
+  const confirmation = await createConfirmation<DeployConfirmation>(deps.store, deps.clock, {
     action: 'deploy',
-    payload: plan,
+    payload: { plan, title },
     requestedBy: { id: ctx.actor.id, name: ctx.actor.name, teamsId: ctx.actor.teamsId },
     conversationId: ctx.conversation.id,
     ttlMs: CONFIRM_TTL_MS,
   });
-  return {
-    card: 'confirm',
-    data: confirmCardData({
-      confirmationId: confirmation.id,
-      state: 'pending',
-      view: 'requester',
-      title: title ?? `Deploy${plan.model ? ` model v${plan.model}` : ''} to ${env.displayName}?`,
-      summary: `This queues ${describePlan(plan, pipeline.name)} on ${plan.branch ?? pipeline.defaultBranch}.${env.approval ? ` ${env.displayName} approvers are asked next.` : ''}`,
-      facts: [
-        { title: 'Pipeline', value: pipeline.name },
-        { title: 'Environment', value: env.displayName },
-        ...(plan.model
-          ? [
-              {
-                title: 'Model',
-                value: `v${plan.model}${plan.modelDefaulted ? ' (latest registered)' : ''}`,
-              },
-            ]
-          : []),
-        { title: 'Branch', value: plan.branch ?? pipeline.defaultBranch },
-      ],
-      stages: pipeline.stages.map((s) => s.displayName ?? s.name),
-      requestedBy: ctx.actor.name,
-      requesterUserIds: [ctx.actor.teamsId],
-      expiresAt: confirmation.expiresAt,
-      now: deps.clock.now(),
-    }),
-  };
+  return confirmReply(confirmation, deps, 'requester');
 }

@@ -1,0 +1,227 @@
+import { z } from 'zod';
+import { CARD_VERBS, type CardVerb } from '../cards/card-verbs';
+import { decideConfirmation } from '../confirmations/decide-confirmation';
+import { getConfirmation } from '../confirmations/get-confirmation';
+import type { CommandContext, CommandDeps } from '../commands/command-spec';
+import { confirmReply, type DeployConfirmation } from '../commands/confirm-reply';
+import { approvalReply, decideApproval } from '../commands/decide-approval';
+import { audit, environmentOf } from '../commands/handler-kit';
+import { cancelRun, retryRun } from '../commands/handlers/run-actions';
+import type { Reply } from '../commands/reply';
+import { getRunRecord } from '../commands/run-record';
+import { checkRunAllowed, queueRun } from '../commands/run-plan';
+import { runStatusReply } from '../commands/run-status-reply';
+import type { SignedIds } from './card-signer';
+
+/** What a click produces. */
+export type CardActionResult =
+  | {
+      ok: true;
+      /** Replaces the clicked card (invoke response). */
+      card: Reply;
+      /** Also update the message for everyone (not for a user-specific refresh). */
+      updateForEveryone: boolean;
+      /** A new message to post, e.g. the run card after Confirm. */
+      followUp?: Reply;
+    }
+  | { ok: false; status: 400 | 403 | 404; message: string };
+
+/**
+ * One Action.Execute verb: the shape of its data, the ids its token signs, and what it does.
+ * @example { verb: 'run.cancel', data: z.object({ runId }), ids: (d) => ({ runId: d.runId }), run }
+ */
+export interface CardActionSpec<D> {
+  verb: CardVerb;
+  data: z.ZodType<D>;
+  ids(data: D): SignedIds;
+  run(data: D, ctx: CommandContext, deps: CommandDeps): Promise<CardActionResult>;
+}
+
+const runId = z.number().int().positive().max(2_000_000_000);
+const approvalId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9-]+$/);
+const comment = z.string().max(500).optional();
+const approvalData = z.object({ approvalId, runId, comment });
+const runData = z.object({ runId });
+const confirmData = z.object({
+  confirmationId: z
+    .string()
+    .min(8)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/),
+});
+const refreshData = z.union([z.object({ approvalId, runId }), confirmData]);
+
+const ok = (card: Reply, updateForEveryone: boolean, followUp?: Reply): CardActionResult => ({
+  ok: true,
+  card,
+  updateForEveryone,
+  followUp,
+});
+
+function decide(
+  verb: CardVerb,
+  decision: 'approved' | 'rejected',
+): CardActionSpec<z.infer<typeof approvalData>> {
+  return {
+    verb,
+    data: approvalData,
+    ids: (d) => ({ approvalId: d.approvalId, runId: d.runId }),
+    async run(d, ctx, deps) {
+      const reply = await decideApproval(
+        {
+          target: { approvalId: d.approvalId },
+          decision,
+          comment: (d.comment ?? '').replace(/[<>]/g, '').trim(),
+        },
+        ctx,
+        deps,
+      );
+      // A decided approval card goes to everyone; a refusal only answers the person who clicked.
+      return ok(reply, reply.card === 'approval');
+    },
+  };
+}
+
+async function refreshApproval(
+  d: { approvalId: string; runId: number },
+  ctx: CommandContext,
+  deps: CommandDeps,
+): Promise<CardActionResult> {
+  const approval = await deps.devops.getApproval(d.approvalId);
+  if (!approval) return { ok: false, status: 404, message: 'That approval no longer exists.' };
+  const env = approval.environment ?? environmentOf(deps, approval.pipelineKey)?.key ?? '';
+  const record = await getRunRecord(deps.store, approval.runId);
+  const mayApprove = deps.authorizer.check(
+    ctx.actor,
+    { kind: 'approve', environment: env, runRequestedBy: record?.requestedBy.id },
+    { channelId: ctx.conversation.channelId },
+  ).allowed;
+  return ok(
+    approvalReply(
+      approval,
+      deps,
+      record?.requestedBy.name,
+      record?.model,
+      mayApprove ? 'approver' : 'viewer',
+    ),
+    false,
+  );
+}
+
+async function refreshConfirm(
+  id: string,
+  ctx: CommandContext,
+  deps: CommandDeps,
+): Promise<CardActionResult> {
+  const confirmation = await getConfirmation<DeployConfirmation>(deps.store, deps.clock, id);
+  if (!confirmation)
+    return { ok: false, status: 404, message: 'That confirmation no longer exists.' };
+  const mine = confirmation.requestedBy.id === ctx.actor.id;
+  return ok(confirmReply(confirmation, deps, mine ? 'requester' : 'viewer'), false);
+}
+
+/** Every card verb and its handler; the contract test checks every template verb is here. */
+export const CARD_ACTIONS: readonly CardActionSpec<never>[] = [
+  decide(CARD_VERBS.approve, 'approved'),
+  decide(CARD_VERBS.reject, 'rejected'),
+  {
+    verb: CARD_VERBS.cancelRun,
+    data: runData,
+    ids: (d) => ({ runId: d.runId }),
+    run: async (d, ctx, deps) => ok(await cancelRun(d.runId, ctx, deps), true),
+  } satisfies CardActionSpec<z.infer<typeof runData>>,
+  {
+    verb: CARD_VERBS.retryRun,
+    data: runData,
+    ids: (d) => ({ runId: d.runId }),
+    async run(d, ctx, deps) {
+      const next = await retryRun(d.runId, ctx, deps);
+      // The failed run's card stays as it was; the retry gets a card of its own.
+      return ok(await runStatusReply(d.runId, deps), false, next);
+    },
+  } satisfies CardActionSpec<z.infer<typeof runData>>,
+  {
+    verb: CARD_VERBS.confirm,
+    data: confirmData,
+    ids: (d) => ({ confirmationId: d.confirmationId }),
+    run: (d, ctx, deps) => settleConfirmation(d.confirmationId, 'confirm', ctx, deps),
+  } satisfies CardActionSpec<z.infer<typeof confirmData>>,
+  {
+    verb: CARD_VERBS.decline,
+    data: confirmData,
+    ids: (d) => ({ confirmationId: d.confirmationId }),
+    run: (d, ctx, deps) => settleConfirmation(d.confirmationId, 'cancel', ctx, deps),
+  } satisfies CardActionSpec<z.infer<typeof confirmData>>,
+  {
+    verb: CARD_VERBS.refresh,
+    data: refreshData,
+    ids: (d) =>
+      'confirmationId' in d
+        ? { confirmationId: d.confirmationId }
+        : { approvalId: d.approvalId, runId: d.runId },
+    run: (d, ctx, deps) =>
+      'confirmationId' in d
+        ? refreshConfirm(d.confirmationId, ctx, deps)
+        : refreshApproval(d, ctx, deps),
+  } satisfies CardActionSpec<z.infer<typeof refreshData>>,
+] as unknown as readonly CardActionSpec<never>[];
+
+async function settleConfirmation(
+  id: string,
+  decision: 'confirm' | 'cancel',
+  ctx: CommandContext,
+  deps: CommandDeps,
+): Promise<CardActionResult> {
+  const canOverride =
+    decision === 'cancel' &&
+    deps.authorizer.check(ctx.actor, { kind: 'admin' }).allowed &&
+    !deps.authorizer.everyoneIsEverything;
+  const r = await decideConfirmation<DeployConfirmation>(deps.store, deps.clock, {
+    id,
+    actor: ctx.actor,
+    decision,
+    conversationId: ctx.conversation.id,
+    canOverride,
+  });
+  switch (r.outcome) {
+    case 'notFound':
+      return { ok: false, status: 404, message: 'That confirmation no longer exists.' };
+    case 'wrongConversation':
+      return {
+        ok: false,
+        status: 403,
+        message: 'That confirmation belongs to another conversation.',
+      };
+    case 'notYours':
+      await audit(deps, ctx, {
+        action: `card:${decision}`,
+        detail: `confirmation of ${r.confirmation.requestedBy.name}`,
+        outcome: 'refused',
+      });
+      return {
+        ok: false,
+        status: 403,
+        message: `Only ${r.confirmation.requestedBy.name}, who asked for this deploy, can ${decision} it.`,
+      };
+    case 'expired':
+    case 'alreadyDecided':
+    case 'cancelled':
+      await audit(deps, ctx, {
+        action: `card:${decision}`,
+        detail: `confirmation ${r.outcome}`,
+        outcome: r.outcome === 'cancelled' ? 'ok' : 'refused',
+      });
+      return ok(confirmReply(r.confirmation, deps, 'viewer'), true);
+    case 'confirmed': {
+      const plan = r.confirmation.payload.plan;
+      // Things may have changed since the question was asked (a lock, a role).
+      const refused = await checkRunAllowed(plan, ctx, deps);
+      const followUp = refused ?? (await queueRun(plan, ctx, deps));
+      return ok(confirmReply(r.confirmation, deps, 'viewer'), true, followUp);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Store } from '../store/store';
+
+/** The ids a button carries; the token binds them to one conversation. */
+export interface SignedIds {
+  runId?: number;
+  approvalId?: string;
+  confirmationId?: string;
+}
+
+/**
+ * Signs the ids in card buttons so a click cannot be forged or replayed into another
+ * conversation: token = HMAC(key, conversation | ids). The key lives in the store, so every
+ * replica (and the bot after a restart) verifies the cards the others posted.
+ * @example const signer = await CardSigner.load(store); data.token = signer.sign(conversationId, { runId: 42 });
+ */
+export class CardSigner {
+  private constructor(private readonly key: Buffer) {}
+
+  static async load(store: Store): Promise<CardSigner> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const doc = await store.get<{ key: string }>('settings', 'card-signing-key');
+      if (doc) return new CardSigner(Buffer.from(doc.value.key, 'base64'));
+      const key = randomBytes(32);
+      const put = await store.put(
+        'settings',
+        'card-signing-key',
+        { key: key.toString('base64') },
+        { etag: null },
+      );
+      if (put.ok) return new CardSigner(key);
+    }
+    throw new Error('could not create the card signing key in the store');
+  }
+
+  sign(conversationId: string, ids: SignedIds): string {
+    const message = [
+      conversationId,
+      ids.runId ?? '',
+      ids.approvalId ?? '',
+      ids.confirmationId ?? '',
+    ].join('|');
+    return createHmac('sha256', this.key).update(message).digest('base64url').slice(0, 32);
+  }
+
+  verify(conversationId: string, ids: SignedIds, token: unknown): boolean {
+    if (typeof token !== 'string' || token.length !== 32) return false;
+    const expected = Buffer.from(this.sign(conversationId, ids));
+    const given = Buffer.from(token);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+}
+
+/**
+ * Adds a token to every button's data in a card's data (`cancelData`, `approveData`,
+ * `confirmData`, `refreshData`, …): any nested object carrying run/approval/confirmation ids.
+ */
+export function signCardData<T>(data: T, conversationId: string, signer: CardSigner): T {
+  if (Array.isArray(data))
+    return data.map((d: unknown) => signCardData(d, conversationId, signer)) as T;
+  if (!data || typeof data !== 'object') return data;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
+    out[k] = signCardData(v, conversationId, signer);
+  }
+  const ids = idsOf(out);
+  if (ids && isButtonData(out)) out.token = signer.sign(conversationId, ids);
+  return out as T;
+}
+
+/** Only button data objects get tokens: they carry ids and nothing else but `token`. */
+function isButtonData(o: Record<string, unknown>): boolean {
+  return Object.keys(o).every((key) =>
+    ['runId', 'approvalId', 'confirmationId', 'token'].includes(key),
+  );
+}
+
+export function idsOf(o: Record<string, unknown>): SignedIds | undefined {
+  const ids: SignedIds = {};
+  if (typeof o.runId === 'number') ids.runId = o.runId;
+  if (typeof o.approvalId === 'string') ids.approvalId = o.approvalId;
+  if (typeof o.confirmationId === 'string') ids.confirmationId = o.confirmationId;
+  return Object.keys(ids).length > 0 ? ids : undefined;
+}
