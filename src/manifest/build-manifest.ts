@@ -15,8 +15,11 @@ export type BotScope = 'personal' | 'team' | 'groupChat';
 export interface BuildManifestOptions {
   /** Microsoft App ID of the bot registration (a GUID). */
   botId: string;
-  /** In registry order; the first 10 are kept. */
-  commands: BotCommand[];
+  /**
+   * One list for every scope, or a list per scope (each in registry order; the first 10 of a
+   * list are kept).
+   */
+  commands: BotCommand[] | Partial<Record<BotScope, BotCommand[]>>;
   /** App version, `major.minor.patch`. Bump it for every upload. */
   version: string;
   /** Domains the app may open (the bot's own host, e.g. `chatops.digitre.example`). */
@@ -119,13 +122,16 @@ export function buildManifest(options: BuildManifestOptions): TeamsAppManifestJs
     fill(readFileSync(path, 'utf8'), { appId, botId: options.botId, version: options.version }),
   ) as TeamsAppManifestJson;
 
-  const commands = manifestCommands(options.commands);
   const bot = manifest.bots[0];
   if (!bot) throw new Error(`${path} declares no bot`);
   bot.scopes = [...BOT_SCOPES];
-  // One list per scope, so a scope can later get its own commands without reshaping.
-  bot.commandLists =
-    commands.length > 0 ? BOT_SCOPES.map((scope) => ({ scopes: [scope], commands })) : [];
+  const perScope = Array.isArray(options.commands)
+    ? Object.fromEntries(BOT_SCOPES.map((scope) => [scope, options.commands as BotCommand[]]))
+    : options.commands;
+  bot.commandLists = BOT_SCOPES.map((scope) => ({
+    scopes: [scope],
+    commands: manifestCommands(perScope[scope] ?? []),
+  })).filter((list) => list.commands.length > 0);
   bot.supportsFiles = false;
 
   const domains = [...manifest.validDomains, ...options.validDomains]

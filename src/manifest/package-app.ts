@@ -1,3 +1,6 @@
+import { createRegistry } from '../commands/create-registry';
+import { manifestCommandLists } from '../commands/command-menu';
+import { loadConfig } from '../config/load-config';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -102,15 +105,18 @@ export function parsePackageArgs(argv: string[]): {
 
 async function main(): Promise<void> {
   const args = parsePackageArgs(process.argv.slice(2));
+  // The bot id comes from the command line, or the same MicrosoftAppId the bot runs with.
+  args.botId ??= loadConfig(process.env, '.env').bot.appId;
   if (!args.botId) {
     console.error(
-      'usage: npm run package -- --bot-id <Microsoft App ID> [--domain <bot host>] [--version x.y.z]',
+      'usage: npm run package -- --bot-id <Microsoft App ID> [--domain <bot host>] [--version x.y.z] (or set MicrosoftAppId)',
     );
     process.exitCode = 2;
     return;
   }
   const { zipPath, manifest } = await packageApp({
     botId: args.botId,
+    commands: manifestCommandLists(createRegistry()),
     version: args.version,
     validDomains: args.validDomains,
   });

@@ -1,0 +1,60 @@
+import type { BotCommand, BotScope } from '../manifest/build-manifest';
+import type { CommandRegistry } from './command-spec';
+
+/**
+ * Which commands each Teams scope's menu shows. Teams allows 10 per list, and the registry has
+ * more, so the lists split them by where they are used most: personal chat for deploying and
+ * deciding, team channels for notifications and locks, group chats for the rest. Together
+ * they cover every command (the contract test checks), and any command can be typed anywhere.
+ */
+export const COMMAND_MENU: Record<BotScope, readonly string[]> = {
+  personal: [
+    'deploy',
+    'approve',
+    'reject',
+    'status',
+    'runs',
+    'approvals',
+    'logs',
+    'retry',
+    'whoami',
+    'help',
+  ],
+  team: [
+    'status',
+    'deploy',
+    'approve',
+    'subscribe',
+    'unsubscribe',
+    'subscriptions',
+    'lock',
+    'unlock',
+    'locks',
+    'wcid',
+  ],
+  groupChat: [
+    'run',
+    'train',
+    'extract-prepare',
+    'cleanup',
+    'pipelines',
+    'models',
+    'cancel',
+    'rollback',
+    'setup',
+    'help',
+  ],
+};
+
+/** The manifest's command lists, from the registry (usage as the description). */
+export function manifestCommandLists(registry: CommandRegistry): Record<BotScope, BotCommand[]> {
+  const toCommand = (name: string): BotCommand[] => {
+    const spec = registry.find((s) => s.name === name);
+    return spec ? [{ title: spec.name, description: `${spec.usage} — ${spec.summary}` }] : [];
+  };
+  return {
+    personal: COMMAND_MENU.personal.flatMap(toCommand),
+    team: COMMAND_MENU.team.flatMap(toCommand),
+    groupChat: COMMAND_MENU.groupChat.flatMap(toCommand),
+  };
+}
