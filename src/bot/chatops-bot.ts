@@ -17,6 +17,7 @@ import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
 import { once } from '../store/once';
 import { actorFromActivity, conversationFromActivity } from './actor-from-activity';
+import { identifyActor } from './identify-actor';
 import { parseCardInvoke } from './parse-card-invoke';
 
 /** How long a processed activity id is remembered, so a Teams retry is not run twice. */
@@ -62,7 +63,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
       return;
     }
     await this.opts.onActivitySeen?.(context);
-    const ctx = this.commandContext(context);
+    const ctx = await this.commandContext(context);
     const reply = await this.replyFor(typeof activity.text === 'string' ? activity.text : '', ctx);
     await this.send(context, ctx, reply);
   }
@@ -98,7 +99,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
         400,
         'This button carries data I cannot read; the card may be outdated.',
       );
-    const ctx = this.commandContext(context);
+    const ctx = await this.commandContext(context);
     if (!signer.verify(ctx.conversation.id, spec.ids(data.data as never), parsed.token)) {
       logger.warn(
         { activityId: ctx.activityId, verb: parsed.verb, actor: ctx.actor.id },
@@ -151,9 +152,14 @@ export class ChatOpsBot extends TeamsActivityHandler {
     return this.opts.toActivity(signed);
   }
 
-  private commandContext(context: TurnContext): CommandContext {
+  private async commandContext(context: TurnContext): Promise<CommandContext> {
+    const { deps, logger } = this.opts;
     return {
-      actor: actorFromActivity(context.activity),
+      actor: await identifyActor(context, actorFromActivity(context.activity), {
+        store: deps.store,
+        now: deps.clock.now(),
+        logger,
+      }),
       conversation: conversationFromActivity(context.activity),
       activityId: context.activity.id,
     };

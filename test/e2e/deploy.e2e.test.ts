@@ -8,17 +8,20 @@ import { startTestApp, type TestApp } from '../support/start-test-app';
 const catalog = loadCatalog(join(__dirname, '../../config/digitre.yaml'));
 
 /** A prod approver who is not the lead, and an ML engineer who approves nothing. */
+type Person = { id: string; name: string; aadObjectId?: string; userPrincipalName?: string };
 const RELEASE = {
   id: '29:release-mgr',
   name: 'Rita Release',
   aadObjectId: '00000000-0000-0000-0000-0000000000b2',
-  userPrincipalName: 'release.manager@digitre.example',
 };
 const ENGINEER = {
   id: '29:ml-eng',
   name: 'Mo Engineer',
   aadObjectId: '00000000-0000-0000-0000-0000000000c3',
-  userPrincipalName: 'ml.engineer@digitre.example',
+};
+const UPN: Record<string, string> = {
+  [RELEASE.id]: 'release.manager@digitre.example',
+  [ENGINEER.id]: 'ml.engineer@digitre.example',
 };
 
 type Card = {
@@ -61,6 +64,15 @@ describe('deploys, confirmations and approvals end to end (production roles, emu
   beforeAll(async () => {
     emu = await startEmulator({ catalog, taskMs: 15, seed: true, serviceIdentityIsApprover: true });
     t = await startTestApp({ ADO_ORG_URL: emu.orgUrl, ADO_PROJECT: emu.project, ADO_PAT: emu.pat });
+    // Teams does not put the UPN on activities; the bot looks members up once.
+    for (const p of [RELEASE, ENGINEER]) {
+      t.connector.members.set(p.id, {
+        id: p.id,
+        name: p.name,
+        aadObjectId: p.aadObjectId,
+        userPrincipalName: UPN[p.id],
+      });
+    }
   });
   afterAll(async () => {
     await t.close();
@@ -70,7 +82,7 @@ describe('deploys, confirmations and approvals end to end (production roles, emu
   const lastRunId = () => Math.max(0, ...emu.engine.runs().map((r) => r.id));
   const runsAfter = (id: number) => emu.engine.runs().filter((r) => r.id > id);
 
-  async function say(text: string, conversationId: string, from = ALEX) {
+  async function say(text: string, conversationId: string, from: Person = ALEX) {
     const activity = messageActivity(text, {
       serviceUrl: t.connector.url,
       conversationId,
@@ -89,7 +101,7 @@ describe('deploys, confirmations and approvals end to end (production roles, emu
     data: Record<string, unknown>,
     conversationId: string,
     replyToId: string,
-    from = ALEX,
+    from: Person = ALEX,
   ) {
     const activity = {
       ...cardActionActivity(verb, data, {

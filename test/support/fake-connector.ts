@@ -23,6 +23,8 @@ export interface FakeConnector {
     filter?: (c: ConnectorCall) => boolean,
     timeoutMs?: number,
   ): Promise<ConnectorCall[]>;
+  /** Teams members the connector knows (`GET …/members/{id}`), by Teams user id. */
+  members: Map<string, Record<string, unknown>>;
   /** Answer the next `times` calls with this status (e.g. 429 with Retry-After). */
   failNext(times: number, status: number, headers?: Record<string, string>): void;
   close(): Promise<void>;
@@ -36,12 +38,21 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   const calls: ConnectorCall[] = [];
   const waiters: (() => void)[] = [];
   const failures: { status: number; headers: Record<string, string> }[] = [];
+  const members = new Map<string, Record<string, unknown>>();
   let nextId = 1;
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const member = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)/.exec(req.url ?? '');
+      if (member && req.method === 'GET') {
+        const found = members.get(decodeURIComponent(member[1]!));
+        if (found) send(res, 200, { 'content-type': 'application/json' }, JSON.stringify(found));
+        else
+          send(res, 404, { 'content-type': 'application/json' }, '{"error":{"code":"NotFound"}}');
+        return;
+      }
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
       if (!m || (req.method !== 'POST' && req.method !== 'PUT')) {
         send(res, 404, { 'content-type': 'application/json' }, '{"error":{"code":"NotFound"}}');
@@ -86,6 +97,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   return {
     url: `http://127.0.0.1:${port}/`,
     calls,
+    members,
     failNext(times, status, headers = {}) {
       for (let i = 0; i < times; i++) failures.push({ status, headers });
     },

@@ -1,0 +1,32 @@
+import type { Store } from '../store/store';
+import { PEOPLE_COLLECTION, PERSON_TTL_MS, type Person } from './person';
+
+/** How often a known person is re-written (their last-seen time), at most. */
+const REFRESH_MS = 24 * 3600_000;
+
+/**
+ * Records who someone is under each of their identifiers. Cheap for people seen recently:
+ * one read, no write.
+ * @example await rememberPerson(store, { teamsId: '29:…', name: 'Alex', upn: 'alex@x', seenAt: now });
+ */
+export async function rememberPerson(store: Store, person: Person): Promise<void> {
+  const keys = personKeys(person);
+  const current = await store.get<Person>(PEOPLE_COLLECTION, keys[0]!);
+  const same =
+    current &&
+    current.value.teamsId === person.teamsId &&
+    current.value.upn === person.upn &&
+    current.value.name === person.name &&
+    person.seenAt - current.value.seenAt < REFRESH_MS;
+  if (same) return;
+  await Promise.all(
+    keys.map((k) => store.put(PEOPLE_COLLECTION, k, person, { ttlMs: PERSON_TTL_MS })),
+  );
+}
+
+export function personKeys(p: Pick<Person, 'teamsId' | 'upn' | 'aadObjectId'>): string[] {
+  const keys = [`teams:${p.teamsId}`];
+  if (p.upn) keys.push(`upn:${p.upn.toLowerCase()}`);
+  if (p.aadObjectId) keys.push(`aad:${p.aadObjectId.toLowerCase()}`);
+  return keys;
+}
