@@ -20,6 +20,14 @@ const envSchema = z.object({
     .optional(),
   /** Where to fetch Bot Framework signing keys; points at a test issuer in offline tests. */
   BotOpenIdMetadata: z.url({ message: 'must be an https URL' }).optional(),
+  // Bot Framework endpoints under botbuilder's own option names (sovereign clouds, offline tests).
+  // Unset ones keep the public Azure cloud's values.
+  ToBotFromChannelOpenIdMetadataUrl: z.url({ message: 'must be a URL' }).optional(),
+  ToBotFromChannelTokenIssuer: z.string().trim().min(1).optional(),
+  ToBotFromEmulatorOpenIdMetadataUrl: z.url({ message: 'must be a URL' }).optional(),
+  ToChannelFromBotLoginUrl: z.url({ message: 'must be a URL' }).optional(),
+  ToChannelFromBotOAuthScope: z.string().trim().min(1).optional(),
+  OAuthUrl: z.url({ message: 'must be a URL' }).optional(),
   ADO_ORG_URL: z
     .url({ message: 'must be a URL such as https://dev.azure.com/digitre' })
     .transform((u) => u.replace(/\/+$/, ''))
@@ -63,6 +71,16 @@ export type StoreConfig =
   | { kind: 'sqlite'; path: string }
   | { kind: 'azure'; connectionString: string };
 
+/** Bot Framework endpoint overrides (botbuilder's `ConfigurationBotFrameworkAuthentication` names). */
+export interface BotEndpoints {
+  ToBotFromChannelOpenIdMetadataUrl?: string;
+  ToBotFromChannelTokenIssuer?: string;
+  ToBotFromEmulatorOpenIdMetadataUrl?: string;
+  ToChannelFromBotLoginUrl?: string;
+  ToChannelFromBotOAuthScope?: string;
+  OAuthUrl?: string;
+}
+
 /** Everything the composition root needs, validated once at start-up. */
 export interface AppConfig {
   bot: {
@@ -71,6 +89,8 @@ export interface AppConfig {
     tenantId?: string;
     appType?: string;
     openIdMetadata?: string;
+    /** botbuilder's endpoint options, by their botbuilder names; absent = public Azure cloud. */
+    endpoints: BotEndpoints;
   };
   /** Absent = local mode: the emulator starts in-process. */
   ado?: { orgUrl: string; project: string; pat?: string };
@@ -157,6 +177,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath?: st
       tenantId: e.MicrosoftAppTenantId,
       appType: e.MicrosoftAppType,
       openIdMetadata: e.BotOpenIdMetadata,
+      endpoints: {
+        ToBotFromChannelOpenIdMetadataUrl: e.ToBotFromChannelOpenIdMetadataUrl,
+        ToBotFromChannelTokenIssuer: e.ToBotFromChannelTokenIssuer,
+        ToBotFromEmulatorOpenIdMetadataUrl: e.ToBotFromEmulatorOpenIdMetadataUrl,
+        ToChannelFromBotLoginUrl: e.ToChannelFromBotLoginUrl,
+        ToChannelFromBotOAuthScope: e.ToChannelFromBotOAuthScope,
+        OAuthUrl: e.OAuthUrl,
+      },
     },
     ado: e.ADO_ORG_URL
       ? { orgUrl: e.ADO_ORG_URL, project: e.ADO_PROJECT!, pat: e.ADO_PAT }
