@@ -1,0 +1,160 @@
+import {
+  CallerIdConstants,
+  ConfigurationBotFrameworkAuthentication,
+  type Activity,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+} from 'botbuilder';
+import {
+  AuthenticationConstants,
+  AuthenticationError,
+  type AuthenticateRequestResult,
+  type ClaimsIdentity,
+} from 'botframework-connector';
+import type { BotEndpoints } from '../config/load-config';
+
+/** The `bot` part of the app configuration. */
+export interface BotAuthSettings {
+  appId?: string;
+  appPassword?: string;
+  tenantId?: string;
+  appType?: string;
+  openIdMetadata?: string;
+  endpoints?: BotEndpoints;
+}
+
+/** The Bot Framework's own tenant: its emulator and skill tokens carry it as `tid`. */
+const BOT_FRAMEWORK_TENANTS = [
+  'd6d49420-f39b-4df7-a1dc-d59a935871db',
+  'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
+];
+
+/** jsonwebtoken's failures: a bad signature, algorithm, audience, `nbf` or expiry. */
+const JWT_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
+
+const UNAUTHORIZED = 401;
+
+/**
+ * botbuilder's options from our configuration. When any endpoint is overridden, botbuilder
+ * switches to a fully "parameterized" configuration in which every endpoint left out is
+ * *undefined* (so overriding only `BotOpenIdMetadata` rejected every token and broke replies);
+ * we fill the public Azure cloud's values for the rest.
+ * @example botFrameworkAuthOptions({ appId, appPassword, endpoints: { ToBotFromChannelTokenIssuer: 'https://issuer.test' } })
+ */
+export function botFrameworkAuthOptions(
+  bot: BotAuthSettings,
+): ConfigurationBotFrameworkAuthenticationOptions {
+  const base: ConfigurationBotFrameworkAuthenticationOptions = {
+    MicrosoftAppId: bot.appId,
+    MicrosoftAppPassword: bot.appPassword,
+    MicrosoftAppTenantId: bot.tenantId,
+    MicrosoftAppType: bot.appType,
+  };
+  const e = bot.endpoints ?? {};
+  const overridden = Boolean(bot.openIdMetadata) || Object.values(e).some(Boolean);
+  if (!overridden) return base;
+  return {
+    ...base,
+    ToBotFromChannelOpenIdMetadataUrl:
+      e.ToBotFromChannelOpenIdMetadataUrl ??
+      bot.openIdMetadata ??
+      AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+    ToBotFromChannelTokenIssuer:
+      e.ToBotFromChannelTokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    ToBotFromEmulatorOpenIdMetadataUrl:
+      e.ToBotFromEmulatorOpenIdMetadataUrl ??
+      AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    ToChannelFromBotLoginUrl:
+      e.ToChannelFromBotLoginUrl ?? AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope:
+      e.ToChannelFromBotOAuthScope ?? AuthenticationConstants.ToChannelFromBotOAuthScope,
+    OAuthUrl: e.OAuthUrl ?? AuthenticationConstants.OAuthUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+  };
+}
+
+/** The payload of a bearer JWT, unverified (only for cheap pre-checks), or undefined. */
+function unverifiedClaims(authHeader: string): Record<string, unknown> | undefined {
+  const token = /^Bearer\s+(\S+)$/i.exec(authHeader.trim())?.[1];
+  const payload = token?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * botbuilder's own validation (signature against the metadata's keys, issuer, audience = app id,
+ * expiry, `serviceurl` claim = the activity's serviceUrl, channel endorsements), hardened:
+ * - every token failure is a 401. botbuilder rethrows jsonwebtoken's errors (bad signature, wrong
+ *   algorithm, not yet valid) as they are, and CloudAdapter answers anything that is not its own
+ *   AuthenticationError with 500.
+ * - a token whose `tid` is neither our tenant nor the Bot Framework's is refused before botbuilder
+ *   sees it: botbuilder's emulator check appends every new `tid` it meets to a process-wide issuer
+ *   list, so unauthenticated requests with random tenants grew memory (and each check's cost)
+ *   without bound.
+ */
+export class HardenedBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
+  private readonly tenants: Set<string>;
+  private readonly enabled: boolean;
+
+  constructor(bot: BotAuthSettings) {
+    super(botFrameworkAuthOptions(bot));
+    // No app id = botbuilder's unauthenticated local mode: nothing to check.
+    this.enabled = Boolean(bot.appId);
+    this.tenants = new Set(
+      [...BOT_FRAMEWORK_TENANTS, bot.tenantId].filter((t): t is string => Boolean(t)),
+    );
+  }
+
+  override async authenticateRequest(
+    activity: Activity,
+    authHeader: string,
+  ): Promise<AuthenticateRequestResult> {
+    this.precheck(authHeader);
+    return super.authenticateRequest(activity, authHeader).catch(asAuthenticationError);
+  }
+
+  override async authenticateStreamingRequest(
+    authHeader: string,
+    channelIdHeader: string,
+  ): Promise<AuthenticateRequestResult> {
+    this.precheck(authHeader);
+    return super
+      .authenticateStreamingRequest(authHeader, channelIdHeader)
+      .catch(asAuthenticationError);
+  }
+
+  override async authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
+    this.precheck(authHeader);
+    return super.authenticateChannelRequest(authHeader).catch(asAuthenticationError);
+  }
+
+  private precheck(authHeader: string): void {
+    if (!this.enabled) return;
+    const tid = unverifiedClaims(authHeader ?? '')?.tid;
+    if (tid !== undefined && (typeof tid !== 'string' || !this.tenants.has(tid))) {
+      throw new AuthenticationError('Unauthorized. Unexpected tenant.', UNAUTHORIZED);
+    }
+  }
+}
+
+function asAuthenticationError(err: unknown): never {
+  if (err instanceof Error && JWT_ERRORS.has(err.name)) {
+    throw new AuthenticationError(`Unauthorized. ${err.message}`, UNAUTHORIZED);
+  }
+  throw err;
+}
+
+/**
+ * The Bot Framework authentication the CloudAdapter uses. With no app id, botbuilder runs
+ * unauthenticated (local mode; the config allows that on loopback only).
+ * @example const adapter = new CloudAdapter(createBotFrameworkAuthentication(config.bot));
+ */
+export function createBotFrameworkAuthentication(
+  bot: BotAuthSettings,
+): HardenedBotFrameworkAuthentication {
+  return new HardenedBotFrameworkAuthentication(bot);
+}
