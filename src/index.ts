@@ -1,13 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type ConfigurationBotFrameworkAuthenticationOptions,
-} from 'botbuilder';
+import { CloudAdapter } from 'botbuilder';
 import type { DestinationStream } from 'pino';
 import { CARD_ACTIONS } from './actions/card-actions';
 import { CardSigner } from './actions/card-signer';
 import { CatalogAuthorizer } from './auth/authorizer';
+import { createBotFrameworkAuthentication } from './auth/bot-framework-authentication';
 import { ChatOpsBot } from './bot/chatops-bot';
 import { onTurnError } from './bot/on-turn-error';
 import { replyToActivity } from './bot/reply-to-activity';
@@ -113,14 +110,8 @@ export async function startApp(
   const registry = createRegistry();
   const deps = { catalog, devops, store, clock, authorizer, registry, localMode };
 
-  const botAuth: ConfigurationBotFrameworkAuthenticationOptions = {
-    MicrosoftAppId: config.bot.appId,
-    MicrosoftAppPassword: config.bot.appPassword,
-    MicrosoftAppTenantId: config.bot.tenantId,
-    MicrosoftAppType: config.bot.appType,
-    BotOpenIdMetadata: config.bot.openIdMetadata,
-  };
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(botAuth));
+  // botbuilder's validation (signature, issuer, audience, expiry, serviceUrl), every failure a 401.
+  const adapter = new CloudAdapter(createBotFrameworkAuthentication(config.bot));
   adapter.onTurnError = onTurnError(logger, (ref) =>
     replyToActivity(
       messageReply(
