@@ -68,9 +68,12 @@ export function parseRunId(word: string | undefined): ParseResult<number> {
   return { ok: true, args: Number(m[1]) };
 }
 
-/** True when a word looks like a run id rather than a name. */
+/**
+ * True when a word looks like a run id rather than a name. Deliberately loose (`0`, 12 digits):
+ * `parseRunId` then says what is wrong with it, instead of "there is no environment `0`".
+ */
 export function isRunId(word: string): boolean {
-  return /^#?\d{1,9}$/.test(word) && !/^#?0+$/.test(word);
+  return /^#?\d+$/.test(word);
 }
 
 /** Model versions: `v3`, `3`, `V3`. */
@@ -168,7 +171,8 @@ export function checkParameterValue(spec: ParameterSpec, value: string): ParseRe
     );
   }
   if (spec.type === 'number') {
-    const n = Number(value);
+    // Plain decimals only: Number() alone would turn `0x10` into 16 and `1e2` into 100.
+    const n = /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(value) ? Number(value) : NaN;
     if (!Number.isFinite(n))
       return fail(`\`${spec.name}\` must be a number; \`${clip(value)}\` is not.`);
     if (spec.min !== undefined && n < spec.min)
