@@ -42,7 +42,7 @@ export const COMMAND_MENU: Record<BotScope, readonly string[]> = {
     'cancel',
     'rollback',
     'setup',
-    'help',
+    'audit',
   ],
 };
 

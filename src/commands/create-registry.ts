@@ -1,5 +1,6 @@
 import type { CommandRegistry } from './command-spec';
 import { approveCommand, rejectCommand } from './handlers/approve';
+import { auditCommand } from './handlers/audit';
 import { deployCommand } from './handlers/deploy';
 import { helpCommand } from './handlers/help';
 import { approvalsCommand, modelsCommand, pipelinesCommand, runsCommand } from './handlers/lists';
@@ -64,6 +65,7 @@ export function createRegistry(): CommandRegistry {
     unsubscribeCommand,
     subscriptionsCommand,
     whoamiCommand,
+    auditCommand,
     helpCommand,
   ];
 }
