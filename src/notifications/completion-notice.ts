@@ -1,0 +1,50 @@
+import type { NotificationCardData } from '../cards/card-data';
+import { formatDuration, formatTimestamp, shortBranch, stateIcon } from '../cards/format';
+import type { RunRecord } from '../commands/run-record';
+import type { RunSummary } from '../devops/devops-port';
+
+const STYLE: Record<string, NotificationCardData['style']> = {
+  succeeded: 'good',
+  partiallySucceeded: 'warning',
+  failed: 'attention',
+  canceled: 'emphasis',
+};
+
+/**
+ * The personal "your run finished" message for whoever queued it.
+ * @example renderCard('notification', completionNoticeData(run, record, { stateText: 'Succeeded', now }))
+ */
+export function completionNoticeData(
+  run: RunSummary,
+  record: Pick<RunRecord, 'pipelineKey' | 'model' | 'queuedAt'>,
+  extra: { stateText: string; environment?: string; now: number },
+): NotificationCardData {
+  const what = extra.environment
+    ? `Your deploy to ${extra.environment}`
+    : `Your ${record.pipelineKey} run`;
+  const finished = run.finishedDate ? Date.parse(run.finishedDate) : extra.now;
+  const started = Date.parse(run.createdDate);
+  const facts = [
+    { title: 'Result', value: extra.stateText },
+    ...(extra.environment ? [{ title: 'Environment', value: extra.environment }] : []),
+    ...(record.model ? [{ title: 'Model', value: record.model }] : []),
+    { title: 'Branch', value: shortBranch(run.branch) },
+    ...(Number.isNaN(started) || Number.isNaN(finished)
+      ? []
+      : [{ title: 'Took', value: formatDuration(Math.max(0, finished - started)) }]),
+  ];
+  return {
+    icon: stateIcon('completed', run.result ?? 'succeeded'),
+    title: `${what} ${extra.stateText.toLowerCase()}`,
+    style: STYLE[run.result ?? ''] ?? 'default',
+    summary: `Run ${run.name} of ${run.pipelineName} finished: ${extra.stateText}.`,
+    pipelineName: run.pipelineName,
+    runName: run.name,
+    facts,
+    hasFacts: facts.length > 0,
+    timestamp: formatTimestamp(run.finishedDate ?? extra.now),
+    linkTitle: 'Open in Azure DevOps',
+    runUrl: run.url,
+    hasLink: Boolean(run.url),
+  };
+}

@@ -1,0 +1,493 @@
+import type { Activity } from 'botbuilder';
+import { approvalCardData } from '../cards/approval-card-data';
+import { runCardData } from '../cards/run-card-data';
+import { replyToActivity } from '../bot/reply-to-activity';
+import type { Catalog } from '../catalog/catalog-schema';
+import type { Clock } from '../clock/clock';
+import { getRunRecord, type RunRecord } from '../commands/run-record';
+import type { Reply } from '../commands/reply';
+import { getDefaultNotificationChannel } from '../conversations/default-notification-channel';
+import {
+  abandonRunCardClaim,
+  claimRunCardCreation,
+  getRunCard,
+  listRunCards,
+  rememberRunCard,
+  type RunCard,
+} from '../conversations/run-card';
+import type { ApprovalSummary, DevOpsPort, RunSummary } from '../devops/devops-port';
+import type { Logger } from '../logging/create-logger';
+import { once } from '../store/once';
+import type { QueueItem, Store } from '../store/store';
+import { listSubscriptions } from '../subscriptions/list-subscriptions';
+import { subscribersFor } from '../subscriptions/subscribers-for';
+import type { RunEventForFilter } from '../subscriptions/subscription';
+import { ADO_EVENTS_QUEUE, type AdoEvent } from './ado-event';
+import { listApprovalCards, claimApprovalCard, rememberApprovalCard } from './approval-cards';
+import { DeliveryDeferredError, type NotificationSender } from './notification-sender';
+import { completionNoticeData } from './completion-notice';
+import { findPersonalConversation } from './find-personal-conversation';
+import { filterEventFor, runEventFromEnvelope, type RunEvent } from './run-event';
+import { cardStateHash, progressOfHash, runProgress } from './run-progress';
+import { trackRun, untrackRun } from './tracked-runs';
+
+/** How long a processed event id is remembered (Azure DevOps retries within hours). */
+const EVENT_DEDUPE_MS = 7 * 24 * 3600_000;
+/** One completion message per run, whichever event (run-state, build.complete, poll) tells us. */
+const COMPLETION_NOTICE_MS = 90 * 24 * 3600_000;
+/** A failing event is retried this many times (backing off) before it is logged and dropped. */
+const MAX_EVENT_ATTEMPTS = 8;
+
+export interface EventProcessorDeps {
+  store: Store;
+  devops: DevOpsPort;
+  catalog: Catalog;
+  clock: Clock;
+  logger: Logger;
+  sender: NotificationSender;
+  /** Adds signed tokens to the button data of a card posted in `conversationId`. */
+  signData?<T>(data: T, conversationId: string): T;
+  /** Teams ids (`29:…`) of the approvers, for the approval card's user-specific view. */
+  approverTeamsIds?(approval: ApprovalSummary): Promise<string[]>;
+  /**
+   * Opens a 1:1 chat with a Teams user when the bot has none stored (needs tenant + bot id);
+   * resolves its conversation id, or undefined when it cannot.
+   */
+  openPersonalChat?(teamsUserId: string, fromConversationId: string): Promise<string | undefined>;
+  /** Identifies this replica in the per-run lease. */
+  holderId?: string;
+  /** Events claimed per round (default 20). */
+  batchSize?: number;
+  /** How long a claimed event stays hidden from other replicas (default 2 min). */
+  visibilityMs?: number;
+}
+
+export type RunCardOutcome = 'created' | 'updated' | 'unchanged' | 'skipped';
+
+/** Thrown when another replica holds the run right now; the event is tried again shortly. */
+class RunBusyError extends Error {}
+
+/**
+ * Turns run events into chat: one live run card per run and conversation (created once,
+ * updated in place, never backwards), approval cards for the channels that want them, and a
+ * personal message to whoever started the run when it completes. Events come from the
+ * `ado-events` queue (service hooks) or straight from the poller.
+ * @example
+ *   const processor = new EventProcessor({ store, devops, catalog, clock, logger, sender });
+ *   processor.start(); processor.kick(); // after the route stored an event
+ *   await processor.stop();
+ */
+export class EventProcessor {
+  private readonly chains = new Map<number, Promise<unknown>>();
+  private readonly holderId: string;
+  private draining: Promise<number> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: EventProcessorDeps) {
+    this.holderId =
+      deps.holderId ?? `processor-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  }
+
+  /** Drains the queue now (coalesced with a drain already running). Never throws. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = (async () => {
+      let total = 0;
+      do {
+        this.again = false;
+        try {
+          total += await this.drain();
+        } catch (err) {
+          this.deps.logger.error({ err }, 'draining service-hook events failed');
+        }
+      } while (this.again && !this.stopped);
+      return total;
+    })().finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  /** Resolves once no drain is running (tests; shutdown). */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+    await Promise.allSettled([...this.chains.values()]);
+  }
+
+  /** Also drains every `intervalMs`, for events released to be retried later. */
+  start(intervalMs = 5_000): void {
+    this.stopped = false;
+    const tick = () => {
+      this.kick();
+      this.timer = setTimeout(tick, intervalMs);
+      this.timer.unref();
+    };
+    this.timer = setTimeout(tick, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.idle();
+  }
+
+  /**
+   * Claims and processes queued events until the queue is empty (bounded rounds).
+   * Resolves how many events were taken off the queue.
+   */
+  async drain(): Promise<number> {
+    const { store } = this.deps;
+    let done = 0;
+    for (let round = 0; round < 1000 && !this.stopped; round++) {
+      const items = await store.claim<AdoEvent>(
+        ADO_EVENTS_QUEUE,
+        this.deps.batchSize ?? 20,
+        this.deps.visibilityMs ?? 120_000,
+      );
+      if (items.length === 0) break;
+      const results = await Promise.all(items.map((item) => this.processQueued(item)));
+      done += results.filter(Boolean).length;
+    }
+    return done;
+  }
+
+  /** Processes one queued envelope; true when it left the queue. */
+  private async processQueued(item: QueueItem<AdoEvent>): Promise<boolean> {
+    const { store, logger, clock } = this.deps;
+    const dedupeKey = `event:${item.id}`;
+    try {
+      if (await store.get('dedupe', dedupeKey)) {
+        logger.info({ eventId: item.id }, 'service-hook event already processed');
+        await store.complete(ADO_EVENTS_QUEUE, item.id);
+        return true;
+      }
+      const event = runEventFromEnvelope(item.payload, this.deps.catalog);
+      await this.handle(event);
+      // Marked after the work: a crash mid-way means the event is processed again, and every
+      // step (card claims, state hashes, once-only notices) tolerates that.
+      await once(store, dedupeKey, EVENT_DEDUPE_MS);
+      await store.complete(ADO_EVENTS_QUEUE, item.id);
+      return true;
+    } catch (err) {
+      const busy = err instanceof RunBusyError;
+      if (!busy && item.attempts >= MAX_EVENT_ATTEMPTS) {
+        logger.error(
+          { err, eventId: item.id, attempts: item.attempts },
+          'service-hook event dropped after repeated failures',
+        );
+        await store.complete(ADO_EVENTS_QUEUE, item.id).catch(() => undefined);
+        return true;
+      }
+      const delay = busy ? 500 : Math.min(60_000, 1000 * 2 ** Math.max(0, item.attempts - 1));
+      if (!busy)
+        logger.warn(
+          { err, eventId: item.id, attempt: item.attempts, delay },
+          'service-hook event failed; will retry',
+        );
+      await store.release(ADO_EVENTS_QUEUE, item.id, clock.now() + delay).catch(() => undefined);
+      return false;
+    }
+  }
+
+  /**
+   * Processes one run event (serialized per run, one replica at a time). Throws when Azure
+   * DevOps or the store failed, so a queued event is retried; chat delivery failures are logged
+   * (the sender keeps them in its outbox).
+   */
+  async handle(event: RunEvent): Promise<void> {
+    let runId = event.runId;
+    if (runId === undefined && event.approval) {
+      runId = (await this.deps.devops.getApproval(event.approval.id))?.runId;
+    }
+    if (runId === undefined) {
+      this.deps.logger.warn({ eventId: event.id }, 'event names no run; ignored');
+      return;
+    }
+    const id = runId;
+    await this.serial(id, async () => {
+      const lease = `run-${id}`;
+      if (!(await this.deps.store.acquireLease(lease, this.holderId, 60_000))) {
+        throw new RunBusyError(`run ${id} is being processed by another replica`);
+      }
+      try {
+        await this.handleRun(id, event);
+      } finally {
+        await this.deps.store.releaseLease(lease, this.holderId).catch(() => undefined);
+      }
+    });
+  }
+
+  private serial<T>(runId: number, work: () => Promise<T>): Promise<T> {
+    const previous = this.chains.get(runId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const tail = next.catch(() => undefined);
+    this.chains.set(runId, tail);
+    void tail.then(() => {
+      if (this.chains.get(runId) === tail) this.chains.delete(runId);
+    });
+    return next;
+  }
+
+  private async handleRun(runId: number, event: RunEvent): Promise<void> {
+    const { devops, store, catalog, clock, logger } = this.deps;
+    // One read of the run and its timeline per event, shared by every conversation.
+    const run = await devops.getRun(runId, { withStages: true });
+    if (!run) {
+      logger.warn({ runId, eventId: event.id }, 'run not found in Azure DevOps; event ignored');
+      await untrackRun(store, runId);
+      return;
+    }
+    const filterEvent = filterEventFor(event, run, catalog);
+    const record = await getRunRecord(store, runId);
+    const now = clock.now();
+    const environment = catalog.environments.find((e) => e.key === filterEvent.environment);
+    const failed = run.state === 'completed' && run.result === 'failed';
+    const logTail = failed ? await devops.failingLogTail(runId).catch(() => null) : null;
+    const data = runCardData(run, {
+      environment: environment?.displayName,
+      requestedBy: record?.requestedBy.name,
+      logTail,
+      now,
+    });
+    const stateHash = cardStateHash(runProgress(run), data);
+
+    const existing = new Map((await listRunCards(store, runId)).map((c) => [c.conversationId, c]));
+    const creators = new Set(await this.audience(filterEvent));
+    const targets = [...new Set([...existing.keys(), ...creators])];
+    const outcomes = await Promise.allSettled(
+      targets.map((conversationId) =>
+        this.showRunCard({
+          runId,
+          conversationId,
+          card: existing.get(conversationId),
+          mayCreate: creators.has(conversationId),
+          reply: { card: 'run-status', data },
+          stateHash,
+        }),
+      ),
+    );
+    this.logFailures(outcomes, targets, { runId, eventId: event.id, what: 'run card' });
+    logger.info(
+      {
+        runId,
+        eventId: event.id,
+        kind: event.kind,
+        source: event.source,
+        cards: Object.fromEntries(
+          targets.map((t, i) => [
+            t,
+            outcomes[i]!.status === 'fulfilled'
+              ? (outcomes[i] as PromiseFulfilledResult<RunCardOutcome>).value
+              : 'failed',
+          ]),
+        ),
+      },
+      'run event processed',
+    );
+
+    if (event.approval) await this.showApproval(event.approval, run, filterEvent, record);
+
+    if (run.state === 'completed') {
+      await untrackRun(store, runId);
+      await this.notifyRequester(run, record, data.stateText, environment?.displayName);
+    } else {
+      await trackRun(store, runId, now);
+    }
+  }
+
+  /** Conversations that may get a new card: matching subscriptions + the default channel. */
+  private async audience(filterEvent: RunEventForFilter): Promise<string[]> {
+    const { store } = this.deps;
+    const ids = await subscribersFor(store, filterEvent);
+    const fallback = await getDefaultNotificationChannel(store);
+    // The default channel hears everything unless it chose what to hear with `subscribe`.
+    if (
+      fallback &&
+      !ids.includes(fallback) &&
+      (await listSubscriptions(store, fallback)).length === 0
+    ) {
+      ids.push(fallback);
+    }
+    return ids;
+  }
+
+  private activity(reply: Reply, conversationId: string): Partial<Activity> {
+    const signed = this.deps.signData ? this.deps.signData(reply.data, conversationId) : reply.data;
+    return replyToActivity({ ...reply, data: signed } as Reply);
+  }
+
+  /** Creates the run's card in a conversation once, or updates it in place when it moved on. */
+  private async showRunCard(args: {
+    runId: number;
+    conversationId: string;
+    card: RunCard | undefined;
+    mayCreate: boolean;
+    reply: Reply;
+    stateHash: string;
+  }): Promise<RunCardOutcome> {
+    const { store, sender, clock } = this.deps;
+    const { runId, conversationId, stateHash } = args;
+    const card = args.card ?? (await getRunCard(store, runId, conversationId));
+    const activity = this.activity(args.reply, conversationId);
+    if (card) {
+      // Never backwards: a stale read or an out-of-order event shows less progress.
+      if (
+        card.lastStateHash === stateHash ||
+        progressOfHash(card.lastStateHash) > progressOfHash(stateHash)
+      ) {
+        return 'unchanged';
+      }
+      const lastUpdate = Math.max(clock.now(), card.lastUpdate + 1);
+      const tag = { runCard: { runId, lastStateHash: stateHash, lastUpdate } };
+      await sender.update(conversationId, card.activityId, activity, tag);
+      await rememberRunCard(store, { ...card, lastUpdate, lastStateHash: stateHash });
+      return 'updated';
+    }
+    if (!args.mayCreate) return 'skipped';
+    if (!(await claimRunCardCreation(store, runId, conversationId))) return 'skipped';
+    const lastUpdate = clock.now();
+    try {
+      const activityId = await sender.send(conversationId, activity, {
+        runCard: { runId, lastStateHash: stateHash, lastUpdate },
+      });
+      await rememberRunCard(store, {
+        runId,
+        conversationId,
+        activityId,
+        lastUpdate,
+        lastStateHash: stateHash,
+      });
+      return 'created';
+    } catch (err) {
+      // Deferred: the outbox posts it and remembers the card; keep the claim meanwhile.
+      if (!(err instanceof DeliveryDeferredError))
+        await abandonRunCardClaim(store, runId, conversationId);
+      throw err;
+    }
+  }
+
+  /** Pending: the approval card in every channel that wants approvals. Decided: update them. */
+  private async showApproval(
+    ref: { id: string; pending: boolean },
+    run: RunSummary,
+    filterEvent: RunEventForFilter,
+    record: RunRecord | undefined,
+  ): Promise<void> {
+    const { devops, store, sender, clock, catalog } = this.deps;
+    const approval = await devops.getApproval(ref.id);
+    if (!approval) return;
+    const environment = catalog.environments.find(
+      (e) => e.key === (approval.environment ?? filterEvent.environment),
+    );
+    const pending = approval.status === 'pending';
+    const approverUserIds =
+      pending && this.deps.approverTeamsIds ? await this.deps.approverTeamsIds(approval) : [];
+    const data = approvalCardData(approval, {
+      view: 'viewer',
+      approverUserIds,
+      runName: run.name,
+      modelVersion: run.parameters['modelVersion'],
+      requestedBy: record?.requestedBy.name,
+      runUrl: run.url,
+      environment: environment?.displayName,
+      now: clock.now(),
+    });
+    const reply: Reply = { card: 'approval', data };
+    if (pending) {
+      const targets = await this.audience({ ...filterEvent, kind: 'waitingForApproval' });
+      const outcomes = await Promise.allSettled(
+        targets.map(async (conversationId) => {
+          if (!(await claimApprovalCard(store, approval.id, conversationId))) return;
+          const activityId = await sender.send(
+            conversationId,
+            this.activity(reply, conversationId),
+            {
+              approvalCard: { approvalId: approval.id },
+            },
+          );
+          await rememberApprovalCard(store, approval.id, conversationId, activityId);
+        }),
+      );
+      this.logFailures(outcomes, targets, { runId: run.id, what: 'approval card' });
+    } else {
+      const cards = await listApprovalCards(store, approval.id);
+      const outcomes = await Promise.allSettled(
+        cards.map((c) =>
+          sender.update(c.conversationId, c.activityId, this.activity(reply, c.conversationId)),
+        ),
+      );
+      this.logFailures(
+        outcomes,
+        cards.map((c) => c.conversationId),
+        { runId: run.id, what: 'approval card update' },
+      );
+    }
+  }
+
+  /** Tells whoever started the run, in their personal chat, once per run. */
+  private async notifyRequester(
+    run: RunSummary,
+    record: RunRecord | undefined,
+    stateText: string,
+    environment: string | undefined,
+  ): Promise<void> {
+    const { store, sender, logger } = this.deps;
+    if (!record) return;
+    const key = `run-completed:${run.id}`;
+    if (!(await once(store, key, COMPLETION_NOTICE_MS))) return;
+    let target = await findPersonalConversation(store, record);
+    if (!target && this.deps.openPersonalChat) {
+      target = await this.deps
+        .openPersonalChat(record.requestedBy.teamsId, record.conversationId)
+        .catch((err: unknown) => {
+          logger.warn({ err, runId: run.id }, 'could not open a personal chat with the requester');
+          return undefined;
+        });
+    }
+    if (!target) {
+      logger.info(
+        { runId: run.id, requester: record.requestedBy.id },
+        'requester has no personal chat with the bot; completion message skipped',
+      );
+      return;
+    }
+    const reply: Reply = {
+      card: 'notification',
+      data: completionNoticeData(run, record, {
+        stateText,
+        environment,
+        now: this.deps.clock.now(),
+      }),
+    };
+    try {
+      await sender.send(target, this.activity(reply, target));
+    } catch (err) {
+      if (err instanceof DeliveryDeferredError) return;
+      await store.delete('dedupe', key).catch(() => undefined); // let a later event try again
+      logger.warn({ err, runId: run.id }, 'completion message to the requester failed');
+    }
+  }
+
+  private logFailures(
+    outcomes: PromiseSettledResult<unknown>[],
+    targets: string[],
+    ctx: Record<string, unknown>,
+  ): void {
+    outcomes.forEach((o, i) => {
+      if (o.status === 'rejected') {
+        const deferred = o.reason instanceof DeliveryDeferredError;
+        this.deps.logger[deferred ? 'info' : 'warn'](
+          { ...ctx, conversationId: targets[i], err: o.reason },
+          deferred ? `${String(ctx.what)} deferred to the outbox` : `${String(ctx.what)} failed`,
+        );
+      }
+    });
+  }
+}

@@ -1,0 +1,133 @@
+import type { Server } from 'restify';
+import { ProactiveSender, type ProactiveAdapter } from '../bot/proactive-sender';
+import type { Catalog } from '../catalog/catalog-schema';
+import type { Clock } from '../clock/clock';
+import type { ApprovalSummary, DevOpsPort } from '../devops/devops-port';
+import type { Logger } from '../logging/create-logger';
+import type { Metrics } from '../metrics/metrics';
+import type { Store } from '../store/store';
+import { registerAdoEventsRoute } from './ado-events-route';
+import { EventProcessor } from './event-processor';
+import { RunPoller } from './run-poller';
+import { trackRun } from './tracked-runs';
+
+export interface NotificationsOptions {
+  adapter: ProactiveAdapter;
+  /** `MicrosoftAppId`, '' or undefined without one. */
+  botAppId: string | undefined;
+  store: Store;
+  devops: DevOpsPort;
+  catalog: Catalog;
+  clock: Clock;
+  logger: Logger;
+  metrics?: Pick<Metrics, 'webhooks'>;
+  /** `ADO_WEBHOOK_SECRET`; without it `/api/ado-events` accepts loopback callers only. */
+  secret: string | undefined;
+  /** Whether Azure DevOps sends service hooks; without them the poller keeps cards current. */
+  hooksEnabled: boolean;
+  /** Poll interval while runs move (default 10 s; with hooks on, 5 min as a safety net). */
+  pollIntervalMs?: number;
+  /** Longest poll interval while nothing runs (default 2 min, or 10 min with hooks on). */
+  maxPollIntervalMs?: number;
+  /** How often the outbox is retried (default 15 s). */
+  outboxIntervalMs?: number;
+  /** Adds signed tokens to button data (the bot's `CardSigner`). */
+  signData?<T>(data: T, conversationId: string): T;
+  approverTeamsIds?(approval: ApprovalSummary): Promise<string[]>;
+}
+
+export interface Notifications {
+  /** Adds `POST /api/ado-events`; pass to `createHttpServer({ extraRoutes })`. */
+  registerRoutes(server: Server): void;
+  processor: EventProcessor;
+  poller: RunPoller;
+  sender: ProactiveSender;
+  /** Call when the bot queued a run: its card is polled (no hooks) and the poller wakes up. */
+  trackRun(runId: number): Promise<void>;
+  /** Stops timers and waits for in-flight work. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the notification side: the webhook route, the event processor, the poller and the
+ * proactive sender with its outbox. Starts their timers.
+ * @example
+ *   const notifications = startNotifications({ adapter, botAppId: config.bot.appId, store, devops, catalog,
+ *     clock, logger, metrics, secret: config.webhookSecret, hooksEnabled: Boolean(config.publicUrl) || localMode });
+ *   createHttpServer({ …, extraRoutes: (s) => notifications.registerRoutes(s) });
+ *   // on close: await notifications.stop();
+ */
+export function startNotifications(opts: NotificationsOptions): Notifications {
+  const holderId = `replica-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  const sender = new ProactiveSender({
+    adapter: opts.adapter,
+    botAppId: opts.botAppId ?? '',
+    store: opts.store,
+    clock: opts.clock,
+    logger: opts.logger,
+  });
+  const processor = new EventProcessor({
+    store: opts.store,
+    devops: opts.devops,
+    catalog: opts.catalog,
+    clock: opts.clock,
+    logger: opts.logger,
+    sender,
+    holderId,
+    openPersonalChat: (userId, from) => sender.openPersonalChat(userId, from),
+    ...(opts.signData && { signData: opts.signData }),
+    ...(opts.approverTeamsIds && { approverTeamsIds: opts.approverTeamsIds }),
+  });
+  const poller = new RunPoller({
+    store: opts.store,
+    devops: opts.devops,
+    clock: opts.clock,
+    logger: opts.logger,
+    handle: (event) => processor.handle(event),
+    holderId,
+    intervalMs: opts.pollIntervalMs ?? (opts.hooksEnabled ? 300_000 : 10_000),
+    maxIntervalMs: opts.maxPollIntervalMs ?? (opts.hooksEnabled ? 600_000 : 120_000),
+  });
+  processor.start();
+  processor.kick(); // events stored before a restart
+  poller.start();
+  let outboxTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const drainOutbox = () => {
+    outboxTimer = setTimeout(() => {
+      sender
+        .drainOutbox()
+        .catch((err: unknown) => opts.logger.warn({ err }, 'outbox delivery failed'))
+        .finally(() => {
+          if (!stopped) drainOutbox();
+        });
+    }, opts.outboxIntervalMs ?? 15_000);
+    outboxTimer.unref();
+  };
+  drainOutbox();
+
+  return {
+    registerRoutes(server) {
+      registerAdoEventsRoute(server, {
+        store: opts.store,
+        logger: opts.logger,
+        secret: opts.secret,
+        ...(opts.metrics && { metrics: opts.metrics }),
+        onAccepted: () => processor.kick(),
+      });
+    },
+    processor,
+    poller,
+    sender,
+    async trackRun(runId) {
+      await trackRun(opts.store, runId, opts.clock.now());
+      poller.wake();
+    },
+    async stop() {
+      stopped = true;
+      if (outboxTimer) clearTimeout(outboxTimer);
+      await Promise.all([poller.stop(), processor.stop()]);
+      await sender.idle();
+    },
+  };
+}

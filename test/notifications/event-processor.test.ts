@@ -1,0 +1,291 @@
+import { saveRunRecord } from '../../src/commands/run-record';
+import { setDefaultNotificationChannel } from '../../src/conversations/default-notification-channel';
+import { getRunCard } from '../../src/conversations/run-card';
+import { InMemoryDevOps } from '../../src/devops/in-memory-devops';
+import { DevOpsError, type RunSummary } from '../../src/devops/devops-port';
+import { ADO_EVENTS_QUEUE } from '../../src/notifications/ado-event';
+import { EventProcessor } from '../../src/notifications/event-processor';
+import { listTrackedRuns } from '../../src/notifications/tracked-runs';
+import { MemoryStore } from '../../src/store/memory-store';
+import { addSubscription } from '../../src/subscriptions/add-subscription';
+import type { SubscriptionFilterInput } from '../../src/subscriptions/subscription';
+import {
+  CHANNEL,
+  FakeSender,
+  OTHER_CHANNEL,
+  PERSONAL,
+  cardOf,
+  cardText,
+  catalog,
+  manualClock,
+  saveConversations,
+  testLogger,
+} from './notification-fixtures';
+
+const actor = { id: 'alex', name: 'Alex Wilber' };
+
+function setup() {
+  const clock = manualClock(Date.parse('2026-11-26T10:00:00Z'));
+  const store = new MemoryStore({ clock });
+  const devops = new InMemoryDevOps(catalog, { clock });
+  const sender = new FakeSender();
+  const { logger, lines } = testLogger();
+  const make = () =>
+    new EventProcessor({ store, devops, catalog, clock, logger, sender, holderId: 'p1' });
+  return { clock, store, devops, sender, lines, processor: make(), make };
+}
+
+async function subscribe(
+  env: ReturnType<typeof setup>,
+  conversationId: string,
+  filter: SubscriptionFilterInput,
+) {
+  await addSubscription(env.store, env.clock, {
+    conversationId,
+    conversationType: 'channel',
+    actor,
+    filter,
+  });
+}
+
+async function queueProdRun(env: ReturnType<typeof setup>): Promise<RunSummary> {
+  const run = await env.devops.runPipeline({
+    pipelineKey: 'prod',
+    parameters: { modelVersion: '3' },
+    correlationId: 'c1',
+  });
+  await saveRunRecord(env.store, {
+    runId: run.id,
+    pipelineKey: 'prod',
+    environment: 'prod',
+    model: 'v3',
+    parameters: { modelVersion: '3' },
+    requestedBy: { id: 'alex', name: 'Alex Wilber', teamsId: '29:alex' },
+    conversationId: PERSONAL,
+    queuedAt: env.clock.now(),
+  });
+  return run;
+}
+
+/** A run-state-changed envelope like the emulator's. */
+function runStateEnvelope(id: string, run: RunSummary, state: string, result?: string) {
+  return {
+    id,
+    eventType: 'ms.vss-pipelines.run-state-changed-event',
+    publisherId: 'pipelines',
+    resource: {
+      run: {
+        id: run.id,
+        name: run.name,
+        state,
+        ...(result && { result }),
+        pipeline: { id: run.pipelineId, name: run.pipelineName },
+      },
+      pipeline: { id: run.pipelineId, name: run.pipelineName },
+    },
+    resourceVersion: '5.1-preview.1',
+    createdDate: new Date().toISOString(),
+  };
+}
+
+describe('EventProcessor', () => {
+  it('keeps ONE live card per conversation through a prod run, posts the approval and tells the requester', async () => {
+    const env = setup();
+    await saveConversations(env.store);
+    await subscribe(env, CHANNEL, { pipelines: ['prod'] });
+    const run = await queueProdRun(env);
+
+    env.devops.advance(run.id, 'inProgress');
+    await env.processor.handle({ id: 'e1', source: 'webhook', runId: run.id, kind: 'started' });
+    const approval = env.devops.advance(run.id, 'waiting')!;
+    await env.processor.handle({
+      id: 'e2',
+      source: 'webhook',
+      runId: run.id,
+      kind: 'stageChanged',
+    });
+    await env.processor.handle({
+      id: 'e3',
+      source: 'webhook',
+      runId: run.id,
+      kind: 'waitingForApproval',
+      approval: { id: approval.id, pending: true },
+    });
+    env.devops.advance(run.id, 'succeeded');
+    await env.processor.handle({
+      id: 'e4',
+      source: 'webhook',
+      runId: run.id,
+      kind: 'completed',
+      result: 'succeeded',
+    });
+
+    const inChannel = env.sender.in(CHANNEL);
+    const runCards = inChannel.filter((c) => c.tag?.runCard);
+    const posted = runCards.filter((c) => c.method === 'send');
+    expect(posted).toHaveLength(1);
+    const updates = runCards.filter((c) => c.method === 'update');
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    expect(updates.every((u) => u.activityId === posted[0]!.activityId)).toBe(true);
+    expect(cardText(updates.at(-1)!.activity)).toContain('Succeeded');
+
+    const approvalCards = inChannel.filter((c) => c.method === 'send' && c.tag?.approvalCard);
+    expect(approvalCards).toHaveLength(1);
+    expect(cardText(approvalCards[0]!.activity)).toContain('Waiting for approval');
+
+    const personal = env.sender.in(PERSONAL);
+    expect(personal).toHaveLength(1);
+    expect(cardText(personal[0]!.activity)).toContain('Your deploy to Production succeeded');
+
+    expect(await getRunCard(env.store, run.id, CHANNEL)).toMatchObject({
+      activityId: posted[0]!.activityId,
+    });
+    expect(await listTrackedRuns(env.store)).toEqual([]);
+  });
+
+  it('honours filters: a failed-only subscription hears nothing of a success, but gets the failure', async () => {
+    const env = setup();
+    await saveConversations(env.store);
+    await subscribe(env, OTHER_CHANNEL, { results: ['failed'] });
+    const ok = await queueProdRun(env);
+    env.devops.advance(ok.id, 'inProgress');
+    await env.processor.handle({ id: 'a1', source: 'webhook', runId: ok.id, kind: 'started' });
+    env.devops.advance(ok.id, 'succeeded');
+    await env.processor.handle({
+      id: 'a2',
+      source: 'webhook',
+      runId: ok.id,
+      kind: 'completed',
+      result: 'succeeded',
+    });
+    expect(env.sender.in(OTHER_CHANNEL)).toEqual([]);
+
+    const bad = await env.devops.runPipeline({
+      pipelineKey: 'qa',
+      parameters: { modelVersion: '3' },
+      correlationId: 'c2',
+    });
+    env.devops.advance(bad.id, 'failed');
+    await env.processor.handle({
+      id: 'a3',
+      source: 'webhook',
+      runId: bad.id,
+      kind: 'completed',
+      result: 'failed',
+    });
+    const calls = env.sender.in(OTHER_CHANNEL);
+    expect(calls.map((c) => c.method)).toEqual(['send']);
+    expect(cardText(calls[0]!.activity)).toContain('Failed');
+  });
+
+  it('the default channel hears everything only while it has no subscription of its own', async () => {
+    const env = setup();
+    await saveConversations(env.store);
+    await setDefaultNotificationChannel(env.store, CHANNEL);
+    const run = await env.devops.runPipeline({
+      pipelineKey: 'qa',
+      parameters: { modelVersion: '1' },
+      correlationId: 'd1',
+    });
+    env.devops.advance(run.id, 'inProgress');
+    await env.processor.handle({ id: 'd1', source: 'webhook', runId: run.id, kind: 'started' });
+    expect(env.sender.in(CHANNEL).map((c) => c.method)).toEqual(['send']);
+
+    await subscribe(env, CHANNEL, { pipelines: ['prod'] });
+    const other = await env.devops.runPipeline({
+      pipelineKey: 'qa',
+      parameters: { modelVersion: '1' },
+      correlationId: 'd2',
+    });
+    env.devops.advance(other.id, 'inProgress');
+    await env.processor.handle({ id: 'd2', source: 'webhook', runId: other.id, kind: 'started' });
+    expect(env.sender.in(CHANNEL)).toHaveLength(1);
+  });
+
+  it('duplicates, out-of-order events and a processor restart still give one correct card', async () => {
+    const env = setup();
+    await saveConversations(env.store);
+    await subscribe(env, CHANNEL, {});
+    const run = await queueProdRun(env);
+    env.devops.advance(run.id, 'inProgress');
+    const started = runStateEnvelope('ev-started', run, 'inProgress');
+    const done = runStateEnvelope('ev-done', run, 'completed', 'succeeded');
+
+    // Delivered three times before processing: the queue holds it once.
+    for (let i = 0; i < 3; i++) await env.store.enqueue(ADO_EVENTS_QUEUE, started.id, started);
+    expect(await env.processor.drain()).toBe(1);
+
+    env.devops.advance(run.id, 'succeeded');
+    await env.store.enqueue(ADO_EVENTS_QUEUE, done.id, done);
+    await env.processor.drain();
+    // A restart (same store) and late redeliveries of both, newest first.
+    const restarted = env.make();
+    await env.store.enqueue(ADO_EVENTS_QUEUE, done.id, done);
+    await env.store.enqueue(ADO_EVENTS_QUEUE, started.id, started);
+    expect(await restarted.drain()).toBe(2);
+
+    const calls = env.sender.in(CHANNEL).filter((c) => c.tag?.runCard);
+    expect(calls.map((c) => c.method)).toEqual(['send', 'update']);
+    expect(cardText(calls[1]!.activity)).toContain('Succeeded');
+    expect(env.sender.in(PERSONAL)).toHaveLength(1);
+    expect(await env.store.queueLength(ADO_EVENTS_QUEUE)).toBe(0);
+  });
+
+  it('never moves a card backwards on a stale read', async () => {
+    const env = setup();
+    await saveConversations(env.store);
+    await subscribe(env, CHANNEL, {});
+    const run = await queueProdRun(env);
+    env.devops.advance(run.id, 'inProgress');
+    const stale = (await env.devops.getRun(run.id, { withStages: true }))!;
+    await env.processor.handle({ id: 's1', source: 'webhook', runId: run.id, kind: 'started' });
+    env.devops.advance(run.id, 'failed');
+    await env.processor.handle({ id: 's2', source: 'webhook', runId: run.id, kind: 'completed' });
+    const before = env.sender.calls.length;
+
+    const original = env.devops.getRun.bind(env.devops);
+    env.devops.getRun = async () => stale;
+    await env.processor.handle({ id: 's3', source: 'poll', runId: run.id, kind: 'stageChanged' });
+    env.devops.getRun = original;
+
+    expect(env.sender.calls.length).toBe(before);
+    const last = env.sender.in(CHANNEL).at(-1)!;
+    expect(cardText(last.activity)).toContain('Failed');
+    expect(cardOf(last.activity).type).toBe('AdaptiveCard');
+  });
+
+  it('keeps the creation claim when the send was deferred, so no second card appears', async () => {
+    const env = setup();
+    await saveConversations(env.store);
+    await subscribe(env, CHANNEL, {});
+    const run = await queueProdRun(env);
+    env.devops.advance(run.id, 'inProgress');
+    env.sender.deferNext = 1;
+    await env.processor.handle({ id: 'f1', source: 'webhook', runId: run.id, kind: 'started' });
+    env.devops.advance(run.id, 'waiting');
+    await env.processor.handle({
+      id: 'f2',
+      source: 'webhook',
+      runId: run.id,
+      kind: 'stageChanged',
+    });
+    expect(env.sender.in(CHANNEL)).toEqual([]);
+    expect(env.lines.join('')).toContain('deferred to the outbox');
+  });
+
+  it('retries an event when Azure DevOps fails, then processes it', async () => {
+    const env = setup();
+    await saveConversations(env.store);
+    await subscribe(env, CHANNEL, {});
+    const run = await queueProdRun(env);
+    env.devops.advance(run.id, 'inProgress');
+    env.devops.failWith('getRun', new DevOpsError('unavailable', 'down'));
+    const ev = runStateEnvelope('r1', run, 'inProgress');
+    await env.store.enqueue(ADO_EVENTS_QUEUE, ev.id, ev);
+    expect(await env.processor.drain()).toBe(0);
+    expect(await env.store.queueLength(ADO_EVENTS_QUEUE)).toBe(1);
+    env.clock.advance(5_000);
+    expect(await env.processor.drain()).toBe(1);
+    expect(env.sender.in(CHANNEL).map((c) => c.method)).toEqual(['send']);
+  });
+});
