@@ -14,6 +14,7 @@ import { createRegistry } from './commands/create-registry';
 import { messageReply } from './commands/message-reply';
 import { ConfigError, loadConfig, type AppConfig } from './config/load-config';
 import { createAdoDevOps } from './devops/ado-devops';
+import { CachedDevOps } from './devops/cached-devops';
 import type { DevOpsPort } from './devops/devops-port';
 import { startEmulator, type Emulator } from './emulator/start-emulator';
 import { createHttpServer } from './http/create-server';
@@ -105,6 +106,7 @@ export async function startApp(
     }
   }
 
+  devops = new CachedDevOps(devops, clock);
   const metrics = createMetrics();
   const authorizer = new CatalogAuthorizer(catalog, { localMode });
   const registry = createRegistry();

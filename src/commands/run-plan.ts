@@ -40,7 +40,7 @@ export async function resolveModel(
 ): Promise<{ ok: true; model: string; defaulted: boolean } | { ok: false; reply: Reply }> {
   let versions;
   try {
-    versions = await deps.devops.modelVersions();
+    versions = await deps.devops.modelVersions({ mustInclude: named });
   } catch (err) {
     return { ok: false, reply: devopsFailureReply(err, 'read the registered model versions') };
   }

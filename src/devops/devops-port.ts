@@ -160,6 +160,9 @@ export interface DevOpsPort {
   cancelRun(runId: number): Promise<RunSummary>;
   /** The failing task's last lines, or null when nothing failed. */
   failingLogTail(runId: number, maxLines?: number): Promise<LogTail | null>;
-  /** Registered model versions, newest first. */
-  modelVersions(): Promise<ModelVersion[]>;
+  /**
+   * Registered model versions, newest first. `mustInclude` tells a caching layer that a version
+   * missing from what it holds is worth one fresh look.
+   */
+  modelVersions(opts?: { mustInclude?: string }): Promise<ModelVersion[]>;
 }
