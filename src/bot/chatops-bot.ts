@@ -80,9 +80,14 @@ export class ChatOpsBot extends TeamsActivityHandler {
       'command',
     );
     const reply = await parsed.spec.run(parsed.args, ctx, deps);
-    metrics?.commands.inc({
-      command: parsed.spec.name,
-      outcome: reply.card === 'message' && reply.data.style === 'attention' ? 'refused' : 'ok',
+    const outcome = reply.card === 'message' && reply.data.style === 'attention' ? 'refused' : 'ok';
+    metrics?.commands.inc({ command: parsed.spec.name, outcome });
+    // Who typed what, for every command; handlers add their own records for the effects.
+    await audit(deps, ctx, {
+      action: `command:${parsed.spec.name}`,
+      detail: text.slice(0, 200),
+      outcome,
+      runId: reply.runId,
     });
     return reply;
   }
@@ -120,6 +125,12 @@ export class ChatOpsBot extends TeamsActivityHandler {
     }
     await this.opts.onActivitySeen?.(context);
     const result = await spec.run(data.data as never, ctx, deps);
+    await audit(deps, ctx, {
+      action: `card:${spec.verb}`,
+      detail: result.ok ? JSON.stringify(spec.ids(data.data as never)) : result.message,
+      outcome: result.ok ? 'ok' : 'refused',
+      runId: (data.data as { runId?: number }).runId,
+    });
     if (!result.ok) return errorResponse(result.status, result.message);
     const card = this.render(result.card, ctx);
     const cardMessageId = context.activity.replyToId;

@@ -30,6 +30,11 @@ describe('the bot over real HTTP', () => {
     expect(attachment.contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(cardText(reply!.activity)).toContain('help [command]');
     expect(cardText(reply!.activity)).not.toContain('${');
+    const audit = await t.app.store.queryAudit({ limit: 5 });
+    expect(audit.find((a) => a.action === 'command:help')).toMatchObject({
+      actor: { name: 'Alex Wilber' },
+      outcome: 'ok',
+    });
   });
 
   it('answers hlep with a did-you-mean', async () => {
