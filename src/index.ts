@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 import { CARD_ACTIONS } from './actions/card-actions';
 import { CardSigner } from './actions/card-signer';
 import { CatalogAuthorizer } from './auth/authorizer';
+import { RateLimiter } from './auth/rate-limiter';
 import { createBotFrameworkAuthentication } from './auth/bot-framework-authentication';
 import { ChatOpsBot } from './bot/chatops-bot';
 import { onTurnError } from './bot/on-turn-error';
@@ -131,6 +132,14 @@ export async function startApp(
     logger,
     metrics,
     signer,
+    rateLimiter:
+      config.rateLimitPerMinute > 0
+        ? new RateLimiter({
+            perMinute: config.rateLimitPerMinute,
+            burst: Math.max(1, Math.ceil(config.rateLimitPerMinute / 2)),
+            clock,
+          })
+        : undefined,
     toActivity: replyToActivity,
   });
 

@@ -7,8 +7,10 @@ import {
 } from 'botbuilder';
 import type { CardActionSpec } from '../actions/card-actions';
 import { signCardData, type CardSigner } from '../actions/card-signer';
+import type { RateLimiter } from '../auth/rate-limiter';
 import type { CommandContext, CommandDeps, CommandRegistry } from '../commands/command-spec';
 import { audit } from '../commands/handler-kit';
+import { messageReply } from '../commands/message-reply';
 import { parseCommand } from '../commands/parse-command';
 import type { Reply } from '../commands/reply';
 import { usageReply } from '../commands/usage-reply';
@@ -32,6 +34,8 @@ export interface ChatOpsBotOptions {
   signer: CardSigner;
   /** Reply value → the activity to send (cards rendered from templates). */
   toActivity(reply: Reply): Partial<Activity>;
+  /** Per-person command rate limit; none = unlimited. */
+  rateLimiter?: RateLimiter;
   /** Called for every activity a person sends (keeps conversation references fresh). */
   onActivitySeen?(context: TurnContext): Promise<void>;
 }
@@ -64,7 +68,15 @@ export class ChatOpsBot extends TeamsActivityHandler {
     }
     await this.opts.onActivitySeen?.(context);
     const ctx = await this.commandContext(context);
-    const reply = await this.replyFor(typeof activity.text === 'string' ? activity.text : '', ctx);
+    const limited = this.opts.rateLimiter?.take(ctx.actor.id);
+    const reply =
+      limited && !limited.allowed
+        ? messageReply(
+            'warning',
+            'Slow down a little',
+            `You have sent a lot of commands in a short time. Try again in ${Math.ceil(limited.retryAfterMs / 1000)} s.`,
+          )
+        : await this.replyFor(typeof activity.text === 'string' ? activity.text : '', ctx);
     await this.send(context, ctx, reply);
   }
 

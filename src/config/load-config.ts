@@ -46,6 +46,13 @@ const envSchema = z.object({
   CHATOPS_PUBLIC_URL: z.url({ message: 'must be the https URL Azure DevOps can reach' }).optional(),
   CHATOPS_ALLOW_UNAUTHENTICATED: bool.default(false),
   /** Local mode only: how long one emulated pipeline task takes. */
+  /** Commands one person may send per minute (0 = no limit). */
+  CHATOPS_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ message: 'must be a number of commands per minute (0 = no limit)' })
+    .int()
+    .min(0)
+    .max(100000)
+    .default(30),
   CHATOPS_EMULATOR_TASK_MS: z.coerce
     .number({ message: 'must be a number of milliseconds' })
     .int()
@@ -102,6 +109,8 @@ export interface AppConfig {
   host: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   emulatorTaskMs: number;
+  /** Commands per person per minute; 0 = unlimited. */
+  rateLimitPerMinute: number;
   /** Names and values of every configured secret, so logs and tests can check none leaks. */
   secrets: string[];
 }
@@ -197,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath?: st
     host,
     logLevel: e.LOG_LEVEL,
     emulatorTaskMs: e.CHATOPS_EMULATOR_TASK_MS,
+    rateLimitPerMinute: e.CHATOPS_RATE_LIMIT_PER_MINUTE,
     secrets,
   };
 }
