@@ -31,7 +31,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**', 'bench/**', 'scripts/**', 'src/config/**', 'src/index.ts', 'src/manifest/package-app.ts', '*.js', '*.mjs'],
+    files: [
+      'test/**',
+      'bench/**',
+      'scripts/**',
+      'src/config/**',
+      'src/index.ts',
+      'src/manifest/package-app.ts',
+      '*.js',
+      '*.mjs',
+    ],
     rules: { 'no-restricted-syntax': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
 );
