@@ -548,6 +548,11 @@ describe('parseCommand: phrasings', () => {
     },
   );
 
+  // Bug in src/commands/handlers/lists.ts (parseRuns): a second count silently replaces the first.
+  it.failing('"runs prod 5 6" is a usage error, not 6 runs', () => {
+    expect(parse('runs prod 5 6').ok).toBe(false);
+  });
+
   it.each([
     'deploy qa branch a<b>c',
     'deploy qa branch a`b',

@@ -1,0 +1,149 @@
+import { DevOpsError } from '../../../src/devops/devops-port';
+import { ENGINEER, LEAD, START, STRANGER, cardOf, handlerHarness } from './handler-harness';
+
+describe('status', () => {
+  it('status: the dashboard with every catalog pipeline, approvals and locks', async () => {
+    const h = handlerHarness();
+    h.devops.addRun({ pipelineKey: 'qa', result: 'failed' });
+    const prod = h.devops.addRun({ pipelineKey: 'prod', parameters: { modelVersion: '3' } });
+    h.devops.advance(prod.id, 'waiting');
+    await h.run('lock qa investigating', { actor: ENGINEER });
+    const card = cardOf(await h.run('status'), 'dashboard');
+    expect(card.title).toBe('DigitRE pipelines');
+    expect(card.pipelines.map((p) => p.key)).toEqual(h.catalog.pipelines.map((p) => p.key));
+    expect(card.pipelines.find((p) => p.key === 'qa')!.result).toMatch(/Failed/i);
+    expect(card.hasApprovals).toBe(true);
+    expect(card.approvals).toHaveLength(1);
+    expect(card.locks).toEqual([
+      expect.objectContaining({
+        environment: 'QA',
+        lockedBy: 'Eli Engineer',
+        reason: 'investigating',
+      }),
+    ]);
+    expect(card.hasDev).toBe(true);
+  });
+
+  it('status prod: the latest prod run’s card', async () => {
+    const h = handlerHarness();
+    h.devops.addRun({ pipelineKey: 'prod', result: 'succeeded' });
+    const latest = h.devops.addRun({ pipelineKey: 'prod', result: 'failed' });
+    const card = cardOf(await h.run('status prod'), 'run-status');
+    expect(card.runId).toBe(latest.id);
+    expect(card.environment).toBe('Production');
+  });
+
+  it('status <pipeline> that never ran: says how to start it', async () => {
+    const h = handlerHarness();
+    const msg = cardOf(await h.run('status extract-prepare'), 'message');
+    expect(msg.text).toBe(
+      '[ML]-[Extract-Prepare] has not run yet. Start it with `run extract-prepare`.',
+    );
+  });
+
+  it('status <run id>: that run, with who queued it from chat', async () => {
+    const h = handlerHarness();
+    const reply = await h.run('deploy qa v2', { actor: ENGINEER });
+    const card = cardOf(await h.run(`status ${reply.runId}`, { actor: STRANGER }), 'run-status');
+    expect(card.runId).toBe(reply.runId);
+    expect(card.requestedBy).toBe('Eli Engineer');
+  });
+
+  it('status <unknown run id>', async () => {
+    const h = handlerHarness();
+    const msg = cardOf(await h.run('status 1234'), 'message');
+    expect(msg.title).toBe('No such run');
+    expect(msg.text).toBe('Azure DevOps has no run 1234. See `runs` for recent ones.');
+  });
+
+  it.each([
+    ['throttled', 'Azure DevOps is rate-limiting the bot', /Try again in 7 s\.$/],
+    ['unavailable', 'Azure DevOps is not answering', /try again in a minute\.$/],
+    ['forbidden', 'Azure DevOps refused', /ask a project administrator\.$/],
+  ] as const)('status when Azure DevOps is %s: explained', async (code, title, advice) => {
+    const h = handlerHarness();
+    h.devops.failWith('listRuns', new DevOpsError(code, 'boom', 7));
+    const msg = cardOf(await h.run('status'), 'message');
+    expect(msg.title).toBe(title);
+    expect(msg.text).toMatch(/^I could not read the pipelines’ status: boom /);
+    expect(msg.text).toMatch(advice);
+  });
+});
+
+describe('runs, approvals, pipelines, models', () => {
+  it('runs prod 5: at most five prod runs, newest first', async () => {
+    const h = handlerHarness();
+    for (let i = 0; i < 7; i++) h.devops.addRun({ pipelineKey: 'prod', result: 'succeeded' });
+    h.resetCalls();
+    const list = cardOf(await h.run('runs prod 5'), 'list');
+    expect(list.title).toBe('Recent runs of [Manual]-[Prod]-deployment');
+    expect(list.rows).toHaveLength(5);
+    expect(h.devops.calls[0]!.args[0]).toEqual({ pipelineKey: 'prod', top: 5 });
+    const ids = list.rows.map((r) => Number(r.cells[0]));
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+  });
+
+  it('runs: all pipelines, with a pipeline column', async () => {
+    const h = handlerHarness();
+    const list = cardOf(await h.run('runs'), 'list');
+    expect(list.title).toBe('Recent runs');
+    expect(list.columns.map((c) => c.title)).toContain('Pipeline');
+    // The three model-registering train runs of the fake.
+    expect(list.rows.map((r) => r.cells[1])).toEqual(Array(3).fill('[ML]-Train-Evaluate-Register'));
+  });
+
+  it('approvals: every pending one, with its environment', async () => {
+    const h = handlerHarness();
+    const prod = h.devops.addRun({ pipelineKey: 'prod' });
+    h.devops.advance(prod.id, 'waiting');
+    h.clock.advance(12 * 60_000);
+    const list = cardOf(await h.run('approvals'), 'list');
+    expect(list.rows).toEqual([
+      { cells: [`${prod.id}`, '[Manual]-[Prod]-deployment', 'Production', '12m ago'] },
+    ]);
+  });
+
+  it('approvals: none', async () => {
+    const h = handlerHarness();
+    const list = cardOf(await h.run('approvals'), 'list');
+    expect(list.hasRows).toBe(false);
+    expect(list.emptyText).toBe('Nothing is waiting for approval.');
+  });
+
+  it('pipelines: the catalog, with prod’s approval', async () => {
+    const h = handlerHarness();
+    const list = cardOf(await h.run('pipelines'), 'list');
+    expect(list.rows).toHaveLength(7);
+    expect(list.rows.find((r) => r.cells[0] === 'prod')!.cells[3]).toBe(
+      'Production environment approval',
+    );
+  });
+
+  it('models: registered versions, newest first', async () => {
+    const h = handlerHarness();
+    const list = cardOf(await h.run('models'), 'list');
+    expect(list.rows.map((r) => r.cells[0])).toEqual(['v3', 'v2', 'v1']);
+    expect(list.subtitle).toBe('From [ML]-Train-Evaluate-Register');
+  });
+
+  it('models when Azure DevOps is unavailable', async () => {
+    const h = handlerHarness();
+    h.devops.failWith('modelVersions', new DevOpsError('unavailable', 'ECONNREFUSED', 7));
+    expect(cardOf(await h.run('models'), 'message').text).toMatch(
+      /^I could not read the model versions: ECONNREFUSED/,
+    );
+  });
+
+  it('runs when Azure DevOps is throttling', async () => {
+    const h = handlerHarness();
+    h.devops.failWith('listRuns', new DevOpsError('throttled', 'slow', 7));
+    expect(cardOf(await h.run('runs'), 'message').text).toBe(
+      'I could not list the runs: slow Try again in 7 s.',
+    );
+  });
+
+  it('the harness clock starts where the tests say', () => {
+    expect(handlerHarness().clock.now()).toBe(START);
+    expect(LEAD.upn).toBe('devops.lead@digitre.example');
+  });
+});
