@@ -1,4 +1,9 @@
-import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
+import type {
+  Activity,
+  ConversationParameters,
+  ConversationReference,
+  TurnContext,
+} from 'botbuilder';
 import type { Clock } from '../clock/clock';
 import { getConversation } from '../conversations/get-conversation';
 import { getRunCard, rememberRunCard } from '../conversations/run-card';
@@ -29,13 +34,7 @@ export interface ProactiveAdapter {
     channelId: string,
     serviceUrl: string,
     audience: string,
-    parameters: {
-      isGroup: boolean;
-      bot: { id: string; name: string };
-      members: { id: string; name: string }[];
-      tenantId?: string;
-      channelData?: unknown;
-    },
+    parameters: ConversationParameters,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<void>;
 }

@@ -146,12 +146,10 @@ export class RunPoller {
   }
 
   private async feed(t: TrackedRun, run: RunSummary, snapshot: string): Promise<void> {
-    const kind =
-      run.state === 'completed'
-        ? 'completed'
-        : t.snapshot === '' || t.snapshot.startsWith('queued')
-          ? 'started'
-          : 'stageChanged';
+    // First sight, or queued → running, is a start; canceling and the like are stage news.
+    const started =
+      t.snapshot === '' || (t.snapshot.startsWith('queued/') && run.state === 'inProgress');
+    const kind = run.state === 'completed' ? 'completed' : started ? 'started' : 'stageChanged';
     const event: RunEvent = {
       id: `poll:${run.id}:${snapshot}`,
       source: 'poll',
