@@ -57,7 +57,15 @@ export async function decideApproval(
   } catch (err) {
     if (err instanceof DevOpsError && err.code === 'conflict') {
       const now = await deps.devops.getApproval(approval.id).catch(() => null);
-      if (now && now.status !== 'pending') return alreadyDecided(now, deps);
+      if (now && now.status !== 'pending') {
+        await audit(deps, ctx, {
+          action: verb,
+          detail: `run ${approval.runId}: already ${now.status}`,
+          outcome: 'refused',
+          runId: approval.runId,
+        });
+        return alreadyDecided(now, deps);
+      }
     }
     await audit(deps, ctx, {
       action: verb,

@@ -18,12 +18,18 @@ const ENTITIES: Record<string, string> = {
  * @example normalizeText('<at>DigitRE</at> deploy&nbsp;prod') // 'deploy prod'
  */
 export function normalizeText(raw: string): string {
-  return raw
-    .slice(0, MAX_MESSAGE_LENGTH * 4)
-    .replace(/<at>[^<]*<\/at>/gi, ' ')
-    .replace(/<[^>]{0,200}>/g, ' ')
-    .replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_, e: string) => ENTITIES[e] ?? ' ')
-    .replace(/[\u200B-\u200D\uFEFF]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    raw
+      .slice(0, MAX_MESSAGE_LENGTH * 4)
+      .replace(/<at>[^<]*<\/at>/gi, ' ')
+      .replace(/<[^>]{0,200}>/g, ' ')
+      .replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_, e: string) => ENTITIES[e] ?? ' ')
+      .replace(/[\u200B-\u200D\uFEFF]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+      // A plain-text mention (`@DigitRE status`) and a question mark (`status?`) are not part of the command.
+      .replace(/^@\S+\s*/, '')
+      .replace(/(?<=[^?!\s])[?!]+$/, '')
+      .trim()
+  );
 }

@@ -24,8 +24,11 @@ interface RunsArgs {
 function parseRuns(words: readonly string[], catalog: Catalog): ParseResult<RunsArgs> {
   let pipelineKey: string | undefined;
   let count = 10;
+  let countGiven = false;
   for (const w of words) {
     if (/^\d+$/.test(w)) {
+      if (countGiven) return fail('`runs` takes one count.');
+      countGiven = true;
       count = Number(w);
       if (count < 1 || count > 50) return fail('Show between 1 and 50 runs.');
     } else if (pipelineKey === undefined) {

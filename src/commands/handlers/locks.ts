@@ -69,7 +69,7 @@ export const lockCommand = defineCommand<LockArgs>({
       return messageReply(
         'attention',
         `${env.displayName} is already locked`,
-        `${r.lock.owner.name} holds the lock${r.lock.reason ? `: “${r.lock.reason}”` : ''} (since ${formatAge(deps.clock.now() - r.lock.createdAt)} ago).`,
+        `${r.lock.owner.name} holds the lock${r.lock.reason ? `: “${r.lock.reason}”` : ''} (locked ${formatAge(deps.clock.now() - r.lock.createdAt)}).`,
       );
     }
     await audit(deps, ctx, { action: `lock ${env.key}`, detail: args.reason, outcome: 'ok' });

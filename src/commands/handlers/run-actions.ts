@@ -35,7 +35,9 @@ export const logsCommand = defineCommand<{ runId: number }>({
         return messageReply(
           'default',
           `Run ${runId} has no failed task`,
-          `It is ${run.state === 'completed' ? run.result : run.state}. Full logs are in Azure DevOps.`,
+          run.state === 'completed'
+            ? `It ${run.result ?? 'completed'}. Full logs are in Azure DevOps.`
+            : `It is ${run.state}; nothing has failed so far.`,
           {
             link: { title: 'Open the run', url: run.url },
           },

@@ -14,3 +14,14 @@ describe('normalizeText', () => {
     expect(normalizeText(raw)).toBe(expected);
   });
 });
+
+describe('normalizeText: what people type around a command', () => {
+  it.each([
+    ['status?', 'status'],
+    ['@DigitRE status', 'status'],
+    ['who am i?!', 'who am i'],
+    ['approve prod looks good.', 'approve prod looks good.'],
+  ])('%j → %j', (raw, expected) => {
+    expect(normalizeText(raw)).toBe(expected);
+  });
+});

@@ -549,7 +549,7 @@ describe('parseCommand: phrasings', () => {
   );
 
   // Bug in src/commands/handlers/lists.ts (parseRuns): a second count silently replaces the first.
-  it.failing('"runs prod 5 6" is a usage error, not 6 runs', () => {
+  it('"runs prod 5 6" is a usage error, not 6 runs', () => {
     expect(parse('runs prod 5 6').ok).toBe(false);
   });
 

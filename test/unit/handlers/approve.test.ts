@@ -164,7 +164,7 @@ describe('approve and reject', () => {
   // Bug (src/auth/authorizer.ts, not this helper's to fix): the noSelfApproval check runs before
   // the local-mode short-cut, so in local mode — "every chat user holds every role" — the one
   // person in the Agents Playground who deployed prod can never approve it.
-  it.failing('local mode: the person who deployed prod may approve it (every role)', async () => {
+  it('local mode: the person who deployed prod may approve it (every role)', async () => {
     const h = handlerHarness({ localMode: true });
     await waitingProdRun(h, STRANGER);
     expect((await h.run('approve prod', { actor: STRANGER })).card).toBe('approval');

@@ -47,7 +47,7 @@ describe('lock, unlock, locks, where can I deploy', () => {
 
   // Bug in src/commands/handlers/locks.ts (line ~72): formatAge already ends in "ago", and the
   // handler adds another: "(since 12m ago ago)".
-  it.failing('locked by someone else: says how long ago, once', async () => {
+  it('locked by someone else: says how long ago, once', async () => {
     const h = handlerHarness();
     await h.run('lock qa testing model v4', { actor: LEAD });
     h.clock.advance(12 * 60_000);

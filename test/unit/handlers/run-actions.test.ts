@@ -268,7 +268,7 @@ describe('cancel and logs', () => {
     const run = h.devops.addRun({ pipelineKey: 'qa', result: 'succeeded' });
     const msg = cardOf(await h.run(`logs ${run.id}`), 'message');
     expect(msg.title).toBe(`Run ${run.id} has no failed task`);
-    expect(msg.text).toBe('It is succeeded. Full logs are in Azure DevOps.');
+    expect(msg.text).toBe('It succeeded. Full logs are in Azure DevOps.');
     expect(msg.linkUrl).toBe(run.url);
   });
 
