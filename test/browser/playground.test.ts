@@ -1,0 +1,232 @@
+import { join } from 'node:path';
+import type { Emulator } from '../../src/emulator/start-emulator';
+import { launchChromium, type LaunchedChromium } from '../support/chromium';
+import { startTestApp, type TestApp } from '../support/start-test-app';
+import { PlaygroundUser, startPlayground, type RunningPlayground } from './playground-support';
+
+/**
+ * Zero-config local mode, as a newcomer meets it: the bot in local mode (emulated Azure DevOps)
+ * and `npm run playground` (Microsoft 365 Agents Playground) in headless Chromium. Every step
+ * types or clicks in the Playground's web UI and asserts what is on screen; screenshots land in
+ * test-output/playground/ (look at them).
+ */
+
+const OUT_DIR = join(__dirname, '..', '..', 'test-output', 'playground');
+// Slow enough that a person (and the test) sees a run move through its states: a deploy takes
+// four or five tasks, so about two seconds.
+const TASK_MS = 400;
+const WAIT_MS = 15000;
+
+let t: TestApp;
+let playground: RunningPlayground;
+let browser: LaunchedChromium;
+let user: PlaygroundUser;
+
+function emulator(): Emulator {
+  const emu = t.app.emulator;
+  if (!emu) throw new Error('the bot is not in local mode');
+  return emu;
+}
+
+/** The emulated run a card names by its build number ("run 20261126.3"). */
+function runByBuildNumber(buildNumber: string) {
+  const run = emulator()
+    .engine.runs()
+    .find((r) => r.buildNumber === buildNumber);
+  if (!run) throw new Error(`no emulated run ${buildNumber}`);
+  return run;
+}
+
+/** Bounded wait until the emulated run has finished (the bot learns it its own way). */
+async function runFinished(id: number, timeoutMs = WAIT_MS): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = emulator().engine.run(id);
+    if (run?.status === 'completed') return run.result;
+    if (Date.now() > deadline)
+      throw new Error(`run ${id} still ${run?.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function buildNumberOn(cardText: Promise<string>): Promise<string> {
+  const text = await cardText;
+  const buildNumber = /run (\d{8}\.\d+)/.exec(text)?.[1];
+  if (!buildNumber) throw new Error(`no "run <build number>" on the card: ${text}`);
+  return buildNumber;
+}
+
+/**
+ * A pipeline's run card (the bot's answer to a deploy, kept up to date), not the personal
+ * "your deploy finished" notice that also names the pipeline. `hasText` sees textContent, where
+ * "Model" and "v3" touch.
+ */
+function runCardPattern(pipeline: string, model: string): RegExp {
+  const escaped = pipeline.replace(/[[\]]/g, '\\$&');
+  return new RegExp(`${escaped}[\\s\\S]*Model\\s*${model}[\\s\\S]*Requested by`);
+}
+
+beforeAll(async () => {
+  t = await startTestApp({}, { emulatorTaskMs: TASK_MS });
+  playground = await startPlayground(`${t.app.url}/api/messages`);
+  browser = await launchChromium();
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  page.setDefaultTimeout(WAIT_MS);
+  await page.goto(playground.url);
+  user = new PlaygroundUser(page, OUT_DIR);
+}, 60000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await playground?.close();
+  await t?.close();
+});
+
+describe('Agents Playground against the bot in local mode', () => {
+  it('binds the Playground to 127.0.0.1 and serves its web UI there', async () => {
+    expect(playground.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await expect(user.page.title()).resolves.toMatch(/Agents Playground/);
+  });
+
+  it('personal chat: help, pipelines and status answer with cards', async () => {
+    await user.open('Personal Chat');
+
+    await user.say('help');
+    const help = await user.seeCard('What I can do');
+    await expect(help.innerText()).resolves.toContain('deploy');
+    await user.screenshot('help');
+
+    await user.say('pipelines');
+    const pipelines = await user.seeCard('[ML]-Train-Evaluate-Register');
+    await expect(pipelines.innerText()).resolves.toContain('[Manual]-[Prod]-deployment');
+    await user.screenshot('pipelines');
+
+    await user.say('status');
+    const dashboard = await user.seeCard('Latest run');
+    await expect(dashboard.innerText()).resolves.toMatch(/Pipelines/);
+    await user.screenshot('status');
+  });
+
+  it('deploy custom-qa model v3: the run card appears, and status shows it Succeeded', async () => {
+    await user.say('deploy custom-qa model v3');
+    const card = await user.seeCard(runCardPattern('[Manual]-[Custom-QA]-Deploy', 'v3'));
+    const text = await card.innerText();
+    expect(text).toMatch(/Model\s+v3/);
+    expect(text).toContain('Alex Wilber');
+    await user.screenshot('deploy-custom-qa');
+
+    const run = runByBuildNumber(await buildNumberOn(card.innerText()));
+    await expect(runFinished(run.id)).resolves.toBe('succeeded');
+
+    // How a person finds the run id the commands take: the runs list.
+    await user.say('runs custom-qa 1');
+    const runs = await user.seeCard(/Recent runs/);
+    await expect(runs.innerText()).resolves.toContain(String(run.id));
+
+    await user.say(`status ${run.id}`);
+    const status = await user.seeCard(new RegExp(`Succeeded[\\s\\S]*run ${run.buildNumber}`));
+    await expect(status.innerText()).resolves.toContain('[Manual]-[Custom-QA]-Deploy');
+    await user.screenshot('status-succeeded');
+  });
+
+  it('the run card updates in place until it shows Succeeded', async () => {
+    await user.say('deploy custom-qa model v2');
+    const card = await user.seeCard(runCardPattern('[Manual]-[Custom-QA]-Deploy', 'v2'));
+    const first = await card.innerText();
+    expect(first).toMatch(/(Queued|Running) · run/);
+    await user.screenshotOf(card, 'run-card-running');
+    const buildNumber = await buildNumberOn(Promise.resolve(first));
+    await expect(runFinished(runByBuildNumber(buildNumber).id)).resolves.toBe('succeeded');
+
+    // The same message turns green once the bot hears the run finished: still one run card.
+    const updated = await user.seeCard(`Succeeded · run ${buildNumber}`);
+    await expect(updated.innerText()).resolves.toMatch(/Build[\s\S]*Deploy/);
+    const runCards = user.page
+      .locator('.ac-adaptiveCard')
+      .filter({ hasText: 'Requested by' })
+      .filter({ hasText: `run ${buildNumber}` });
+    await expect(runCards.count()).resolves.toBe(1);
+    await user.screenshotOf(updated, 'run-card-succeeded');
+  });
+
+  it('a failing run shows the failing task’s log lines, and Retry queues it again', async () => {
+    emulator().engine.failNext('qa', { lines: ['ERROR: model file not found'] });
+    await user.say('deploy qa model v3');
+    const card = await user.seeCard(runCardPattern('[QA]-Deploy', 'v3'));
+    const run = runByBuildNumber(await buildNumberOn(card.innerText()));
+    await expect(runFinished(run.id)).resolves.toBe('failed');
+
+    await user.say(`status ${run.id}`);
+    const status = await user.seeCard(/Failed[\s\S]*ERROR: model file not found/);
+    await user.screenshot('status-failed');
+
+    const before = emulator().engine.runs().length;
+    await status.getByRole('button', { name: 'Retry' }).click();
+    const retried = await user.seeCard(/\[QA\]-Deploy[\s\S]*(Queued|Running|Succeeded)/);
+    await expect(retried.innerText()).resolves.not.toContain(`run ${run.buildNumber}`);
+    expect(emulator().engine.runs().length).toBe(before + 1);
+    await user.screenshot('retry');
+  });
+
+  it('a typo gets a did-you-mean', async () => {
+    await user.say('hlep');
+    const card = await user.seeCard('Did you mean');
+    await expect(card.innerText()).resolves.toContain('help');
+    await user.screenshot('did-you-mean');
+  });
+
+  it('installing in a team greets the channel', async () => {
+    // Opening a channel makes the Playground send installationUpdate and conversationUpdate.
+    await user.open('deployments');
+    const greeting = await user.seeCard('DigitRE ChatOps is here');
+    await expect(greeting.innerText()).resolves.toMatch(/this channel/);
+    await user.screenshot('channel-greeting');
+  });
+
+  it('channel: subscribe, deploy prod, Confirm, approve with a comment; the cards say who approved', async () => {
+    await user.open('deployments');
+    await user.post('subscribe');
+    await user.seeCard(/This chat (will hear|already hears) about/);
+
+    await user.post('deploy prod model v3');
+    const confirm = await user.seeCard('Deploy model v3 to Production?');
+    await user.screenshot('prod-confirm');
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
+
+    const approval = await user.seeCard('Waiting for approval: Production');
+    await expect(approval.innerText()).resolves.toContain('Alex Wilber');
+    await user.screenshot('prod-approval');
+
+    await user.post('approve prod Metrics look good');
+    const decided = await user.seeCard(/Approved: Production[\s\S]*Metrics look good/);
+    await expect(decided.innerText()).resolves.toMatch(/Approved by Alex Wilber/);
+
+    const run = emulator()
+      .engine.runs()
+      .filter((r) => r.pipelineKey === 'prod')
+      .at(-1)!;
+    await expect(runFinished(run.id)).resolves.toBe('succeeded');
+    await user.screenshot('prod-approved');
+  });
+
+  // PENDING (lead): the Playground has no Teams user-specific views (it warns "User specific view
+  // is not supported yet"), so the approval card shows everyone the shared 'viewer' view, which
+  // has no Approve button. In local mode everyone is an approver, so the channel post could be
+  // the 'approver' view. When that lands this starts failing: turn it into a plain `it`.
+  it.failing('channel: type a comment on the approval card and click Approve', async () => {
+    await user.open('deployments');
+    await user.post('deploy prod model v2');
+    const confirm = await user.seeCard('Deploy model v2 to Production?');
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
+    const approval = await user.seeCard(/Waiting for approval: Production[\s\S]*Model\s*v2/);
+
+    const approve = approval.getByRole('button', { name: 'Approve' });
+    await approve.waitFor({ state: 'visible', timeout: 3000 });
+    await approval.getByRole('textbox').fill('Clicked in the Playground');
+    await approve.click();
+    const decided = await user.seeCard(/Approved: Production[\s\S]*Clicked in the Playground/);
+    await expect(decided.innerText()).resolves.toMatch(/Approved by Alex Wilber/);
+    await user.screenshot('prod-approved-by-click');
+  });
+});
