@@ -2,25 +2,32 @@ import type { AddressInfo } from 'node:net';
 import { CloudAdapter } from 'botbuilder';
 import type { DestinationStream } from 'pino';
 import { CARD_ACTIONS } from './actions/card-actions';
-import { CardSigner } from './actions/card-signer';
+import { CardSigner, signCardData } from './actions/card-signer';
 import { CatalogAuthorizer } from './auth/authorizer';
 import { RateLimiter } from './auth/rate-limiter';
 import { createBotFrameworkAuthentication } from './auth/bot-framework-authentication';
 import { ChatOpsBot } from './bot/chatops-bot';
 import { onTurnError } from './bot/on-turn-error';
+import { conversationInfoFromActivity, handleInstallation } from './bot/on-installation';
 import { replyToActivity } from './bot/reply-to-activity';
+import type { Catalog } from './catalog/catalog-schema';
 import { loadCatalog } from './catalog/load-catalog';
 import { systemClock, type Clock } from './clock/clock';
+import type { CommandDeps } from './commands/command-spec';
 import { createRegistry } from './commands/create-registry';
 import { messageReply } from './commands/message-reply';
 import { ConfigError, loadConfig, type AppConfig } from './config/load-config';
 import { createAdoDevOps } from './devops/ado-devops';
 import { CachedDevOps } from './devops/cached-devops';
 import type { DevOpsPort } from './devops/devops-port';
+import { HooksClient, type HooksPort } from './devops/hooks-client';
+import { saveConversation } from './conversations/save-conversation';
 import { startEmulator, type Emulator } from './emulator/start-emulator';
 import { createHttpServer } from './http/create-server';
 import { createLogger, type Logger } from './logging/create-logger';
 import { createMetrics } from './metrics/metrics';
+import { startNotifications } from './notifications/start-notifications';
+import { teamsIdsFor } from './people/find-people';
 import { createStore } from './store/create-store';
 import type { Store } from './store/store';
 
@@ -75,43 +82,10 @@ export async function startApp(
     }));
   const localMode = !config.ado;
 
-  let emulator: Emulator | undefined;
-  let devops = overrides.devops;
-  if (!devops) {
-    if (config.ado) {
-      const auth = config.ado.pat
-        ? { pat: config.ado.pat }
-        : { credential: new (await import('@azure/identity')).DefaultAzureCredential() };
-      devops = createAdoDevOps({
-        orgUrl: config.ado.orgUrl,
-        project: config.ado.project,
-        catalog,
-        auth,
-        clock,
-        logger,
-      });
-    } else {
-      emulator = await startEmulator({
-        catalog,
-        taskMs: overrides.emulatorTaskMs ?? config.emulatorTaskMs,
-        seed: true,
-      });
-      devops = createAdoDevOps({
-        orgUrl: emulator.orgUrl,
-        project: emulator.project,
-        catalog,
-        auth: { pat: emulator.pat },
-        clock,
-        logger,
-      });
-    }
-  }
-
-  devops = new CachedDevOps(devops, clock);
+  const ado = await connectDevOps(config, { catalog, clock, logger, overrides });
+  const devops = new CachedDevOps(ado.devops, clock);
+  const emulator = ado.emulator;
   const metrics = createMetrics();
-  const authorizer = new CatalogAuthorizer(catalog, { localMode });
-  const registry = createRegistry();
-  const deps = { catalog, devops, store, clock, authorizer, registry, localMode };
 
   // botbuilder's validation (signature, issuer, audience, expiry, serviceUrl), every failure a 401.
   const adapter = new CloudAdapter(createBotFrameworkAuthentication(config.bot));
@@ -125,8 +99,44 @@ export async function startApp(
     ),
   );
   const signer = await CardSigner.load(store);
+  const notifications = startNotifications({
+    adapter,
+    botAppId: config.bot.appId ?? '',
+    store,
+    devops,
+    catalog,
+    clock,
+    logger,
+    metrics,
+    secret: config.webhookSecret,
+    // Without hooks (no public URL to receive them) the poller keeps cards current.
+    hooksEnabled: localMode || Boolean(config.publicUrl && config.webhookSecret),
+    signData: (data, conversationId) => signCardData(data, conversationId, signer),
+    approverTeamsIds: (approval) => {
+      const env = catalog.environments.find((e) => e.key === approval.environment);
+      return teamsIdsFor(store, env?.approval?.approvers ?? [], { everyone: localMode });
+    },
+    onRunCompleted: (run) => {
+      if (run.pipelineKey === catalog.models?.pipeline) devops.invalidateModels();
+    },
+  });
+
+  const deps: CommandDeps = {
+    catalog,
+    devops,
+    store,
+    clock,
+    authorizer: new CatalogAuthorizer(catalog, { localMode }),
+    registry: createRegistry(),
+    localMode,
+    onRunQueued: (runId) => notifications.trackRun(runId),
+    hooks: ado.hooks,
+    publicUrl: config.publicUrl,
+    webhookSecret: config.webhookSecret,
+    secrets: config.secrets,
+  };
   const bot = new ChatOpsBot({
-    registry,
+    registry: deps.registry,
     actions: CARD_ACTIONS,
     deps,
     logger,
@@ -141,6 +151,13 @@ export async function startApp(
           })
         : undefined,
     toActivity: replyToActivity,
+    onActivitySeen: async (context) => {
+      const info = conversationInfoFromActivity(context.activity);
+      if (info) await saveConversation(store, info);
+    },
+    onInstalled: async (context) => {
+      await handleInstallation(context, { store, logger, toActivity: replyToActivity });
+    },
   });
 
   let ready = false;
@@ -151,11 +168,19 @@ export async function startApp(
     metrics,
     maxBodyBytes: MAX_BODY_BYTES,
     isReady: () => ready,
+    extraRoutes: (server) => notifications.registerRoutes(server),
   });
-  await new Promise<void>((resolve, reject) => {
-    http.server.server.once('error', reject);
-    http.server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.server.server.once('error', reject);
+      http.server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (err) {
+    await notifications.stop();
+    await emulator?.close();
+    await store.close();
+    throw err;
+  }
   const { port } = http.server.server.address() as AddressInfo;
   const host = config.host.includes(':')
     ? `[${config.host}]`
@@ -163,6 +188,8 @@ export async function startApp(
       ? '127.0.0.1'
       : config.host;
   const url = `http://${host}:${port}`;
+  // Local mode: the emulator tells the bot about runs the way Azure DevOps service hooks do.
+  emulator?.hooks.add({ url: `${url}/api/ado-events` });
   ready = true;
 
   let closed: Promise<void> | undefined;
@@ -176,12 +203,50 @@ export async function startApp(
       closed ??= (async () => {
         ready = false;
         await http.close();
+        await notifications.stop();
         await emulator?.close();
         await store.close();
         logger.flush?.();
       })();
       return closed;
     },
+  };
+}
+
+/**
+ * Azure DevOps as configured: a real organization (PAT or Entra ID), or the emulator started
+ * in-process (local mode). Tests may pass their own port.
+ */
+async function connectDevOps(
+  config: AppConfig,
+  ctx: { catalog: Catalog; clock: Clock; logger: Logger; overrides: AppOverrides },
+): Promise<{ devops: DevOpsPort; hooks?: HooksPort; emulator?: Emulator }> {
+  const { catalog, clock, logger, overrides } = ctx;
+  if (config.ado) {
+    const auth = config.ado.pat
+      ? { pat: config.ado.pat }
+      : { credential: new (await import('@azure/identity')).DefaultAzureCredential() };
+    const { orgUrl, project } = config.ado;
+    return {
+      devops:
+        overrides.devops ?? createAdoDevOps({ orgUrl, project, catalog, auth, clock, logger }),
+      hooks: new HooksClient({ orgUrl, project, auth }),
+    };
+  }
+  if (overrides.devops) return { devops: overrides.devops };
+  // The bot's PAT identity decides approvals for people in local mode, where everyone approves.
+  const emulator = await startEmulator({
+    catalog,
+    taskMs: overrides.emulatorTaskMs ?? config.emulatorTaskMs,
+    seed: true,
+    serviceIdentityIsApprover: true,
+  });
+  const auth = { pat: emulator.pat };
+  const { orgUrl, project } = emulator;
+  return {
+    devops: createAdoDevOps({ orgUrl, project, catalog, auth, clock, logger }),
+    hooks: new HooksClient({ orgUrl, project, auth }),
+    emulator,
   };
 }
 

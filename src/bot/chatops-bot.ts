@@ -14,7 +14,7 @@ import { messageReply } from '../commands/message-reply';
 import { parseCommand } from '../commands/parse-command';
 import type { Reply } from '../commands/reply';
 import { usageReply } from '../commands/usage-reply';
-import { rememberRunCard } from '../conversations/run-card';
+import { claimRunCardCreation, getRunCard, rememberRunCard } from '../conversations/run-card';
 import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
 import { once } from '../store/once';
@@ -38,6 +38,8 @@ export interface ChatOpsBotOptions {
   rateLimiter?: RateLimiter;
   /** Called for every activity a person sends (keeps conversation references fresh). */
   onActivitySeen?(context: TurnContext): Promise<void>;
+  /** The bot was added to a team, a chat or a personal scope. */
+  onInstalled?(context: TurnContext): Promise<void>;
 }
 
 /**
@@ -49,6 +51,14 @@ export class ChatOpsBot extends TeamsActivityHandler {
     super();
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
+      await next();
+    });
+    this.onConversationUpdate(async (context, next) => {
+      await this.opts.onInstalled?.(context);
+      await next();
+    });
+    this.onInstallationUpdate(async (context, next) => {
+      await this.opts.onInstalled?.(context);
       await next();
     });
   }
@@ -66,9 +76,10 @@ export class ChatOpsBot extends TeamsActivityHandler {
       this.opts.logger.info({ activityId: activity.id }, 'duplicate activity ignored');
       return;
     }
+    // Limited before any lookup or store write, so a flood costs as little as possible.
+    const limited = this.opts.rateLimiter?.take(actorFromActivity(activity).id);
     await this.opts.onActivitySeen?.(context);
     const ctx = await this.commandContext(context);
-    const limited = this.opts.rateLimiter?.take(ctx.actor.id);
     const reply =
       limited && !limited.allowed
         ? messageReply(
@@ -116,6 +127,13 @@ export class ChatOpsBot extends TeamsActivityHandler {
         400,
         'This button carries data I cannot read; the card may be outdated.',
       );
+    const limited = this.opts.rateLimiter?.take(actorFromActivity(context.activity).id);
+    if (limited && !limited.allowed) {
+      return errorResponse(
+        429,
+        `Slow down a little: try again in ${Math.ceil(limited.retryAfterMs / 1000)} s.`,
+      );
+    }
     const ctx = await this.commandContext(context);
     if (!signer.verify(ctx.conversation.id, spec.ids(data.data as never), parsed.token)) {
       logger.warn(
@@ -154,17 +172,39 @@ export class ChatOpsBot extends TeamsActivityHandler {
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: content };
   }
 
-  /** Sends a reply card; a card that shows a run is remembered so it can be kept live. */
+  /**
+   * Sends a reply card. A card that shows a run is the run's one live card in this chat: the
+   * bot claims it first, because the run's first service-hook event can arrive before this
+   * reply is sent; if notifications already posted it, that card is updated instead.
+   */
   private async send(context: TurnContext, ctx: CommandContext, reply: Reply): Promise<void> {
-    const sent = await context.sendActivity(this.render(reply, ctx));
-    if (reply.runId !== undefined && sent?.id) {
-      await rememberRunCard(this.opts.deps.store, {
-        runId: reply.runId,
-        conversationId: ctx.conversation.id,
-        activityId: sent.id,
-        lastUpdate: this.opts.deps.clock.now(),
-      });
+    const { store, clock } = this.opts.deps;
+    const activity = this.render(reply, ctx);
+    const runId = reply.runId;
+    if (runId === undefined || reply.card !== 'run-status') {
+      await context.sendActivity(activity);
+      return;
     }
+    const conversationId = ctx.conversation.id;
+    if (!(await claimRunCardCreation(store, runId, conversationId))) {
+      // Notifications are posting it right now: wait briefly for its id, then update it.
+      for (let i = 0; i < 20; i++) {
+        const existing = await getRunCard(store, runId, conversationId);
+        if (existing) {
+          await context.updateActivity({ ...activity, id: existing.activityId });
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    const sent = await context.sendActivity(activity);
+    if (sent?.id)
+      await rememberRunCard(store, {
+        runId,
+        conversationId,
+        activityId: sent.id,
+        lastUpdate: clock.now(),
+      });
   }
 
   private render(reply: Reply, ctx: CommandContext): Partial<Activity> {
@@ -195,13 +235,12 @@ export class ChatOpsBot extends TeamsActivityHandler {
 }
 
 function errorResponse(statusCode: number, message: string): AdaptiveCardInvokeResponse {
-  const code =
-    statusCode === 403
-      ? 'Forbidden'
-      : statusCode === 404
-        ? 'NotFound'
-        : statusCode === 409
-          ? 'Conflict'
-          : 'BadRequest';
+  const codes: Record<number, string> = {
+    403: 'Forbidden',
+    404: 'NotFound',
+    409: 'Conflict',
+    429: 'TooManyRequests',
+  };
+  const code = codes[statusCode] ?? 'BadRequest';
   return { statusCode, type: 'application/vnd.microsoft.error', value: { code, message } as never };
 }

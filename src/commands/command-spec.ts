@@ -3,6 +3,7 @@ import type { Authorizer } from '../auth/authorizer';
 import type { Catalog } from '../catalog/catalog-schema';
 import type { Clock } from '../clock/clock';
 import type { DevOpsPort } from '../devops/devops-port';
+import type { HooksPort } from '../devops/hooks-client';
 import type { Store } from '../store/store';
 import type { Reply } from './reply';
 
@@ -46,6 +47,16 @@ export interface CommandDeps {
   registry: CommandRegistry;
   /** Whether the bot runs against the in-process emulator. */
   localMode: boolean;
+  /** Told when the bot queued a run, so its card is kept live (notifications). */
+  onRunQueued?(runId: number): Promise<void>;
+  /** The Hooks REST API, for `setup hooks`. */
+  hooks?: HooksPort;
+  /** `CHATOPS_PUBLIC_URL`: where Azure DevOps reaches the bot. */
+  publicUrl?: string;
+  /** `ADO_WEBHOOK_SECRET`, which service hooks send back. */
+  webhookSecret?: string;
+  /** Every configured secret value, masked out of anything stored (audit details). */
+  secrets?: readonly string[];
 }
 
 /**

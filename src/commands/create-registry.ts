@@ -7,6 +7,7 @@ import { approvalsCommand, modelsCommand, pipelinesCommand, runsCommand } from '
 import { lockCommand, locksCommand, unlockCommand, wcidCommand } from './handlers/locks';
 import { pipelineShortcut, runCommand } from './handlers/run';
 import { cancelCommand, logsCommand, retryCommand, rollbackCommand } from './handlers/run-actions';
+import { setupHooksCommand } from './handlers/setup-hooks';
 import { statusCommand } from './handlers/status';
 import {
   subscribeCommand,
@@ -66,6 +67,7 @@ export function createRegistry(): CommandRegistry {
     subscriptionsCommand,
     whoamiCommand,
     auditCommand,
+    setupHooksCommand,
     helpCommand,
   ];
 }

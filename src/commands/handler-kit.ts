@@ -1,4 +1,5 @@
 import type { Decision } from '../auth/authorizer';
+import { maskSecrets } from '../auth/mask-secrets';
 import { DevOpsError } from '../devops/devops-port';
 import type { AuditRecord } from '../store/store';
 import type { CommandContext, CommandDeps } from './command-spec';
@@ -47,13 +48,15 @@ export function devopsFailureReply(err: unknown, doing: string): Reply {
 
 /** Appends one audit record for what a person did through the bot. Never throws. */
 export async function audit(
-  deps: Pick<CommandDeps, 'store' | 'clock'>,
+  deps: Pick<CommandDeps, 'store' | 'clock' | 'secrets'>,
   ctx: Pick<CommandContext, 'actor' | 'conversation'>,
   record: Omit<AuditRecord, 'actor' | 'at' | 'conversationId'>,
 ): Promise<void> {
   try {
     await deps.store.appendAudit({
       ...record,
+      // Someone may paste a token into chat; the audit log keeps what they did, not the secret.
+      detail: maskSecrets(record.detail, deps.secrets ?? []),
       at: deps.clock.now(),
       actor: { id: ctx.actor.id, name: ctx.actor.name },
       conversationId: ctx.conversation.id,

@@ -144,6 +144,7 @@ export async function queueRun(
       outcome: 'ok',
       runId: run.id,
     });
+    await deps.onRunQueued?.(run.id);
     const env = environmentOf(deps, plan.pipelineKey);
     const data = runCardData(run, {
       environment: env?.displayName,

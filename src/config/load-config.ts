@@ -45,7 +45,6 @@ const envSchema = z.object({
   AZURE_STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
   CHATOPS_PUBLIC_URL: z.url({ message: 'must be the https URL Azure DevOps can reach' }).optional(),
   CHATOPS_ALLOW_UNAUTHENTICATED: bool.default(false),
-  /** Local mode only: how long one emulated pipeline task takes. */
   /** Commands one person may send per minute (0 = no limit). */
   CHATOPS_RATE_LIMIT_PER_MINUTE: z.coerce
     .number({ message: 'must be a number of commands per minute (0 = no limit)' })
@@ -53,6 +52,7 @@ const envSchema = z.object({
     .min(0)
     .max(100000)
     .default(30),
+  /** Local mode only: how long one emulated pipeline task takes. */
   CHATOPS_EMULATOR_TASK_MS: z.coerce
     .number({ message: 'must be a number of milliseconds' })
     .int()

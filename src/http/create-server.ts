@@ -58,6 +58,11 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
       res.send(400, { error: 'expected a Bot Framework activity as a JSON object' });
       return;
     }
+    const body = req.body as Record<string, unknown>;
+    if (typeof body.type !== 'string' || typeof body.serviceUrl !== 'string') {
+      res.send(400, { error: 'an activity needs a string type and serviceUrl' });
+      return;
+    }
     inFlight++;
     const end = opts.metrics.turnSeconds.startTimer({ kind: 'message' });
     try {

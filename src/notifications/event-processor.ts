@@ -49,6 +49,8 @@ export interface EventProcessorDeps {
   signData?<T>(data: T, conversationId: string): T;
   /** Teams ids (`29:…`) of the approvers, for the approval card's user-specific view. */
   approverTeamsIds?(approval: ApprovalSummary): Promise<string[]>;
+  /** Told when a run completes (e.g. to drop cached model versions after training). */
+  onRunCompleted?(run: RunSummary): void;
   /**
    * Opens a 1:1 chat with a Teams user when the bot has none stored (needs tenant + bot id);
    * resolves its conversation id, or undefined when it cannot.
@@ -267,7 +269,9 @@ export class EventProcessor {
           runId,
           conversationId,
           card: existing.get(conversationId),
-          mayCreate: creators.has(conversationId),
+          // The chat where the run was asked for gets its card from the bot's reply, which
+          // may not be remembered yet when the first event arrives: never post a second one.
+          mayCreate: creators.has(conversationId) && conversationId !== record?.conversationId,
           reply: { card: 'run-status', data },
           stateHash,
         }),
@@ -295,6 +299,7 @@ export class EventProcessor {
     if (event.approval) await this.showApproval(event.approval, run, filterEvent, record);
 
     if (run.state === 'completed') {
+      this.deps.onRunCompleted?.(run);
       await untrackRun(store, runId);
       await this.notifyRequester(run, record, data.stateText, environment?.displayName);
     } else {

@@ -2,7 +2,7 @@ import type { Server } from 'restify';
 import { ProactiveSender, type ProactiveAdapter } from '../bot/proactive-sender';
 import type { Catalog } from '../catalog/catalog-schema';
 import type { Clock } from '../clock/clock';
-import type { ApprovalSummary, DevOpsPort } from '../devops/devops-port';
+import type { ApprovalSummary, DevOpsPort, RunSummary } from '../devops/devops-port';
 import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/store';
@@ -34,6 +34,7 @@ export interface NotificationsOptions {
   /** Adds signed tokens to button data (the bot's `CardSigner`). */
   signData?<T>(data: T, conversationId: string): T;
   approverTeamsIds?(approval: ApprovalSummary): Promise<string[]>;
+  onRunCompleted?(run: RunSummary): void;
 }
 
 export interface Notifications {
@@ -77,6 +78,7 @@ export function startNotifications(opts: NotificationsOptions): Notifications {
     openPersonalChat: (userId, from) => sender.openPersonalChat(userId, from),
     ...(opts.signData && { signData: opts.signData }),
     ...(opts.approverTeamsIds && { approverTeamsIds: opts.approverTeamsIds }),
+    ...(opts.onRunCompleted && { onRunCompleted: opts.onRunCompleted }),
   });
   const poller = new RunPoller({
     store: opts.store,

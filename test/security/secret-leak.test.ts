@@ -119,10 +119,7 @@ describe('no secret leaks across a full deploy / fail / status / logs scenario',
     expect(t.logs.join('\n')).not.toContain(SECRETS.ADO_PAT);
   });
 
-  // KNOWN BUG, reported to the lead: the audit record of a command keeps the raw text
-  // (`detail: "help <the PAT>"`), so a secret pasted into chat is stored unmasked. Fix: mask
-  // config.secrets in audit details (src/auth/mask-secrets.ts). When fixed, remove `.failing`.
-  it.failing('KNOWN BUG: a pasted secret is masked in the audit log too', async () => {
+  it('a pasted secret is masked in the audit log too', async () => {
     await say(`help ${SECRETS.ADO_PAT}`);
     const audit = JSON.stringify(await t.app.store.queryAudit({ limit: 10_000 }));
     expect(audit).toContain('command:help');

@@ -405,6 +405,8 @@ const subscriptionCases: Case[] = [
   ['who am i', ok('whoami', {})],
   ['me', ok('whoami', {})],
   ['whoami please', bad(/`whoami` takes no arguments/, [], 'whoami')],
+  ['setup hooks', ok('setup', {})],
+  ['setup', ok('setup', {})],
   ['audit', ok('audit', { count: 20 })],
   ['audit 50', ok('audit', { count: 50 })],
   ['audit-log', ok('audit', { count: 20 })],
