@@ -34,12 +34,28 @@ const PURGE_EVERY_WRITES = 500;
 export class SqliteStore implements Store {
   private writes = 0;
   private closed = false;
+  /** Compiled statements by SQL text: preparing costs more than running (profiled under load). */
+  private readonly statements = new Map<string, Database.Statement>();
+  /** One reusable transaction wrapper; `fn` runs inside it. */
+  private readonly inTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
   private constructor(
     private readonly db: Database.Database,
     private readonly file: string,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.inTransaction = db.transaction((fn: () => unknown) => fn());
+  }
+
+  /** `db.prepare`, once per SQL text. */
+  private prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   /** Opens (creating if needed) and migrates the database. Throws `StoreError` on failure. */
   static open(options: SqliteStoreOptions): SqliteStore {
@@ -81,13 +97,11 @@ export class SqliteStore implements Store {
         return { ok: false, reason: 'conflict' };
       const etag = randomUUID();
       const expiresAt = opts.ttlMs === undefined ? null : this.clock.now() + opts.ttlMs;
-      this.db
-        .prepare(
-          `INSERT INTO docs (collection, key, value, etag, expires_at) VALUES (?, ?, ?, ?, ?)
+      this.prepare(
+        `INSERT INTO docs (collection, key, value, etag, expires_at) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (collection, key) DO UPDATE
            SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at`,
-        )
-        .run(collection, key, toJson(value), etag, expiresAt);
+      ).run(collection, key, toJson(value), etag, expiresAt);
       return { ok: true, etag };
     });
   }
@@ -96,7 +110,7 @@ export class SqliteStore implements Store {
     return this.write(() => {
       const current = this.liveDoc(collection, key);
       if (!current || (etag !== undefined && current.etag !== etag)) return false;
-      this.db.prepare('DELETE FROM docs WHERE collection = ? AND key = ?').run(collection, key);
+      this.prepare('DELETE FROM docs WHERE collection = ? AND key = ?').run(collection, key);
       return true;
     });
   }
@@ -104,12 +118,10 @@ export class SqliteStore implements Store {
   async list<T>(collection: string, prefix = ''): Promise<StoredDoc<T>[]> {
     return this.run(() => {
       checkName('collection', collection);
-      const rows = this.db
-        .prepare(
-          `SELECT key, value, etag, expires_at FROM docs
+      const rows = this.prepare(
+        `SELECT key, value, etag, expires_at FROM docs
            WHERE collection = ? AND substr(key, 1, length(?)) = ? AND (expires_at IS NULL OR expires_at > ?)`,
-        )
-        .all(collection, prefix, prefix, this.clock.now()) as (DocRow & { key: string })[];
+      ).all(collection, prefix, prefix, this.clock.now()) as (DocRow & { key: string })[];
       return rows.map((row) => toDoc<T>(row.key, row)).sort((a, b) => compareKeys(a.key, b.key));
     });
   }
@@ -117,9 +129,11 @@ export class SqliteStore implements Store {
   async appendAudit(record: AuditRecord): Promise<void> {
     await this.write(() => {
       const at = record.at ?? this.clock.now();
-      this.db
-        .prepare('INSERT INTO audit (at, actor_id, record) VALUES (?, ?, ?)')
-        .run(at, record.actor.id, toJson({ ...record, at }));
+      this.prepare('INSERT INTO audit (at, actor_id, record) VALUES (?, ?, ?)').run(
+        at,
+        record.actor.id,
+        toJson({ ...record, at }),
+      );
     });
   }
 
@@ -127,17 +141,15 @@ export class SqliteStore implements Store {
     opts: { limit?: number; since?: number; actorId?: string } = {},
   ): Promise<(AuditRecord & { at: number })[]> {
     return this.run(() => {
-      const rows = this.db
-        .prepare(
-          `SELECT record FROM audit
+      const rows = this.prepare(
+        `SELECT record FROM audit
            WHERE (@since IS NULL OR at >= @since) AND (@actor IS NULL OR actor_id = @actor)
            ORDER BY at DESC, seq DESC LIMIT @limit`,
-        )
-        .all({
-          since: opts.since ?? null,
-          actor: opts.actorId ?? null,
-          limit: opts.limit ?? -1,
-        }) as { record: string }[];
+      ).all({
+        since: opts.since ?? null,
+        actor: opts.actorId ?? null,
+        limit: opts.limit ?? -1,
+      }) as { record: string }[];
       return rows.map((row) => JSON.parse(row.record) as AuditRecord & { at: number });
     });
   }
@@ -150,13 +162,11 @@ export class SqliteStore implements Store {
   ): Promise<boolean> {
     return this.write(() => {
       checkQueue(queue, id);
-      const info = this.db
-        .prepare(
-          `INSERT INTO queue_items (queue, id, payload, attempts, available_at, seq)
+      const info = this.prepare(
+        `INSERT INTO queue_items (queue, id, payload, attempts, available_at, seq)
            VALUES (?, ?, ?, 0, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM queue_items))
            ON CONFLICT (queue, id) DO NOTHING`,
-        )
-        .run(queue, id, toJson(payload), opts.availableAt ?? this.clock.now());
+      ).run(queue, id, toJson(payload), opts.availableAt ?? this.clock.now());
       return info.changes === 1;
     });
   }
@@ -165,13 +175,11 @@ export class SqliteStore implements Store {
     return this.write(() => {
       checkQueue(queue);
       const now = this.clock.now();
-      const rows = this.db
-        .prepare(
-          `SELECT id, payload, attempts FROM queue_items
+      const rows = this.prepare(
+        `SELECT id, payload, attempts FROM queue_items
            WHERE queue = ? AND available_at <= ? ORDER BY available_at, seq LIMIT ?`,
-        )
-        .all(queue, now, Math.max(0, limit)) as { id: string; payload: string; attempts: number }[];
-      const hide = this.db.prepare(
+      ).all(queue, now, Math.max(0, limit)) as { id: string; payload: string; attempts: number }[];
+      const hide = this.prepare(
         'UPDATE queue_items SET attempts = attempts + 1, available_at = ? WHERE queue = ? AND id = ?',
       );
       return rows.map((row) => {
@@ -189,25 +197,27 @@ export class SqliteStore implements Store {
   async complete(queue: string, id: string): Promise<void> {
     await this.write(() => {
       checkQueue(queue, id);
-      this.db.prepare('DELETE FROM queue_items WHERE queue = ? AND id = ?').run(queue, id);
+      this.prepare('DELETE FROM queue_items WHERE queue = ? AND id = ?').run(queue, id);
     });
   }
 
   async release(queue: string, id: string, availableAt: number): Promise<void> {
     await this.write(() => {
       checkQueue(queue, id);
-      this.db
-        .prepare('UPDATE queue_items SET available_at = ? WHERE queue = ? AND id = ?')
-        .run(availableAt, queue, id);
+      this.prepare('UPDATE queue_items SET available_at = ? WHERE queue = ? AND id = ?').run(
+        availableAt,
+        queue,
+        id,
+      );
     });
   }
 
   async queueLength(queue: string): Promise<number> {
     return this.run(() => {
       checkQueue(queue);
-      const row = this.db
-        .prepare('SELECT COUNT(*) AS n FROM queue_items WHERE queue = ?')
-        .get(queue) as { n: number };
+      const row = this.prepare('SELECT COUNT(*) AS n FROM queue_items WHERE queue = ?').get(
+        queue,
+      ) as { n: number };
       return row.n;
     });
   }
@@ -217,23 +227,21 @@ export class SqliteStore implements Store {
       checkName('lease', name);
       checkKey('lease holder', holder);
       const now = this.clock.now();
-      const current = this.db
-        .prepare('SELECT holder, expires_at FROM leases WHERE name = ?')
-        .get(name) as { holder: string; expires_at: number } | undefined;
+      const current = this.prepare('SELECT holder, expires_at FROM leases WHERE name = ?').get(
+        name,
+      ) as { holder: string; expires_at: number } | undefined;
       if (current && current.holder !== holder && current.expires_at > now) return false;
-      this.db
-        .prepare(
-          `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+      this.prepare(
+        `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
            ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at`,
-        )
-        .run(name, holder, now + ttlMs);
+      ).run(name, holder, now + ttlMs);
       return true;
     });
   }
 
   async releaseLease(name: string, holder: string): Promise<void> {
     await this.write(() => {
-      this.db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+      this.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
     });
   }
 
@@ -250,7 +258,7 @@ export class SqliteStore implements Store {
 
   private purge(): number {
     return this.run(
-      () => this.db.prepare('DELETE FROM docs WHERE expires_at <= ?').run(this.clock.now()).changes,
+      () => this.prepare('DELETE FROM docs WHERE expires_at <= ?').run(this.clock.now()).changes,
     );
   }
 
@@ -265,7 +273,7 @@ export class SqliteStore implements Store {
 
   /** Runs `fn` in an IMMEDIATE transaction so a read-then-write cannot interleave with another process. */
   private write<R>(fn: () => R): R {
-    const result = this.run(() => this.db.transaction(fn).immediate());
+    const result = this.run(() => this.inTransaction.immediate(fn) as R);
     if (++this.writes % PURGE_EVERY_WRITES === 0) this.purge();
     return result;
   }
@@ -273,9 +281,9 @@ export class SqliteStore implements Store {
   private liveDoc(collection: string, key: string): DocRow | undefined {
     checkName('collection', collection);
     checkKey('key', key);
-    const row = this.db
-      .prepare('SELECT value, etag, expires_at FROM docs WHERE collection = ? AND key = ?')
-      .get(collection, key) as DocRow | undefined;
+    const row = this.prepare(
+      'SELECT value, etag, expires_at FROM docs WHERE collection = ? AND key = ?',
+    ).get(collection, key) as DocRow | undefined;
     return row && (row.expires_at === null || row.expires_at > this.clock.now()) ? row : undefined;
   }
 }
