@@ -62,8 +62,11 @@ export class AdoTransport {
       this.refresher = new TokenRefresher(opts.auth.credential, bearer, opts.clock ?? systemClock);
       handler = bearer;
     }
+    // keepAlive: without it typed-rest-client makes a new Agent, so a new TCP (and TLS)
+    // connection, for every request. Idle sockets are unref'd and do not hold the process open.
     this.webApi = new WebApi(opts.orgUrl.replace(/\/+$/, ''), handler, {
       socketTimeout: this.timeoutMs,
+      keepAlive: true,
     });
   }
 
