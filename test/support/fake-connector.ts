@@ -23,6 +23,8 @@ export interface FakeConnector {
     filter?: (c: ConnectorCall) => boolean,
     timeoutMs?: number,
   ): Promise<ConnectorCall[]>;
+  /** Milliseconds to wait before answering each activity call (a slow channel). */
+  delayMs: number;
   /** Teams members the connector knows (`GET …/members/{id}`), by Teams user id. */
   members: Map<string, Record<string, unknown>>;
   /** Answer the next `times` calls with this status (e.g. 429 with Retry-After). */
@@ -44,7 +46,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const member = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)/.exec(req.url ?? '');
       if (member && req.method === 'GET') {
         const found = members.get(decodeURIComponent(member[1]!));
@@ -58,6 +60,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         send(res, 404, { 'content-type': 'application/json' }, '{"error":{"code":"NotFound"}}');
         return;
       }
+      if (connector.delayMs > 0) await new Promise((r) => setTimeout(r, connector.delayMs));
       const failure = failures.shift();
       if (failure) {
         res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
@@ -94,7 +97,8 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const connector: FakeConnector = {
+    delayMs: 0,
     url: `http://127.0.0.1:${port}/`,
     calls,
     members,
@@ -128,6 +132,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         server.close(() => resolve());
       }),
   };
+  return connector;
 }
 
 /** writeHead then end as two calls: restify (loaded in the same process) patches writeHead to return nothing. */
