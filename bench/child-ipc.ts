@@ -1,0 +1,61 @@
+/**
+ * The child side of the benchmark's IPC: a bench child (the bot or the echo baseline) reports
+ * its URL once it listens and answers `stats` requests with its own CPU time and memory, so the
+ * benchmark can charge each process for what it spent.
+ */
+
+/** What a child reports about itself. */
+export interface ChildStats {
+  /** process.cpuUsage() user + system, microseconds since start. */
+  cpuMicros: number;
+  rss: number;
+  heapUsed: number;
+}
+
+export type ParentMessage = { type: 'stats'; gc?: boolean } | { type: 'stop' };
+export type ChildMessage =
+  | { type: 'ready'; url: string }
+  | ({ type: 'stats' } & ChildStats)
+  | { type: 'failed'; message: string };
+
+/**
+ * Announces `url` to the parent and serves stats until told to stop; `close` runs before exit.
+ * @example const app = await startApp(config); serveParent(app.url, () => app.close());
+ */
+export function serveParent(url: string, close: () => Promise<void>): void {
+  const send = (m: ChildMessage) => process.send?.(m);
+  process.on('message', (m: ParentMessage) => {
+    if (m.type === 'stats') {
+      // With --expose-gc the parent can ask for a collection first (leak checks).
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (m.gc && gc) {
+        gc();
+        gc();
+      }
+      const cpu = process.cpuUsage();
+      const mem = process.memoryUsage();
+      send({
+        type: 'stats',
+        cpuMicros: cpu.user + cpu.system,
+        rss: mem.rss,
+        heapUsed: mem.heapUsed,
+      });
+    } else if (m.type === 'stop') {
+      close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    }
+  });
+  // The parent went away: do not linger.
+  process.on('disconnect', () => {
+    close().finally(() => process.exit(0));
+  });
+  send({ type: 'ready', url });
+}
+
+/** Reports a start-up failure to the parent and exits. */
+export function failToParent(err: unknown): never {
+  process.send?.({ type: 'failed', message: (err as Error)?.stack ?? String(err) });
+  process.exit(1);
+}
