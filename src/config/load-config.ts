@@ -59,6 +59,20 @@ const envSchema = z.object({
     .min(1)
     .max(600000)
     .default(1500),
+  /** Poller: interval while runs move (default 10 s without service hooks, 5 min with them). */
+  CHATOPS_POLL_INTERVAL_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(50)
+    .max(3_600_000)
+    .optional(),
+  /** Poller: shortest lease; a replica that dies is replaced by another within it (default 30 s). */
+  CHATOPS_POLL_LEASE_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(200)
+    .max(3_600_000)
+    .optional(),
   PORT: z.coerce
     .number({ message: 'must be a port number' })
     .int()
@@ -111,6 +125,8 @@ export interface AppConfig {
   emulatorTaskMs: number;
   /** Commands per person per minute; 0 = unlimited. */
   rateLimitPerMinute: number;
+  /** Run poller tuning; absent = its defaults. */
+  poll: { intervalMs?: number; leaseMs?: number };
   /** Names and values of every configured secret, so logs and tests can check none leaks. */
   secrets: string[];
 }
@@ -207,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath?: st
     logLevel: e.LOG_LEVEL,
     emulatorTaskMs: e.CHATOPS_EMULATOR_TASK_MS,
     rateLimitPerMinute: e.CHATOPS_RATE_LIMIT_PER_MINUTE,
+    poll: { intervalMs: e.CHATOPS_POLL_INTERVAL_MS, leaseMs: e.CHATOPS_POLL_LEASE_MS },
     secrets,
   };
 }

@@ -22,6 +22,11 @@ export interface RunPollerDeps {
   intervalMs?: number;
   /** Longest interval while nothing runs (default 2 min). */
   maxIntervalMs?: number;
+  /**
+   * Shortest lease (default 30 s; the lease is at least 3 intervals). If the polling replica
+   * dies, another one takes over within it.
+   */
+  minLeaseMs?: number;
 }
 
 export interface PollResult {
@@ -105,7 +110,7 @@ export class RunPoller {
   /** One round. Exposed for tests and for a manual refresh. */
   async pollOnce(): Promise<PollResult> {
     const { store, devops, logger, clock } = this.deps;
-    const leaseMs = Math.max(3 * this.interval, 30_000);
+    const leaseMs = Math.max(3 * this.interval, this.deps.minLeaseMs ?? 30_000);
     if (!(await store.acquireLease(LEASE, this.deps.holderId, leaseMs))) {
       this.interval = this.base; // keep trying to take over at a normal pace
       return { leader: false, tracked: 0, changed: 0, buildCalls: 0 };

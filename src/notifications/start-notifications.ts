@@ -29,6 +29,8 @@ export interface NotificationsOptions {
   pollIntervalMs?: number;
   /** Longest poll interval while nothing runs (default 2 min, or 10 min with hooks on). */
   maxPollIntervalMs?: number;
+  /** Shortest poller lease (default 30 s): if the polling replica dies, another takes over within it. */
+  pollLeaseMs?: number;
   /** How often the outbox is retried (default 15 s). */
   outboxIntervalMs?: number;
   /** Adds signed tokens to button data (the bot's `CardSigner`). */
@@ -89,6 +91,7 @@ export function startNotifications(opts: NotificationsOptions): Notifications {
     holderId,
     intervalMs: opts.pollIntervalMs ?? (opts.hooksEnabled ? 300_000 : 10_000),
     maxIntervalMs: opts.maxPollIntervalMs ?? (opts.hooksEnabled ? 600_000 : 120_000),
+    ...(opts.pollLeaseMs !== undefined && { minLeaseMs: opts.pollLeaseMs }),
   });
   processor.start();
   processor.kick(); // events stored before a restart
