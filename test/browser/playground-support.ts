@@ -147,7 +147,33 @@ export class PlaygroundUser {
     return path;
   }
 
-  /** Saves a screenshot of one card (for the README). */
+  /**
+   * Scrolls `top` (with `contextAbove` px above it) to the top of the conversation and saves the
+   * window without the log panel: what the README shows.
+   */
+  async screenshotFrom(top: Locator, name: string, contextAbove = 0): Promise<string> {
+    await top.evaluate((el, above) => {
+      // Scroll the conversation (not the window) so `el` sits just below its top edge.
+      let scroller = el.parentElement;
+      while (scroller && scroller.scrollHeight <= scroller.clientHeight + 1) {
+        scroller = scroller.parentElement;
+      }
+      if (!scroller) return;
+      const offset = el.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+      // The Playground's header overlaps the conversation's scroller by about 60 px.
+      scroller.scrollTop += offset - 60 - above;
+    }, contextAbove);
+    await this.page.waitForTimeout(200);
+    const viewport = this.page.viewportSize() ?? { width: 1400, height: 1000 };
+    const logPanel = await this.page.getByText('Log Panel', { exact: true }).boundingBox();
+    const width = logPanel ? Math.round(logPanel.x) - 16 : viewport.width;
+    this.shots += 1;
+    const path = join(this.outDir, `${String(this.shots).padStart(2, '0')}-${name}.png`);
+    await this.page.screenshot({ path, clip: { x: 0, y: 0, width, height: viewport.height } });
+    return path;
+  }
+
+  /** Saves a screenshot of one card. */
   async screenshotOf(locator: Locator, name: string): Promise<string> {
     this.shots += 1;
     const path = join(this.outDir, `${String(this.shots).padStart(2, '0')}-${name}.png`);

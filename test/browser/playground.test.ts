@@ -28,12 +28,12 @@ function emulator(): Emulator {
   return emu;
 }
 
-/** The emulated run a card names by its build number ("run 20261126.3"). */
-function runByBuildNumber(buildNumber: string) {
+/** The emulated run a card names by its build number ("run 20261126.3", counted per pipeline). */
+function runByBuildNumber(pipelineKey: string, buildNumber: string) {
   const run = emulator()
     .engine.runs()
-    .find((r) => r.buildNumber === buildNumber);
-  if (!run) throw new Error(`no emulated run ${buildNumber}`);
+    .find((r) => r.pipelineKey === pipelineKey && r.buildNumber === buildNumber);
+  if (!run) throw new Error(`no emulated ${pipelineKey} run ${buildNumber}`);
   return run;
 }
 
@@ -116,7 +116,7 @@ describe('Agents Playground against the bot in local mode', () => {
     expect(text).toContain('Alex Wilber');
     await user.screenshot('deploy-custom-qa');
 
-    const run = runByBuildNumber(await buildNumberOn(card.innerText()));
+    const run = runByBuildNumber('custom-qa', await buildNumberOn(card.innerText()));
     await expect(runFinished(run.id)).resolves.toBe('succeeded');
 
     // How a person finds the run id the commands take: the runs list.
@@ -137,7 +137,9 @@ describe('Agents Playground against the bot in local mode', () => {
     expect(first).toMatch(/(Queued|Running) · run/);
     await user.screenshotOf(card, 'run-card-running');
     const buildNumber = await buildNumberOn(Promise.resolve(first));
-    await expect(runFinished(runByBuildNumber(buildNumber).id)).resolves.toBe('succeeded');
+    await expect(runFinished(runByBuildNumber('custom-qa', buildNumber).id)).resolves.toBe(
+      'succeeded',
+    );
 
     // The same message turns green once the bot hears the run finished: still one run card.
     const updated = await user.seeCard(`Succeeded · run ${buildNumber}`);
@@ -148,13 +150,15 @@ describe('Agents Playground against the bot in local mode', () => {
       .filter({ hasText: `run ${buildNumber}` });
     await expect(runCards.count()).resolves.toBe(1);
     await user.screenshotOf(updated, 'run-card-succeeded');
+    // With the message that asked for it above the card.
+    await user.screenshotFrom(updated, 'readme-deploy', 110);
   });
 
   it('a failing run shows the failing task’s log lines, and Retry queues it again', async () => {
     emulator().engine.failNext('qa', { lines: ['ERROR: model file not found'] });
     await user.say('deploy qa model v3');
     const card = await user.seeCard(runCardPattern('[QA]-Deploy', 'v3'));
-    const run = runByBuildNumber(await buildNumberOn(card.innerText()));
+    const run = runByBuildNumber('qa', await buildNumberOn(card.innerText()));
     await expect(runFinished(run.id)).resolves.toBe('failed');
 
     await user.say(`status ${run.id}`);
@@ -196,18 +200,19 @@ describe('Agents Playground against the bot in local mode', () => {
 
     const approval = await user.seeCard('Waiting for approval: Production');
     await expect(approval.innerText()).resolves.toContain('Alex Wilber');
+    const run = runByBuildNumber('prod', await buildNumberOn(approval.innerText()));
+    expect(run.status).not.toBe('completed');
     await user.screenshot('prod-approval');
 
     await user.post('approve prod Metrics look good');
     const decided = await user.seeCard(/Approved: Production[\s\S]*Metrics look good/);
     await expect(decided.innerText()).resolves.toMatch(/Approved by Alex Wilber/);
 
-    const run = emulator()
-      .engine.runs()
-      .filter((r) => r.pipelineKey === 'prod')
-      .at(-1)!;
     await expect(runFinished(run.id)).resolves.toBe('succeeded');
+    // The run card the subscription posted in the channel follows the run to the end.
+    await user.seeCard(`Succeeded · run ${run.buildNumber}`);
     await user.screenshot('prod-approved');
+    await user.screenshotFrom(decided, 'readme-approval', 50);
   });
 
   // PENDING (lead): the Playground has no Teams user-specific views (it warns "User specific view
