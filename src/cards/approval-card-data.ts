@@ -43,6 +43,18 @@ function withToken<T extends object>(data: T, token: string | undefined): T & { 
 }
 
 /**
+ * Who decided, as a person would say it. When the bot's own identity recorded the decision, its
+ * comment names the person ("Approved by Alex Wilber via Teams: …"): show them, not the bot.
+ */
+function decidedByOf(approval: ApprovalSummary): string {
+  const viaTeams = /^(?:Approved|Rejected) by (.{1,100}?) via Teams\b/.exec(approval.comment ?? '');
+  if (viaTeams && viaTeams[1] !== approval.decidedBy) {
+    return `${viaTeams[1]}${approval.decidedBy ? ` (through ${approval.decidedBy})` : ''}`;
+  }
+  return approval.decidedBy ?? '';
+}
+
+/**
  * Builds the approval card's data. Post the viewer view (with `approverUserIds`) to the channel;
  * answer the `card.refresh` invoke of an approver with `view: 'approver'`.
  * @example
@@ -84,7 +96,7 @@ export function approvalCardData(
     instructions,
     hasInstructions: instructions.length > 0,
     approvers: approval.approvers.map((a) => a.displayName).join(', ') || 'nobody assigned',
-    decidedBy: approval.decidedBy ?? '',
+    decidedBy: decidedByOf(approval),
     decidedAt: approval.decidedOn ? formatTimestamp(approval.decidedOn) : '',
     comment,
     hasComment: comment.trim().length > 0,

@@ -321,3 +321,26 @@ describe('dashboardCardData', () => {
     expect(data.hasDev).toBe(false);
   });
 });
+
+describe('approvalCardData: who decided', () => {
+  const base = APPROVAL_FIXTURES.approved;
+  it('names the person when the bot recorded the decision for them', () => {
+    const d = approvalCardData(
+      {
+        ...base,
+        status: 'approved',
+        decidedBy: 'DigitRE ChatOps',
+        comment: 'Approved by Rita Release via Teams: ship it',
+      },
+      { now: Date.now() },
+    );
+    expect(d.decidedBy).toBe('Rita Release (through DigitRE ChatOps)');
+  });
+  it('keeps Azure DevOps’ own approver when the person acted as themselves', () => {
+    const d = approvalCardData(
+      { ...base, status: 'approved', decidedBy: 'Rita Release', comment: 'ship it' },
+      { now: Date.now() },
+    );
+    expect(d.decidedBy).toBe('Rita Release');
+  });
+});
