@@ -1,7 +1,7 @@
 import type { ApprovalSummary, RunSummary } from '../devops/devops-port';
 import type { DashboardCardData, DashboardPipelineRow, TextColor } from './card-data';
 import { formatAge, formatDuration, formatTimestamp, stateIcon } from './format';
-import { runDisplayState } from './run-card-data';
+import { runDisplayState, STATE_TEXT } from './run-card-data';
 
 /** An environment lock as the dashboard shows it. */
 export interface DashboardLock {
@@ -26,18 +26,6 @@ export interface DashboardInput {
   dev?: { lastDeploy: RunSummary | null; ttlHours: number; cleanupPipelineName?: string };
 }
 
-const RESULT_TEXT: Record<string, string> = {
-  queued: 'Queued',
-  running: 'Running',
-  waiting: 'Waiting for approval',
-  canceling: 'Canceling',
-  succeeded: 'Succeeded',
-  partiallySucceeded: 'Partially succeeded',
-  failed: 'Failed',
-  canceled: 'Canceled',
-  rejected: 'Rejected',
-};
-
 function pipelineRow(p: DashboardInput['pipelines'][number], now: number): DashboardPipelineRow {
   const run = p.latest;
   if (!run) {
@@ -60,7 +48,7 @@ function pipelineRow(p: DashboardInput['pipelines'][number], now: number): Dashb
     icon: state === 'waiting' ? stateIcon('waiting') : icon,
     key: p.key,
     name: p.name,
-    result: RESULT_TEXT[state] ?? state,
+    result: STATE_TEXT[state] ?? state,
     runName: run.name,
     age: formatAge(now - Date.parse(run.finishedDate ?? run.createdDate)),
     requestedBy: run.requestedBy ?? '',

@@ -32,7 +32,8 @@ const MAX_LOG_LINES = 20;
 /** Long log lines wrap anyway; this keeps one runaway line from filling the card. */
 const MAX_LOG_LINE_CHARS = 300;
 
-const STATE_TEXT: Record<RunDisplayState, string> = {
+/** How each run state reads on a card. */
+export const STATE_TEXT: Record<RunDisplayState, string> = {
   queued: 'Queued',
   running: 'Running',
   waiting: 'Waiting for approval',

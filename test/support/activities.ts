@@ -18,8 +18,12 @@ export const ALEX = {
 
 /** A Teams message activity as the channel delivers it to the bot. */
 export function messageActivity(text: string, o: ActivityOptions): Record<string, unknown> {
+  return { ...envelope(o), type: 'message', text, textFormat: 'plain', locale: 'en-US' };
+}
+
+/** What every activity from Teams carries: ids, channel, sender, conversation, tenant. */
+function envelope(o: ActivityOptions): Record<string, unknown> {
   return {
-    type: 'message',
     id: o.id ?? randomUUID(),
     timestamp: new Date().toISOString(),
     channelId: 'msteams',
@@ -30,9 +34,6 @@ export function messageActivity(text: string, o: ActivityOptions): Record<string
       conversationType: o.conversationType ?? 'personal',
     },
     recipient: { id: '28:digitre-bot', name: 'DigitRE' },
-    text,
-    textFormat: 'plain',
-    locale: 'en-US',
     channelData: o.channelData ?? { tenant: { id: 'tenant-1' } },
   };
 }
@@ -44,20 +45,10 @@ export function cardActionActivity(
   o: ActivityOptions,
 ): Record<string, unknown> {
   return {
+    ...envelope(o),
     type: 'invoke',
     name: 'adaptiveCard/action',
-    id: o.id ?? randomUUID(),
-    timestamp: new Date().toISOString(),
-    channelId: 'msteams',
-    serviceUrl: o.serviceUrl,
-    from: o.from ?? ALEX,
-    conversation: {
-      id: o.conversationId ?? 'a:personal-chat-1',
-      conversationType: o.conversationType ?? 'personal',
-    },
-    recipient: { id: '28:digitre-bot', name: 'DigitRE' },
     value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-    channelData: o.channelData ?? { tenant: { id: 'tenant-1' } },
   };
 }
 
