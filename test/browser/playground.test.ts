@@ -173,6 +173,14 @@ describe('Agents Playground against the bot in local mode', () => {
     await user.screenshot('retry');
   });
 
+  // PENDING (cards): the Playground's Markdown treats a bare `<env>` as an HTML tag and drops it,
+  // so help reads "deploy  [model vN] [branch ]". When the usage text survives, make this an `it`.
+  it.failing('help shows the usage placeholders, e.g. deploy <env>', async () => {
+    await user.say('help deploy');
+    const card = await user.seeCard(/deploy.*model vN/);
+    await expect(card.innerText()).resolves.toContain('deploy <env>');
+  });
+
   it('a typo gets a did-you-mean', async () => {
     await user.say('hlep');
     const card = await user.seeCard('Did you mean');
@@ -180,12 +188,28 @@ describe('Agents Playground against the bot in local mode', () => {
     await user.screenshot('did-you-mean');
   });
 
-  it('installing in a team greets the channel', async () => {
+  it('installing in a team greets the channel, once', async () => {
     // Opening a channel makes the Playground send installationUpdate and conversationUpdate.
     await user.open('deployments');
     const greeting = await user.seeCard('DigitRE ChatOps is here');
     await expect(greeting.innerText()).resolves.toMatch(/this channel/);
     await user.screenshot('channel-greeting');
+
+    // Mock an Activity → Install application: the same installation again, no second hello.
+    await user.page.getByText('Mock an Activity', { exact: true }).click();
+    await user.page.getByText('Install application', { exact: true }).click();
+    // A dialog shows the activity's JSON (editable) before sending it.
+    await expect(user.page.getByRole('dialog').innerText()).resolves.toMatch(
+      /Install application[\s\S]*onInstallationUpdate/,
+    );
+    const delivered = user.page.getByText('installationUpdate 200', { exact: true });
+    const before = await delivered.count();
+    await user.page.getByRole('button', { name: 'Send activity' }).click();
+    await delivered.nth(before).waitFor();
+    await user.page.waitForTimeout(1000);
+    await user.screenshot('channel-install-again');
+    const greetings = user.page.locator('.ac-adaptiveCard').filter({ hasText: 'is here' });
+    await expect(greetings.count()).resolves.toBe(1);
   });
 
   it('channel: subscribe, deploy prod, Confirm, approve with a comment; the cards say who approved', async () => {
