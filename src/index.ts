@@ -112,7 +112,7 @@ export async function startApp(
     // Without hooks (no public URL to receive them) the poller keeps cards current.
     hooksEnabled: localMode || Boolean(config.publicUrl && config.webhookSecret),
     pollIntervalMs: config.poll.intervalMs,
-    pollLeaseMs: config.poll.leaseMs,
+    leaseMs: config.poll.leaseMs,
     signData: (data, conversationId) => signCardData(data, conversationId, signer),
     approverTeamsIds: (approval) => {
       const env = catalog.environments.find((e) => e.key === approval.environment);

@@ -66,8 +66,8 @@ const envSchema = z.object({
     .min(50)
     .max(3_600_000)
     .optional(),
-  /** Poller: shortest lease; a replica that dies is replaced by another within it (default 30 s). */
-  CHATOPS_POLL_LEASE_MS: z.coerce
+  /** Leases replicas hold while they work (polling, a run's events): a dead replica's expire after it. */
+  CHATOPS_LEASE_MS: z.coerce
     .number({ message: 'must be a number of milliseconds' })
     .int()
     .min(200)
@@ -223,7 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath?: st
     logLevel: e.LOG_LEVEL,
     emulatorTaskMs: e.CHATOPS_EMULATOR_TASK_MS,
     rateLimitPerMinute: e.CHATOPS_RATE_LIMIT_PER_MINUTE,
-    poll: { intervalMs: e.CHATOPS_POLL_INTERVAL_MS, leaseMs: e.CHATOPS_POLL_LEASE_MS },
+    poll: { intervalMs: e.CHATOPS_POLL_INTERVAL_MS, leaseMs: e.CHATOPS_LEASE_MS },
     secrets,
   };
 }

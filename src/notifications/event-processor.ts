@@ -37,6 +37,12 @@ const EVENT_DEDUPE_MS = 7 * 24 * 3600_000;
 const COMPLETION_NOTICE_MS = 90 * 24 * 3600_000;
 /** A failing event is retried this many times (backing off) before it is logged and dropped. */
 const MAX_EVENT_ATTEMPTS = 8;
+/**
+ * Default ttl of the per-run lease. It is renewed every third of it while the run is being
+ * processed, so a slow Teams delivery keeps it, and a replica that dies mid-event blocks the
+ * run for at most this long.
+ */
+const RUN_LEASE_MS = 30_000;
 
 export interface EventProcessorDeps {
   store: Store;
@@ -58,6 +64,8 @@ export interface EventProcessorDeps {
   openPersonalChat?(teamsUserId: string, fromConversationId: string): Promise<string | undefined>;
   /** Identifies this replica in the per-run lease. */
   holderId?: string;
+  /** Ttl of the per-run lease (default 30 s), renewed while the run is processed. */
+  runLeaseMs?: number;
   /** Events claimed per round (default 20). */
   batchSize?: number;
   /** How long a claimed event stays hidden from other replicas (default 2 min). */
@@ -214,14 +222,25 @@ export class EventProcessor {
     }
     const id = runId;
     await this.serial(id, async () => {
+      const { store } = this.deps;
       const lease = `run-${id}`;
-      if (!(await this.deps.store.acquireLease(lease, this.holderId, 60_000))) {
+      const ttl = this.deps.runLeaseMs ?? RUN_LEASE_MS;
+      if (!(await store.acquireLease(lease, this.holderId, ttl))) {
         throw new RunBusyError(`run ${id} is being processed by another replica`);
       }
+      // Renewed while working (a short ttl, so a crash frees the run soon); the last renewal is
+      // awaited before releasing, or it could take the lease again after the release.
+      let renewing: Promise<unknown> = Promise.resolve();
+      const renew = setInterval(() => {
+        renewing = store.acquireLease(lease, this.holderId, ttl).catch(() => undefined);
+      }, ttl / 3);
+      renew.unref();
       try {
         await this.handleRun(id, event);
       } finally {
-        await this.deps.store.releaseLease(lease, this.holderId).catch(() => undefined);
+        clearInterval(renew);
+        await renewing;
+        await store.releaseLease(lease, this.holderId).catch(() => undefined);
       }
     });
   }

@@ -29,8 +29,11 @@ export interface NotificationsOptions {
   pollIntervalMs?: number;
   /** Longest poll interval while nothing runs (default 2 min, or 10 min with hooks on). */
   maxPollIntervalMs?: number;
-  /** Shortest poller lease (default 30 s): if the polling replica dies, another takes over within it. */
-  pollLeaseMs?: number;
+  /**
+   * Ttl of the leases a replica holds while it works (the poller's, at least; a run's while it
+   * is processed), default 30 s: if a replica dies, another takes over within it.
+   */
+  leaseMs?: number;
   /** How often the outbox is retried (default 15 s). */
   outboxIntervalMs?: number;
   /** Adds signed tokens to button data (the bot's `CardSigner`). */
@@ -77,6 +80,7 @@ export function startNotifications(opts: NotificationsOptions): Notifications {
     logger: opts.logger,
     sender,
     holderId,
+    ...(opts.leaseMs !== undefined && { runLeaseMs: opts.leaseMs }),
     openPersonalChat: (userId, from) => sender.openPersonalChat(userId, from),
     ...(opts.signData && { signData: opts.signData }),
     ...(opts.approverTeamsIds && { approverTeamsIds: opts.approverTeamsIds }),
@@ -91,7 +95,7 @@ export function startNotifications(opts: NotificationsOptions): Notifications {
     holderId,
     intervalMs: opts.pollIntervalMs ?? (opts.hooksEnabled ? 300_000 : 10_000),
     maxIntervalMs: opts.maxPollIntervalMs ?? (opts.hooksEnabled ? 600_000 : 120_000),
-    ...(opts.pollLeaseMs !== undefined && { minLeaseMs: opts.pollLeaseMs }),
+    ...(opts.leaseMs !== undefined && { minLeaseMs: opts.leaseMs }),
   });
   processor.start();
   processor.kick(); // events stored before a restart
