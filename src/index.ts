@@ -118,6 +118,7 @@ export async function startApp(
       const env = catalog.environments.find((e) => e.key === approval.environment);
       return teamsIdsFor(store, env?.approval?.approvers ?? [], { everyone: localMode });
     },
+    sharedApprovalView: localMode ? 'approver' : 'viewer',
     onRunCompleted: (run) => {
       if (run.pipelineKey === catalog.models?.pipeline) devops.invalidateModels();
     },

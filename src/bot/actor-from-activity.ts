@@ -21,7 +21,8 @@ export function conversationFromActivity(
   activity: Partial<Activity>,
 ): CommandContext['conversation'] {
   const conv = activity.conversation;
-  const id = typeof conv?.id === 'string' ? conv.id : 'unknown';
+  // A reply thread in a channel is `19:…@thread.tacv2;messageid=…`: state belongs to the channel.
+  const id = typeof conv?.id === 'string' ? conv.id.replace(/;messageid=.*$/, '') : 'unknown';
   const channelData = (activity.channelData ?? {}) as {
     channel?: { id?: unknown };
     team?: { id?: unknown };

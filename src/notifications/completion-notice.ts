@@ -27,7 +27,7 @@ export function completionNoticeData(
   const facts = [
     { title: 'Result', value: extra.stateText },
     ...(extra.environment ? [{ title: 'Environment', value: extra.environment }] : []),
-    ...(record.model ? [{ title: 'Model', value: record.model }] : []),
+    ...(record.model ? [{ title: 'Model', value: `v${record.model}` }] : []),
     { title: 'Branch', value: shortBranch(run.branch) },
     ...(Number.isNaN(started) || Number.isNaN(finished)
       ? []

@@ -58,6 +58,11 @@ export interface EventProcessorDeps {
   /** Told when a run completes (e.g. to drop cached model versions after training). */
   onRunCompleted?(run: RunSummary): void;
   /**
+   * The view everyone in a channel sees. 'approver' in local mode, where everyone approves (and
+   * clients such as the Agents Playground show no user-specific views); 'viewer' otherwise.
+   */
+  sharedApprovalView?: 'approver' | 'viewer';
+  /**
    * Opens a 1:1 chat with a Teams user when the bot has none stored (needs tenant + bot id);
    * resolves its conversation id, or undefined when it cannot.
    */
@@ -414,7 +419,7 @@ export class EventProcessor {
     const approverUserIds =
       pending && this.deps.approverTeamsIds ? await this.deps.approverTeamsIds(approval) : [];
     const data = approvalCardData(approval, {
-      view: 'viewer',
+      view: this.deps.sharedApprovalView ?? 'viewer',
       approverUserIds,
       runName: run.name,
       modelVersion: run.parameters['modelVersion'],

@@ -40,6 +40,7 @@ export interface NotificationsOptions {
   signData?<T>(data: T, conversationId: string): T;
   approverTeamsIds?(approval: ApprovalSummary): Promise<string[]>;
   onRunCompleted?(run: RunSummary): void;
+  sharedApprovalView?: 'approver' | 'viewer';
 }
 
 export interface Notifications {
@@ -85,6 +86,7 @@ export function startNotifications(opts: NotificationsOptions): Notifications {
     ...(opts.signData && { signData: opts.signData }),
     ...(opts.approverTeamsIds && { approverTeamsIds: opts.approverTeamsIds }),
     ...(opts.onRunCompleted && { onRunCompleted: opts.onRunCompleted }),
+    ...(opts.sharedApprovalView && { sharedApprovalView: opts.sharedApprovalView }),
   });
   const poller = new RunPoller({
     store: opts.store,

@@ -28,7 +28,7 @@ function emulator(): Emulator {
   return emu;
 }
 
-/** The emulated run a card names by its build number ("run 20261126.3", counted per pipeline). */
+/** The emulated run a card names by its build number ("run #122 (20261126.3)", counted per pipeline). */
 function runByBuildNumber(pipelineKey: string, buildNumber: string) {
   const run = emulator()
     .engine.runs()
@@ -51,8 +51,8 @@ async function runFinished(id: number, timeoutMs = WAIT_MS): Promise<string | un
 
 async function buildNumberOn(cardText: Promise<string>): Promise<string> {
   const text = await cardText;
-  const buildNumber = /run (\d{8}\.\d+)/.exec(text)?.[1];
-  if (!buildNumber) throw new Error(`no "run <build number>" on the card: ${text}`);
+  const buildNumber = /run (?:#\d+ \()?(\d{8}\.\d+)/.exec(text)?.[1];
+  if (!buildNumber) throw new Error(`no "run #<id> (<build number>)" on the card: ${text}`);
   return buildNumber;
 }
 
@@ -125,7 +125,9 @@ describe('Agents Playground against the bot in local mode', () => {
     await expect(runs.innerText()).resolves.toContain(String(run.id));
 
     await user.say(`status ${run.id}`);
-    const status = await user.seeCard(new RegExp(`Succeeded[\\s\\S]*run ${run.buildNumber}`));
+    const status = await user.seeCard(
+      new RegExp(`Succeeded[\\s\\S]*run #${run.id} \\(${run.buildNumber}\\)`),
+    );
     await expect(status.innerText()).resolves.toContain('[Manual]-[Custom-QA]-Deploy');
     await user.screenshot('status-succeeded');
   });
@@ -142,12 +144,12 @@ describe('Agents Playground against the bot in local mode', () => {
     );
 
     // The same message turns green once the bot hears the run finished: still one run card.
-    const updated = await user.seeCard(`Succeeded · run ${buildNumber}`);
+    const updated = await user.seeCard(new RegExp(`Succeeded · run #\\d+ \\(${buildNumber}\\)`));
     await expect(updated.innerText()).resolves.toMatch(/Build[\s\S]*Deploy/);
     const runCards = user.page
       .locator('.ac-adaptiveCard')
       .filter({ hasText: 'Requested by' })
-      .filter({ hasText: `run ${buildNumber}` });
+      .filter({ hasText: `(${buildNumber})` });
     await expect(runCards.count()).resolves.toBe(1);
     await user.screenshotOf(updated, 'run-card-succeeded');
     // With the message that asked for it above the card.
@@ -168,7 +170,7 @@ describe('Agents Playground against the bot in local mode', () => {
     const before = emulator().engine.runs().length;
     await status.getByRole('button', { name: 'Retry' }).click();
     const retried = await user.seeCard(/\[QA\]-Deploy[\s\S]*(Queued|Running|Succeeded)/);
-    await expect(retried.innerText()).resolves.not.toContain(`run ${run.buildNumber}`);
+    await expect(retried.innerText()).resolves.not.toContain(`(${run.buildNumber})`);
     expect(emulator().engine.runs().length).toBe(before + 1);
     await user.screenshot('retry');
   });
@@ -234,16 +236,14 @@ describe('Agents Playground against the bot in local mode', () => {
 
     await expect(runFinished(run.id)).resolves.toBe('succeeded');
     // The run card the subscription posted in the channel follows the run to the end.
-    await user.seeCard(`Succeeded · run ${run.buildNumber}`);
+    await user.seeCard(`Succeeded · run #${run.id} (${run.buildNumber})`);
     await user.screenshot('prod-approved');
     await user.screenshotFrom(decided, 'readme-approval', 50);
   });
 
-  // PENDING (lead): the Playground has no Teams user-specific views (it warns "User specific view
-  // is not supported yet"), so the approval card shows everyone the shared 'viewer' view, which
-  // has no Approve button. In local mode everyone is an approver, so the channel post could be
-  // the 'approver' view. When that lands this starts failing: turn it into a plain `it`.
-  it.failing('channel: type a comment on the approval card and click Approve', async () => {
+  // The Playground has no user-specific views; in local mode the channel's approval card is the
+  // approver view (everyone approves), so the buttons are there for everyone.
+  it('channel: type a comment on the approval card and click Approve', async () => {
     await user.open('deployments');
     await user.post('deploy prod model v2');
     const confirm = await user.seeCard('Deploy model v2 to Production?');
