@@ -27,6 +27,11 @@ export interface RunPollerDeps {
    * dies, another one takes over within it.
    */
   minLeaseMs?: number;
+  /**
+   * Whether runs of a pipeline can wait for an approval (the catalog says which); pending
+   * approvals are only asked for while such a run is active. Default: every pipeline can.
+   */
+  mayWaitForApproval?(pipelineKey: string | undefined): boolean;
 }
 
 export interface PollResult {
@@ -119,6 +124,7 @@ export class RunPoller {
     let changed = 0;
     let buildCalls = 0;
     let active = 0;
+    let approvable = 0;
     for (let i = 0; i < tracked.length; i += POLL_BATCH) {
       const batch = tracked.slice(i, i + POLL_BATCH);
       const runs = await devops.getRuns(batch.map((t) => t.runId));
@@ -131,14 +137,18 @@ export class RunPoller {
           await untrackRun(store, t.runId);
           continue;
         }
-        if (run.state !== 'completed') active++;
+        if (run.state !== 'completed') {
+          active++;
+          if (this.deps.mayWaitForApproval?.(run.pipelineKey) ?? true) approvable++;
+        }
         const snapshot = snapshotOf(run);
         if (snapshot === t.snapshot) continue;
         changed++;
         await this.feed(t, run, snapshot);
       }
     }
-    if (active > 0) changed += await this.pollApprovals(tracked);
+    // One more request per interval, and only while a run that can wait for approval is active.
+    if (approvable > 0) changed += await this.pollApprovals(tracked);
     // Quick while something moves, backing off while everything is idle.
     const maxInterval = this.deps.maxIntervalMs ?? 120_000;
     this.interval =

@@ -33,6 +33,31 @@ const buildCalls = (devops: InMemoryDevOps) =>
   );
 
 describe('RunPoller', () => {
+  it('asks for pending approvals only while a run that can wait for one is active', async () => {
+    const t = setup();
+    const poller = new RunPoller({
+      store: t.store,
+      devops: t.devops,
+      clock: t.clock,
+      logger: testLogger().logger,
+      holderId: 'a',
+      intervalMs: 1000,
+      handle: async () => undefined,
+      mayWaitForApproval: (key) => key === 'prod',
+    });
+    const qa = t.devops.addRun({ pipelineKey: 'qa', state: 'inProgress' });
+    await trackRun(t.store, qa.id, t.clock.now());
+    t.devops.calls.length = 0;
+    await poller.pollOnce();
+    expect(t.devops.calls.map((c) => c.method)).toEqual(['getRuns']);
+
+    const prod = t.devops.addRun({ pipelineKey: 'prod', state: 'inProgress' });
+    await trackRun(t.store, prod.id, t.clock.now());
+    t.devops.calls.length = 0;
+    await poller.pollOnce();
+    expect(t.devops.calls.map((c) => c.method)).toEqual(['getRuns', 'pendingApprovals']);
+  });
+
   it('refreshes 250 tracked runs with ⌈250/200⌉ = 2 Build API calls and feeds only changes', async () => {
     const t = setup();
     const ids: number[] = [];
