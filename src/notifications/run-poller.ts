@@ -115,7 +115,10 @@ export class RunPoller {
   /** One round. Exposed for tests and for a manual refresh. */
   async pollOnce(): Promise<PollResult> {
     const { store, devops, logger, clock } = this.deps;
-    const leaseMs = Math.max(3 * this.interval, this.deps.minLeaseMs ?? 30_000);
+    // The lease follows the base interval, not the idle back-off: if this replica dies while
+    // idle, another takes over within one short lease period rather than minutes later. (While
+    // backed off the lease may lapse between rounds; whoever polls next simply takes it.)
+    const leaseMs = Math.max(3 * this.base, this.deps.minLeaseMs ?? 30_000);
     if (!(await store.acquireLease(LEASE, this.deps.holderId, leaseMs))) {
       this.interval = this.base; // keep trying to take over at a normal pace
       return { leader: false, tracked: 0, changed: 0, buildCalls: 0 };

@@ -118,6 +118,27 @@ describe('RunPoller', () => {
     expect(await listTrackedRuns(t.store)).toHaveLength(1);
   });
 
+  it('a backed-off holder that dies is replaced within one short lease, not its idle interval', async () => {
+    const t = setup();
+    const a = new RunPoller({
+      store: t.store,
+      devops: t.devops,
+      clock: t.clock,
+      logger: testLogger().logger,
+      holderId: 'a',
+      intervalMs: 1000,
+      maxIntervalMs: 60_000,
+      minLeaseMs: 3000,
+      handle: async () => undefined,
+    });
+    for (let i = 0; i < 6; i++) await a.pollOnce();
+    expect(a.currentIntervalMs()).toBeGreaterThanOrEqual(32_000);
+    const b = t.make('b');
+    expect((await b.pollOnce()).leader).toBe(false);
+    t.clock.advance(3001); // a is gone: its lease lapses after 3 s, whatever its back-off
+    expect((await b.pollOnce()).leader).toBe(true);
+  });
+
   it('only the lease holder polls', async () => {
     const t = setup();
     const run = t.devops.addRun({ pipelineKey: 'qa', state: 'inProgress' });
