@@ -215,17 +215,15 @@ describe('two replicas on Azure Storage', () => {
 
   it('when the polling replica is killed, the other takes the lease and finishes its run card (no hooks)', async () => {
     for (const id of hookIds) emu.hooks.remove(id);
-    const holder = await eventually(pollerLeaseHolder, 5000, 'a poller lease');
-    const victim = [a, b].find((bot) => bot.pid === holder.pid);
-    expect(victim).toBeDefined();
-    const survivor = victim === a ? b : a;
+    const first = await eventually(pollerLeaseHolder, 5000, 'a poller lease');
+    const starter = [a, b].find((bot) => bot.pid === first.pid)!;
 
-    // The run is started, confirmed and its card posted by the replica about to die.
+    // The run is started, confirmed and its card posted by the replica polling at the time.
     const before = lastRunId();
-    const question = await say(victim!, connector, 'deploy prod model v2', DEPLOYS);
+    const question = await say(starter, connector, 'deploy prod model v2', DEPLOYS);
     const confirm = buttonData(question, 'confirm.accept');
     const click = clickActivity(connector, 'confirm.accept', confirm, DEPLOYS, question.id);
-    expect((await postActivity(victim!.url, click)).status).toBe(200);
+    expect((await postActivity(starter.url, click)).status).toBe(200);
     const runId = runsAfter(before)[0]!.id;
     const [card] = await connector.waitFor(
       1,
@@ -234,7 +232,15 @@ describe('two replicas on Azure Storage', () => {
     await emu.engine.waitFor(runId, () => emu.engine.pendingApprovals(runId).length === 1, 15_000);
     // Polling alone (no hooks) shows the wait in the subscribed channel.
     await connector.waitFor(1, runCardIn(OPS, runId, 'Waiting for approval'), 10_000);
-    expect((await pollerLeaseHolder())?.pid).toBe(victim!.pid);
+    // Let the poster record the card's message id first: a crash between posting and recording
+    // it is a known gap (Teams only returns the id after the post), not what this test is about.
+    await sleep(500);
+    // While idle the lease may pass between replicas (it follows the base interval, not the
+    // back-off): kill whoever polls now.
+    const holder = await eventually(pollerLeaseHolder, 5000, 'a poller lease');
+    const victim = [a, b].find((bot) => bot.pid === holder.pid);
+    expect(victim).toBeDefined();
+    const survivor = victim === a ? b : a;
 
     await victim!.kill9();
     const killedAt = Date.now();
