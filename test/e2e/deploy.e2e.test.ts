@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/load-catalog';
 import { startEmulator, type Emulator } from '../../src/emulator/start-emulator';
 import { ALEX, cardActionActivity, messageActivity, postActivity } from '../support/activities';
-import type { ConnectorCall } from '../support/fake-connector';
+import { cardOf, executeActions } from '../support/card-inspection';
 import { startTestApp, type TestApp } from '../support/start-test-app';
 
 const catalog = loadCatalog(join(__dirname, '../../config/digitre.yaml'));
@@ -23,38 +23,6 @@ const UPN: Record<string, string> = {
   [RELEASE.id]: 'release.manager@digitre.example',
   [ENGINEER.id]: 'ml.engineer@digitre.example',
 };
-
-type Card = {
-  body?: unknown[];
-  actions?: { type: string; verb?: string; title?: string; data?: Record<string, unknown> }[];
-  refresh?: unknown;
-};
-
-function cardOf(call: ConnectorCall): Card {
-  return ((call.activity.attachments as { content: Card }[] | undefined) ?? [])[0]?.content ?? {};
-}
-
-/** Every Action.Execute in a card, wherever it sits (actions, action sets, refresh). */
-function executeActions(
-  card: unknown,
-): { verb: string; title?: string; data: Record<string, unknown> }[] {
-  const found: { verb: string; title?: string; data: Record<string, unknown> }[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const o = node as Record<string, unknown>;
-      if (o.type === 'Action.Execute' && typeof o.verb === 'string')
-        found.push({
-          verb: o.verb,
-          title: o.title as string | undefined,
-          data: (o.data ?? {}) as Record<string, unknown>,
-        });
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return found;
-}
 
 describe('deploys, confirmations and approvals end to end (production roles, emulator over HTTP)', () => {
   let emu: Emulator;

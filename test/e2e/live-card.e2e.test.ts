@@ -1,8 +1,6 @@
+import { text } from '../support/card-inspection';
 import { ALEX, cardActionActivity, messageActivity, postActivity } from '../support/activities';
-import type { ConnectorCall } from '../support/fake-connector';
 import { startTestApp, type TestApp } from '../support/start-test-app';
-
-const text = (c: ConnectorCall) => JSON.stringify(c.activity.attachments ?? []);
 
 describe('live cards in local mode (emulator hooks → /api/ado-events → cards updated in place)', () => {
   let t: TestApp;

@@ -1,3 +1,4 @@
+import { text } from '../support/card-inspection';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -18,11 +19,7 @@ import {
 import { MemoryStore } from '../../src/store/memory-store';
 import { addSubscription } from '../../src/subscriptions/add-subscription';
 import type { SubscriptionFilterInput } from '../../src/subscriptions/subscription';
-import {
-  startFakeConnector,
-  type ConnectorCall,
-  type FakeConnector,
-} from '../support/fake-connector';
+import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
 import { testLogger } from '../notifications/notification-fixtures';
 
 const catalog = loadCatalog(join(__dirname, '../../config/digitre.yaml'));
@@ -181,7 +178,6 @@ async function settle(h: Harness): Promise<void> {
   }
 }
 
-const text = (c: ConnectorCall) => JSON.stringify(c.activity.attachments ?? []);
 const inConv = (h: Harness, id: string) => h.connector.calls.filter((c) => c.conversationId === id);
 
 function post(

@@ -1,6 +1,6 @@
 import { InMemoryDevOps } from '../../src/devops/in-memory-devops';
 import type { RunEvent } from '../../src/notifications/run-event';
-import { RunPoller } from '../../src/notifications/run-poller';
+import { RunPoller, type RunPollerDeps } from '../../src/notifications/run-poller';
 import { listTrackedRuns, trackRun } from '../../src/notifications/tracked-runs';
 import { MemoryStore } from '../../src/store/memory-store';
 import { catalog, manualClock, testLogger } from './notification-fixtures';
@@ -11,7 +11,7 @@ function setup() {
   const devops = new InMemoryDevOps(catalog, { clock });
   const events: RunEvent[] = [];
   const { logger } = testLogger();
-  const make = (holderId: string) =>
+  const make = (holderId: string, extra: Partial<RunPollerDeps> = {}) =>
     new RunPoller({
       store,
       devops,
@@ -23,6 +23,7 @@ function setup() {
       handle: async (e) => {
         events.push(e);
       },
+      ...extra,
     });
   return { clock, store, devops, events, poller: make('a'), make };
 }
@@ -35,16 +36,7 @@ const buildCalls = (devops: InMemoryDevOps) =>
 describe('RunPoller', () => {
   it('asks for pending approvals only while a run that can wait for one is active', async () => {
     const t = setup();
-    const poller = new RunPoller({
-      store: t.store,
-      devops: t.devops,
-      clock: t.clock,
-      logger: testLogger().logger,
-      holderId: 'a',
-      intervalMs: 1000,
-      handle: async () => undefined,
-      mayWaitForApproval: (key) => key === 'prod',
-    });
+    const poller = t.make('a', { mayWaitForApproval: (key) => key === 'prod' });
     const qa = t.devops.addRun({ pipelineKey: 'qa', state: 'inProgress' });
     await trackRun(t.store, qa.id, t.clock.now());
     t.devops.calls.length = 0;
@@ -120,17 +112,7 @@ describe('RunPoller', () => {
 
   it('a backed-off holder that dies is replaced within one short lease, not its idle interval', async () => {
     const t = setup();
-    const a = new RunPoller({
-      store: t.store,
-      devops: t.devops,
-      clock: t.clock,
-      logger: testLogger().logger,
-      holderId: 'a',
-      intervalMs: 1000,
-      maxIntervalMs: 60_000,
-      minLeaseMs: 3000,
-      handle: async () => undefined,
-    });
+    const a = t.make('a', { maxIntervalMs: 60_000, minLeaseMs: 3000 });
     for (let i = 0; i < 6; i++) await a.pollOnce();
     expect(a.currentIntervalMs()).toBeGreaterThanOrEqual(32_000);
     const b = t.make('b');

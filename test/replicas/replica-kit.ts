@@ -36,28 +36,9 @@ export function registerPeople(connector: FakeConnector): void {
   }
 }
 
-export const text = (c: ConnectorCall): string => JSON.stringify(c.activity.attachments ?? []);
+import { cardOf, executeActions, text } from '../support/card-inspection';
 
-export type Card = Record<string, unknown>;
-export function cardOf(call: ConnectorCall): Card {
-  return ((call.activity.attachments as { content: Card }[] | undefined) ?? [])[0]?.content ?? {};
-}
-
-/** Every Action.Execute in a card (actions, action sets, refresh). */
-export function executeActions(card: unknown): { verb: string; data: Record<string, unknown> }[] {
-  const found: { verb: string; data: Record<string, unknown> }[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const o = node as Record<string, unknown>;
-      if (o.type === 'Action.Execute' && typeof o.verb === 'string')
-        found.push({ verb: o.verb, data: (o.data ?? {}) as Record<string, unknown> });
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return found;
-}
+export { cardOf, executeActions, text, type Card } from '../support/card-inspection';
 
 /** A run's live card (the full-width run-status template linking to that run). */
 export function isRunCard(c: ConnectorCall, runId: number): boolean {
