@@ -64,7 +64,7 @@ export async function decideApproval(
           outcome: 'refused',
           runId: approval.runId,
         });
-        return alreadyDecided(now, deps);
+        return alreadyDecided(now);
       }
     }
     await audit(deps, ctx, {
@@ -110,16 +110,15 @@ export function approvalReply(
   };
 }
 
-function alreadyDecided(approval: ApprovalSummary, deps: CommandDeps): Reply {
+/** A refusal for an approval someone decided first (callers pass only decided ones). */
+function alreadyDecided(approval: ApprovalSummary): Reply {
   const by = approval.decidedBy ? ` by ${approval.decidedBy}` : '';
-  const reply = approvalReply(approval, deps);
-  return approval.status === 'pending'
-    ? reply
-    : messageReply(
-        'warning',
-        `Already ${approval.status}`,
-        `The approval for run ${approval.runId} was already ${approval.status}${by}.${approval.comment ? ` Comment: “${approval.comment}”` : ''}`,
-      );
+  const comment = approval.comment ? ` Comment: “${approval.comment}”` : '';
+  return messageReply(
+    'warning',
+    `Already ${approval.status}`,
+    `The approval for run ${approval.runId} was already ${approval.status}${by}.${comment}`,
+  );
 }
 
 async function findApproval(
@@ -137,7 +136,7 @@ async function findApproval(
             'That approval no longer exists in Azure DevOps.',
           ),
         };
-      if (a.status !== 'pending') return { reply: alreadyDecided(a, deps) };
+      if (a.status !== 'pending') return { reply: alreadyDecided(a) };
       return { approval: a };
     }
     const pending = await deps.devops.pendingApprovals(

@@ -28,7 +28,8 @@ export const logsCommand = defineCommand<{ runId: number }>({
   parse: oneRunId('logs'),
   async run({ runId }, _ctx, deps) {
     try {
-      const run = await deps.devops.getRun(runId);
+      // With stages: if it failed, the card below reuses this read instead of fetching it again.
+      const run = await deps.devops.getRun(runId, { withStages: true });
       if (!run)
         return messageReply('attention', 'No such run', `Azure DevOps has no run ${runId}.`);
       if (run.result !== 'failed') {
@@ -43,7 +44,7 @@ export const logsCommand = defineCommand<{ runId: number }>({
           },
         );
       }
-      return runStatusReply(runId, deps);
+      return runStatusReply(runId, deps, run);
     } catch (err) {
       return devopsFailureReply(err, `read the logs of run ${runId}`);
     }
