@@ -28,6 +28,17 @@ const envSchema = z.object({
   ToChannelFromBotLoginUrl: z.url({ message: 'must be a URL' }).optional(),
   ToChannelFromBotOAuthScope: z.string().trim().min(1).optional(),
   OAuthUrl: z.url({ message: 'must be a URL' }).optional(),
+  /** The Azure Bot resource's OAuth connection setting: set = approvals act as the person. */
+  CHATOPS_OAUTH_CONNECTION: z.string().trim().min(1).max(200).optional(),
+  // The Entra app that exchanges the person's token on-behalf-of; defaults to the bot's app.
+  CHATOPS_OBO_CLIENT_ID: z.string().trim().min(1).optional(),
+  CHATOPS_OBO_CLIENT_SECRET: z.string().min(1).optional(),
+  CHATOPS_OBO_TENANT_ID: z.string().trim().min(1).optional(),
+  /** Entra ID authority host for the on-behalf-of exchange (sovereign clouds, tests); https only. */
+  CHATOPS_ENTRA_AUTHORITY_HOST: z
+    .url({ protocol: /^https$/, message: 'must be an https URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   ADO_ORG_URL: z
     .url({ message: 'must be a URL such as https://dev.azure.com/digitre' })
     .transform((u) => u.replace(/\/+$/, ''))
@@ -102,6 +113,21 @@ export interface BotEndpoints {
   OAuthUrl?: string;
 }
 
+/** Acting as the person: the sign-in connection and the app that exchanges tokens on-behalf-of. */
+export interface UserAuthConfig {
+  /** OAuth connection name on the Azure Bot resource (Teams SSO / sign-in card). */
+  connectionName: string;
+  obo: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    /** Absent = https://login.microsoftonline.com. */
+    authorityHost?: string;
+    /** True when the authority host is overridden: Microsoft's instance discovery would refuse it. */
+    disableInstanceDiscovery: boolean;
+  };
+}
+
 /** Everything the composition root needs, validated once at start-up. */
 export interface AppConfig {
   bot: {
@@ -113,6 +139,8 @@ export interface AppConfig {
     /** botbuilder's endpoint options, by their botbuilder names; absent = public Azure cloud. */
     endpoints: BotEndpoints;
   };
+  /** Absent = the bot's identity acts in Azure DevOps for everyone (comments name the person). */
+  userAuth?: UserAuthConfig;
   /** Absent = local mode: the emulator starts in-process. */
   ado?: { orgUrl: string; project: string; pat?: string };
   webhookSecret?: string;
@@ -189,8 +217,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath?: st
   } else {
     store = { kind: 'sqlite', path: e.CHATOPS_STORE.slice('sqlite:'.length) || '.data/chatops.db' };
   }
+  const userAuth = userAuthFrom(e);
   const secrets = [
     e.MicrosoftAppPassword,
+    e.CHATOPS_OBO_CLIENT_SECRET,
     e.ADO_PAT,
     e.ADO_WEBHOOK_SECRET,
     e.AZURE_STORAGE_CONNECTION_STRING,
@@ -211,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath?: st
         OAuthUrl: e.OAuthUrl,
       },
     },
+    userAuth,
     ado: e.ADO_ORG_URL
       ? { orgUrl: e.ADO_ORG_URL, project: e.ADO_PROJECT!, pat: e.ADO_PAT }
       : undefined,
@@ -225,5 +256,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath?: st
     rateLimitPerMinute: e.CHATOPS_RATE_LIMIT_PER_MINUTE,
     poll: { intervalMs: e.CHATOPS_POLL_INTERVAL_MS, leaseMs: e.CHATOPS_LEASE_MS },
     secrets,
+  };
+}
+
+/**
+ * The sign-in connection and the on-behalf-of app, when `CHATOPS_OAUTH_CONNECTION` is set. The
+ * token service only serves an authenticated bot, and the exchange needs a tenant and a secret.
+ */
+function userAuthFrom(e: z.infer<typeof envSchema>): UserAuthConfig | undefined {
+  if (!e.CHATOPS_OAUTH_CONNECTION) return undefined;
+  const missing = (name: string, why: string) =>
+    new ConfigError(`invalid configuration:\n  ${name}: ${why}`);
+  if (!e.MicrosoftAppId) {
+    throw missing(
+      'MicrosoftAppId',
+      'required with CHATOPS_OAUTH_CONNECTION (the Bot Framework token service serves registered bots only)',
+    );
+  }
+  const clientId = e.CHATOPS_OBO_CLIENT_ID ?? e.MicrosoftAppId;
+  const clientSecret = e.CHATOPS_OBO_CLIENT_SECRET ?? e.MicrosoftAppPassword;
+  const tenantId = e.CHATOPS_OBO_TENANT_ID ?? e.MicrosoftAppTenantId;
+  if (!clientSecret) {
+    throw missing(
+      'CHATOPS_OBO_CLIENT_SECRET',
+      'required with CHATOPS_OAUTH_CONNECTION when MicrosoftAppPassword is not set',
+    );
+  }
+  if (!tenantId) {
+    throw missing(
+      'MicrosoftAppTenantId',
+      'required with CHATOPS_OAUTH_CONNECTION (or CHATOPS_OBO_TENANT_ID): the on-behalf-of exchange happens in your tenant',
+    );
+  }
+  return {
+    connectionName: e.CHATOPS_OAUTH_CONNECTION,
+    obo: {
+      tenantId,
+      clientId,
+      clientSecret,
+      authorityHost: e.CHATOPS_ENTRA_AUTHORITY_HOST,
+      disableInstanceDiscovery: Boolean(e.CHATOPS_ENTRA_AUTHORITY_HOST),
+    },
   };
 }
