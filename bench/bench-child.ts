@@ -80,7 +80,8 @@ export async function forkChild(opts: ForkOptions): Promise<BenchChild> {
       send({ type: 'stats', gc });
       const m = await answer;
       if (m.type !== 'stats') throw new Error(`unexpected message ${m.type}`);
-      return { cpuMicros: m.cpuMicros, rss: m.rss, heapUsed: m.heapUsed };
+      const { type: _type, ...stats } = m;
+      return stats;
     },
     stop() {
       stopping ??= (async () => {

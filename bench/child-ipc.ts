@@ -10,6 +10,10 @@ export interface ChildStats {
   cpuMicros: number;
   rss: number;
   heapUsed: number;
+  heapTotal: number;
+  /** C++ objects bound to JS (Buffers, SQLite statements…), arrayBuffers included. */
+  external: number;
+  arrayBuffers: number;
 }
 
 export type ParentMessage = { type: 'stats'; gc?: boolean } | { type: 'stop' };
@@ -39,6 +43,9 @@ export function serveParent(url: string, close: () => Promise<void>): void {
         cpuMicros: cpu.user + cpu.system,
         rss: mem.rss,
         heapUsed: mem.heapUsed,
+        heapTotal: mem.heapTotal,
+        external: mem.external,
+        arrayBuffers: mem.arrayBuffers,
       });
     } else if (m.type === 'stop') {
       close().then(

@@ -1,3 +1,4 @@
+import type { ChildStats } from './child-ipc';
 import type { CommandCost } from './scenarios/requests-per-command';
 import type { FanOutResult } from './scenarios/fan-out';
 import type { PollingCost } from './scenarios/polling';
@@ -43,6 +44,8 @@ export interface MemoryResult {
   commands: number;
   rssGrowthPct: number;
   heapGrowthPct: number;
+  /** Everything `process.memoryUsage()` said at each checkpoint (after a full GC). */
+  checkpoints?: Record<'baseline' | 'mid' | 'after', ChildStats>;
 }
 
 /** Medians over the reps, per target and load, with ratios to the echo floor. */

@@ -6,6 +6,9 @@
  *   npm run bench                 the full run
  *   npm run bench -- --quick      a short smoke run (numbers are not meaningful)
  *   npm run bench -- --profile    also writes a CPU profile of each bot child (bench/results/profiles)
+ *   npm run bench -- --only startup,throughput,memory --reps 1
+ *                                 only these scenarios (startup, throughput, memory, requests,
+ *                                 polling, fan-out; memory runs throughput first), fewer reps
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,22 +25,37 @@ import {
   type ThroughputMedians,
 } from './report';
 import { measureFanOut, type FanOutResult } from './scenarios/fan-out';
-import { measurePolling } from './scenarios/polling';
-import { measureRequestsPerCommand } from './scenarios/requests-per-command';
+import { measurePolling, type PollingCost } from './scenarios/polling';
+import { measureRequestsPerCommand, type CommandCost } from './scenarios/requests-per-command';
 import { measureStartup } from './scenarios/startup';
 import { measureThroughput } from './scenarios/throughput';
 import { median, round } from './stats';
 
 const quick = process.argv.includes('--quick');
 const profile = process.argv.includes('--profile');
+/** The value after `--name`, if given. */
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const SCENARIOS = ['startup', 'throughput', 'memory', 'requests', 'polling', 'fan-out'] as const;
+const only = arg('only')?.split(',');
+const unknown = only?.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+if (unknown?.length) {
+  process.stderr.write(
+    `unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}\n`,
+  );
+  process.exit(2);
+}
+const want = (s: (typeof SCENARIOS)[number]) => !only || only.includes(s);
 const O = {
-  reps: quick ? 1 : 3,
+  reps: Number(arg('reps') ?? (quick ? 1 : 3)),
   seconds: quick ? 2 : 4,
   rate: 50,
   connections: 10,
   warmup: quick ? 100 : 300,
   leakCommands: quick ? 2_000 : 10_000,
-  startupReps: quick ? 1 : 3,
+  startupReps: Number(arg('startup-reps') ?? (quick ? 1 : 3)),
   workers: 2,
   pollSizes: [1, 10, 100, 1000],
   fanOut: 100,
@@ -83,176 +101,198 @@ async function main(): Promise<void> {
       dirty: git('status --porcelain -- src config cards').length > 0,
     },
     machine,
-    options: O,
+    options: { ...O, only },
   };
   let throughput: ThroughputMedians[] | undefined;
   let fanOut: FanOutResult | undefined;
   let memory: MemoryResult | undefined;
   let readyzMs: number | undefined;
   let idleRss: number | undefined;
+  let requests: CommandCost[] | undefined;
+  let polling: PollingCost[] | undefined;
   try {
-    // 5a. Start-up and idle memory, on a quiet machine (before the load phases).
-    log('\n[5] start-up: fork → GET /readyz 200, and idle RSS');
-    const botStart = await measureStartup(h, 'bot', O.startupReps);
-    const echoStart = await measureStartup(h, 'echo', O.startupReps);
-    readyzMs = median(botStart.map((s) => s.readyzMs));
-    idleRss = median(botStart.map((s) => s.idleRss));
-    log(
-      table(
-        ['process', 'ready ms (each)', 'median', 'idle RSS MB'],
-        [
-          ['bot', botStart.map((s) => round(s.readyzMs, 0)).join(', '), readyzMs, mb(idleRss)],
+    if (want('startup')) {
+      // 5a. Start-up and idle memory, on a quiet machine (before the load phases).
+      log('\n[5] start-up: fork → GET /readyz 200, and idle RSS');
+      const botStart = await measureStartup(h, 'bot', O.startupReps);
+      const echoStart = await measureStartup(h, 'echo', O.startupReps);
+      readyzMs = median(botStart.map((s) => s.readyzMs));
+      idleRss = median(botStart.map((s) => s.idleRss));
+      log(
+        table(
+          ['process', 'ready ms (each)', 'median', 'idle RSS MB'],
           [
-            'echo floor',
-            echoStart.map((s) => round(s.readyzMs, 0)).join(', '),
-            median(echoStart.map((s) => s.readyzMs)),
-            mb(median(echoStart.map((s) => s.idleRss))),
+            ['bot', botStart.map((s) => round(s.readyzMs, 0)).join(', '), readyzMs, mb(idleRss)],
+            [
+              'echo floor',
+              echoStart.map((s) => round(s.readyzMs, 0)).join(', '),
+              median(echoStart.map((s) => s.readyzMs)),
+              mb(median(echoStart.map((s) => s.idleRss))),
+            ],
           ],
-        ],
-      ),
-    );
-    result.startup = {
-      bot: botStart,
-      echo: echoStart,
-      botReadyzMedianMs: readyzMs,
-      botIdleRssMedian: idleRss,
-    };
-
-    // 1. Throughput and latency against the echo floor; 5b. the same bot's memory over 10,000 commands.
-    log(
-      `\n[1] throughput and latency: help, status <run> vs echo; ${O.rate}/s and ${O.connections} connections, ${O.seconds} s × ${O.reps}`,
-    );
-    const bot = await h.forkBot({ execArgv: ['--expose-gc', ...botExecArgv] });
-    const echo = await h.forkEcho();
-    let baseline = await bot.stats(true);
-    const tp = await measureThroughput(h, bot, echo, {
-      ...O,
-      log,
-      afterWarmup: async () => {
-        baseline = await bot.stats(true);
-      },
-    });
-    throughput = throughputMedians(tp.samples);
-    log(
-      table(
-        [
-          'target',
-          'load',
-          'cmds/s',
-          'http p50',
-          'http p99',
-          'reply p50',
-          'reply p99',
-          'CPU ms/cmd',
-          'CPU × echo',
-          'slower × echo',
-        ],
-        throughput.map((m) => [
-          m.target === 'status' ? `status ${tp.statusRunId}` : m.target,
-          m.load,
-          m.commandsPerSec,
-          m.httpP50,
-          m.httpP99,
-          m.replyP50,
-          m.replyP99,
-          m.cpuMsPerCommand,
-          m.target === 'echo' ? '1' : m.cpuRatio,
-          m.target === 'echo' ? '1' : m.throughputRatio,
-        ]),
-      ),
-    );
-    result.throughput = { statusRunId: tp.statusRunId, samples: tp.samples, medians: throughput };
-    await echo.stop();
-
-    log(
-      `\n[5] memory: the same bot over ${O.leakCommands} commands (help and status <run>), RSS after a full GC`,
-    );
-    const served = tp.samples.filter((s) => s.target !== 'echo').reduce((n, s) => n + s.ok, 0);
-    const leakPool = new ConversationPool('a:bench-leak');
-    const more = (total: number) =>
-      drive(
-        {
-          url: bot.url,
-          connector: h.connector,
-          tag: `leak-${Date.now()}`,
-          conversations: leakPool,
-          body: (id, conversationId) =>
-            messageBody(
-              Number(id.split('-').pop()) % 2 ? 'help' : `status ${tp.statusRunId}`,
-              id,
-              h.connector.url,
-              conversationId,
-            ),
+        ),
+      );
+      result.startup = {
+        bot: botStart,
+        echo: echoStart,
+        botReadyzMedianMs: readyzMs,
+        botIdleRssMedian: idleRss,
+      };
+    }
+    if (want('throughput') || want('memory')) {
+      // 1. Throughput and latency against the echo floor; 5b. the same bot's memory over 10,000 commands.
+      log(
+        `\n[1] throughput and latency: help, status <run> vs echo; ${O.rate}/s and ${O.connections} connections, ${O.seconds} s × ${O.reps}`,
+      );
+      const bot = await h.forkBot({ execArgv: ['--expose-gc', ...botExecArgv] });
+      const echo = await h.forkEcho();
+      let baseline = await bot.stats(true);
+      const tp = await measureThroughput(h, bot, echo, {
+        ...O,
+        log,
+        afterWarmup: async () => {
+          baseline = await bot.stats(true);
         },
-        { kind: 'count', connections: O.connections, total },
-      ).finally(() => h.connector.reset());
-    // Two halves, so a plateau (growth that stops) can be told from a leak (growth that goes on).
-    const topUp = Math.max(0, O.leakCommands - served);
-    const first = await more(Math.floor(topUp / 2));
-    const mid = await bot.stats(true);
-    const second = await more(topUp - Math.floor(topUp / 2));
-    const after = await bot.stats(true);
-    const failed = first.failed + second.failed;
-    memory = {
-      idleRss,
-      baselineRss: baseline.rss,
-      baselineHeap: baseline.heapUsed,
-      midRss: mid.rss,
-      midHeap: mid.heapUsed,
-      midCommands: served + first.ok,
-      afterRss: after.rss,
-      afterHeap: after.heapUsed,
-      commands: served + first.ok + second.ok,
-      rssGrowthPct: ((after.rss - baseline.rss) / baseline.rss) * 100,
-      heapGrowthPct: ((after.heapUsed - baseline.heapUsed) / baseline.heapUsed) * 100,
-      secondHalfRssGrowthPct: ((after.rss - mid.rss) / mid.rss) * 100,
-    };
-    log(
-      `  ${memory.commands} commands (${served} in [1]${failed ? `, ${failed} failed` : ''}): ` +
-        `RSS ${mb(baseline.rss)} → ${mb(mid.rss)} (after ${memory.midCommands}) → ${mb(after.rss)} MB ` +
-        `(${round(memory.rssGrowthPct, 1)}% in all, ${round(memory.secondHalfRssGrowthPct, 1)}% in the second half), ` +
-        `heap ${mb(baseline.heapUsed)} → ${mb(mid.heapUsed)} → ${mb(after.heapUsed)} MB (${round(memory.heapGrowthPct, 1)}%)`,
-    );
-    result.memory = memory;
-    await bot.stop();
+      });
+      throughput = throughputMedians(tp.samples);
+      log(
+        table(
+          [
+            'target',
+            'load',
+            'cmds/s',
+            'http p50',
+            'http p99',
+            'reply p50',
+            'reply p99',
+            'CPU ms/cmd',
+            'CPU × echo',
+            'slower × echo',
+          ],
+          throughput.map((m) => [
+            m.target === 'status' ? `status ${tp.statusRunId}` : m.target,
+            m.load,
+            m.commandsPerSec,
+            m.httpP50,
+            m.httpP99,
+            m.replyP50,
+            m.replyP99,
+            m.cpuMsPerCommand,
+            m.target === 'echo' ? '1' : m.cpuRatio,
+            m.target === 'echo' ? '1' : m.throughputRatio,
+          ]),
+        ),
+      );
+      result.throughput = { statusRunId: tp.statusRunId, samples: tp.samples, medians: throughput };
+      await echo.stop();
 
-    // 2. Azure DevOps requests per command, cold and warm.
-    log('\n[2] Azure DevOps requests per command (emulator request log; handshake counted apart)');
-    const requests = await measureRequestsPerCommand(h, { workers: O.workers, log });
-    log(
-      table(
-        ['command', 'cold', '+handshake', 'warm', 'target', 'warm requests'],
-        requests.map((c) => [
-          c.command,
-          c.cold.requests,
-          c.cold.handshake,
-          c.warm.requests,
-          `≤ ${c.warmTarget}`,
-          c.warm.breakdown.join(', ') || '—',
-        ]),
-      ),
-    );
-    result.requests = requests;
+      if (want('memory')) {
+        log(
+          `\n[5] memory: the same bot over ${O.leakCommands} commands (help and status <run>), RSS after a full GC`,
+        );
+        const served = tp.samples.filter((s) => s.target !== 'echo').reduce((n, s) => n + s.ok, 0);
+        const leakPool = new ConversationPool('a:bench-leak');
+        const more = (total: number) =>
+          drive(
+            {
+              url: bot.url,
+              connector: h.connector,
+              tag: `leak-${Date.now()}`,
+              conversations: leakPool,
+              body: (id, conversationId) =>
+                messageBody(
+                  Number(id.split('-').pop()) % 2 ? 'help' : `status ${tp.statusRunId}`,
+                  id,
+                  h.connector.url,
+                  conversationId,
+                ),
+            },
+            { kind: 'count', connections: O.connections, total },
+          ).finally(() => h.connector.reset());
+        // Two halves, so a plateau (growth that stops) can be told from a leak (growth that goes on).
+        const topUp = Math.max(0, O.leakCommands - served);
+        const first = await more(Math.floor(topUp / 2));
+        const mid = await bot.stats(true);
+        const second = await more(topUp - Math.floor(topUp / 2));
+        const after = await bot.stats(true);
+        const failed = first.failed + second.failed;
+        memory = {
+          idleRss: idleRss ?? NaN,
+          baselineRss: baseline.rss,
+          baselineHeap: baseline.heapUsed,
+          midRss: mid.rss,
+          midHeap: mid.heapUsed,
+          midCommands: served + first.ok,
+          afterRss: after.rss,
+          afterHeap: after.heapUsed,
+          commands: served + first.ok + second.ok,
+          rssGrowthPct: ((after.rss - baseline.rss) / baseline.rss) * 100,
+          heapGrowthPct: ((after.heapUsed - baseline.heapUsed) / baseline.heapUsed) * 100,
+          secondHalfRssGrowthPct: ((after.rss - mid.rss) / mid.rss) * 100,
+          checkpoints: { baseline, mid, after },
+        };
+        log(
+          `  ${memory.commands} commands (${served} in [1]${failed ? `, ${failed} failed` : ''}): ` +
+            `RSS ${mb(baseline.rss)} → ${mb(mid.rss)} (after ${memory.midCommands}) → ${mb(after.rss)} MB ` +
+            `(${round(memory.rssGrowthPct, 1)}% in all, ${round(memory.secondHalfRssGrowthPct, 1)}% in the second half), ` +
+            `heap ${mb(baseline.heapUsed)} → ${mb(mid.heapUsed)} → ${mb(after.heapUsed)} MB (${round(memory.heapGrowthPct, 1)}%)`,
+        );
+        for (const [name, c] of Object.entries({ baseline, mid, after })) {
+          log(
+            `  ${name.padEnd(8)} rss ${mb(c.rss)}, heap used ${mb(c.heapUsed)} of ${mb(c.heapTotal)}, external ${mb(c.external)} (array buffers ${mb(c.arrayBuffers)}) MB`,
+          );
+        }
+        result.memory = memory;
+      }
 
-    // 3. Tracking cost.
-    log('\n[3] polling: Azure DevOps requests per interval (src/notifications/run-poller.ts)');
-    const polling = await measurePolling(h.catalog, O.pollSizes, log);
-    result.polling = polling;
+      await bot.stop();
+    }
 
-    // 4. Fan-out.
-    log(
-      `\n[4] fan-out: one event to ${O.fanOut} subscribed conversations, a third answered 429 + Retry-After once`,
-    );
-    fanOut = await measureFanOut(h.catalog, {
-      conversations: O.fanOut,
-      retryAfterSeconds: 1,
-      deadlineMs: 30_000,
-    });
-    log(
-      `  ${fanOut.delivered}/${fanOut.conversations} delivered, ${fanOut.duplicates} duplicates, ${fanOut.lost} lost, ` +
-        `all in ${round(fanOut.allDeliveredMs, 0)} ms, ${fanOut.attempts} sends (${fanOut.throttled} throttled)`,
-    );
-    result.fanOut = fanOut;
+    if (want('requests')) {
+      // 2. Azure DevOps requests per command, cold and warm.
+      log(
+        '\n[2] Azure DevOps requests per command (emulator request log; handshake counted apart)',
+      );
+      requests = await measureRequestsPerCommand(h, { workers: O.workers, log });
+      log(
+        table(
+          ['command', 'cold', '+handshake', 'warm', 'target', 'warm requests'],
+          requests.map((c) => [
+            c.command,
+            c.cold.requests,
+            c.cold.handshake,
+            c.warm.requests,
+            `≤ ${c.warmTarget}`,
+            c.warm.breakdown.join(', ') || '—',
+          ]),
+        ),
+      );
+      result.requests = requests;
+    }
+
+    if (want('polling')) {
+      // 3. Tracking cost.
+      log('\n[3] polling: Azure DevOps requests per interval (src/notifications/run-poller.ts)');
+      polling = await measurePolling(h.catalog, O.pollSizes, log);
+      result.polling = polling;
+    }
+
+    if (want('fan-out')) {
+      // 4. Fan-out.
+      log(
+        `\n[4] fan-out: one event to ${O.fanOut} subscribed conversations, a third answered 429 + Retry-After once`,
+      );
+      fanOut = await measureFanOut(h.catalog, {
+        conversations: O.fanOut,
+        retryAfterSeconds: 1,
+        deadlineMs: 30_000,
+      });
+      log(
+        `  ${fanOut.delivered}/${fanOut.conversations} delivered, ${fanOut.duplicates} duplicates, ${fanOut.lost} lost, ` +
+          `all in ${round(fanOut.allDeliveredMs, 0)} ms, ${fanOut.attempts} sends (${fanOut.throttled} throttled)`,
+      );
+      result.fanOut = fanOut;
+    }
 
     const v = verdicts({ throughput, requests, polling, fanOut, readyzMs, idleRss, memory });
     result.verdicts = v;
