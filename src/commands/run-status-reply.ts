@@ -6,29 +6,58 @@ import { messageReply } from './message-reply';
 import type { Reply } from './reply';
 import { getRunRecord } from './run-record';
 
+/** How `runStatusReply` may read Azure DevOps beyond what it is given. */
+export interface RunStatusOptions {
+  /**
+   * Default true: read the timeline for the stages (one call) when `known` has none. False
+   * renders `known` as it is, without stage rows (e.g. straight from a cancel's answer).
+   */
+  readStages?: boolean;
+}
+
 /**
  * A run's live card: stages from the timeline, the failing task's log tail when it failed, and
- * Approve/Reject when it waits. Calls Azure DevOps only for what the state needs.
+ * Approve/Reject when it waits. Calls Azure DevOps only for what the state needs: build +
+ * timeline (only the timeline when `known` holds the build), + the log when a task failed. A
+ * waiting stage names its approval in the timeline, so Approve/Reject costs no extra call.
+ * @example
+ *   const [latest] = await deps.devops.listRuns({ pipelineKey: 'prod', top: 1 });
+ *   return runStatusReply(latest.id, deps, latest); // one timeline call
  */
 export async function runStatusReply(
   runId: number,
   deps: CommandDeps,
   known?: RunSummary,
+  opts: RunStatusOptions = {},
 ): Promise<Reply> {
   try {
-    const run = known?.stages ? known : await deps.devops.getRun(runId, { withStages: true });
+    const run =
+      known && (known.stages || opts.readStages === false)
+        ? known
+        : await deps.devops.getRun(runId, { withStages: true, ...(known && { known }) });
     if (!run)
       return messageReply(
         'attention',
         'No such run',
         `Azure DevOps has no run ${runId}. See \`runs\` for recent ones.`,
       );
-    const failed = run.state === 'completed' && run.result === 'failed';
-    const waiting =
-      run.state === 'inProgress' && (run.stages ?? []).some((s) => s.state === 'waiting');
+    // Read with stages, a run without `failedTask` has no failed task with a log: no call.
+    const failed =
+      run.state === 'completed' &&
+      run.result === 'failed' &&
+      (run.stages === undefined || run.failedTask !== undefined);
+    const waitingStage =
+      run.state === 'inProgress'
+        ? (run.stages ?? []).find((s) => s.state === 'waiting')
+        : undefined;
     const [logTail, approvals, record] = await Promise.all([
-      failed ? deps.devops.failingLogTail(runId) : Promise.resolve(null),
-      waiting ? deps.devops.pendingApprovals({ runId }) : Promise.resolve([]),
+      failed
+        ? deps.devops.failingLogTail(runId, run.failedTask && { failedTask: run.failedTask })
+        : Promise.resolve(null),
+      // Only when the timeline did not name the approval (a fake, or a check of another kind).
+      waitingStage && !waitingStage.approvalId
+        ? deps.devops.pendingApprovals({ runId })
+        : Promise.resolve([]),
       getRunRecord(deps.store, runId),
     ]);
     const env = environmentOf(deps, run.pipelineKey);
@@ -36,7 +65,7 @@ export async function runStatusReply(
       environment: env?.displayName,
       requestedBy: record?.requestedBy.name,
       logTail,
-      pendingApprovalId: approvals[0]?.id,
+      pendingApprovalId: waitingStage?.approvalId ?? approvals[0]?.id,
       now: deps.clock.now(),
     });
     return { card: 'run-status', data, runId };

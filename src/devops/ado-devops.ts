@@ -16,7 +16,9 @@ import {
   type ActAs,
   type ApprovalSummary,
   type DevOpsPort,
+  type GetRunOptions,
   type LogTail,
+  type LogTailOptions,
   type ModelVersion,
   type RunPreview,
   type RunRequest,
@@ -26,7 +28,7 @@ import { toApprovalSummary } from './map-approval';
 import { correlationIdOf, runToSummary, toRunSummary, type MapContext } from './map-build';
 import { failedTask, toStages } from './map-timeline';
 import type { RetryOptions } from './retry-policy';
-import type { BuildLike, RunLike } from './wire-types';
+import type { BuildLike, RunLike, TimelineLike } from './wire-types';
 
 export type { DevOpsLogger } from './ado-transport';
 
@@ -148,21 +150,24 @@ export class AdoDevOps implements DevOpsPort {
     return { yaml, stages: stagesOf(yaml, spec).filter((s) => !skip.has(s)) };
   }
 
-  async getRun(runId: number, opts?: { withStages?: boolean }): Promise<RunSummary | null> {
-    const build = await this.t.retrying('getRun', () =>
-      this.t.call('getBuild', async () =>
-        (await this.t.builds()).getBuild(this.opts.project, runId),
-      ),
-    );
-    if (!build) return null;
-    const summary = toRunSummary(build, this.ctx);
-    if (opts?.withStages) {
-      const timeline = await this.t.retrying('getRun', () =>
-        this.t.call('getBuildTimeline', async () =>
-          (await this.t.builds()).getBuildTimeline(this.opts.project, runId),
+  async getRun(runId: number, opts?: GetRunOptions): Promise<RunSummary | null> {
+    let summary: RunSummary;
+    if (opts?.known) {
+      summary = reuse(opts.known, runId);
+    } else {
+      const build = await this.t.retrying('getRun', () =>
+        this.t.call('getBuild', async () =>
+          (await this.t.builds()).getBuild(this.opts.project, runId),
         ),
       );
+      if (!build) return null;
+      summary = toRunSummary(build, this.ctx);
+    }
+    if (opts?.withStages) {
+      const timeline = await this.timeline('getRun', runId);
       summary.stages = toStages(timeline);
+      const failed = failedTask(timeline);
+      if (failed) summary.failedTask = failed;
     }
     return summary;
   }
@@ -269,13 +274,9 @@ export class AdoDevOps implements DevOpsPort {
     return toRunSummary(build, this.ctx);
   }
 
-  async failingLogTail(runId: number, maxLines = 20): Promise<LogTail | null> {
-    const timeline = await this.t.retrying('failingLogTail', () =>
-      this.t.call('getBuildTimeline', async () =>
-        (await this.t.builds()).getBuildTimeline(this.opts.project, runId),
-      ),
-    );
-    const failed = failedTask(timeline);
+  async failingLogTail(runId: number, opts?: LogTailOptions): Promise<LogTail | null> {
+    const maxLines = opts?.maxLines ?? 20;
+    const failed = opts?.failedTask ?? failedTask(await this.timeline('failingLogTail', runId));
     if (!failed) return null;
     const lines = await this.t.retrying('failingLogTail', () =>
       this.t.call('getBuildLogLines', async () =>
@@ -375,6 +376,15 @@ export class AdoDevOps implements DevOpsPort {
     return match ? toRunSummary(match, this.ctx) : undefined;
   }
 
+  /** One timeline read (with retries). */
+  private timeline(what: string, runId: number): Promise<TimelineLike | null> {
+    return this.t.retrying(what, () =>
+      this.t.call('getBuildTimeline', async () =>
+        (await this.t.builds()).getBuildTimeline(this.opts.project, runId),
+      ),
+    );
+  }
+
   private getBuilds(what: string, q: BuildQuery): Promise<BuildLike[]> {
     return this.t.retrying(what, () => this.fetchBuilds(q));
   }
@@ -422,6 +432,13 @@ export function createAdoDevOps(opts: AdoDevOpsOptions): AdoDevOps {
 
 function toRef(branch: string): string {
   return branch.startsWith('refs/') ? branch : `refs/heads/${branch}`;
+}
+
+/** A caller's copy of the run, without anything a timeline added to it. */
+function reuse(known: RunSummary, runId: number): RunSummary {
+  if (known.id !== runId) throw new Error(`getRun(${runId}) was given run ${known.id} as known`);
+  const { stages: _s, failedTask: _f, ...build } = known;
+  return { ...build, parameters: { ...build.parameters }, tags: [...build.tags] };
 }
 
 function newestFirst(runs: RunSummary[]): RunSummary[] {

@@ -3,7 +3,9 @@ import type {
   ActAs,
   ApprovalSummary,
   DevOpsPort,
+  GetRunOptions,
   LogTail,
+  LogTailOptions,
   ModelVersion,
   RunPreview,
   RunRequest,
@@ -55,7 +57,7 @@ export class CachedDevOps implements DevOpsPort {
   previewRun(req: Omit<RunRequest, 'correlationId'>): Promise<RunPreview> {
     return this.inner.previewRun(req);
   }
-  getRun(runId: number, opts?: { withStages?: boolean }): Promise<RunSummary | null> {
+  getRun(runId: number, opts?: GetRunOptions): Promise<RunSummary | null> {
     return this.inner.getRun(runId, opts);
   }
   listRuns(opts?: {
@@ -85,7 +87,7 @@ export class CachedDevOps implements DevOpsPort {
   cancelRun(runId: number): Promise<RunSummary> {
     return this.inner.cancelRun(runId);
   }
-  failingLogTail(runId: number, maxLines?: number): Promise<LogTail | null> {
-    return this.inner.failingLogTail(runId, maxLines);
+  failingLogTail(runId: number, opts?: LogTailOptions): Promise<LogTail | null> {
+    return this.inner.failingLogTail(runId, opts);
   }
 }

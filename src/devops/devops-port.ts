@@ -19,6 +19,20 @@ export interface StageSummary {
   result?: StageResult;
   startTime?: string;
   finishTime?: string;
+  /**
+   * While the stage waits: the pending approval's id (the timeline's `Checkpoint.Approval`
+   * record id is the Approvals API id), so a card gets Approve/Reject without asking for it.
+   */
+  approvalId?: string;
+}
+
+/** The first failed task a timeline names, and its log (what `failingLogTail` reads). */
+export interface FailedTask {
+  /** e.g. `Deploy endpoint`. */
+  task: string;
+  /** Stage display name. */
+  stage?: string;
+  logId: number;
 }
 
 export interface RunSummary {
@@ -44,6 +58,11 @@ export interface RunSummary {
   url: string;
   /** Present when the caller asked for stages (one timeline call). */
   stages?: StageSummary[];
+  /**
+   * With `stages`, when a task failed: the failed task from the same timeline. A run read with
+   * stages and without it has no failed task with a log.
+   */
+  failedTask?: FailedTask;
 }
 
 export type ApprovalStatus =
@@ -131,15 +150,34 @@ export class DevOpsError extends Error {
   }
 }
 
+export interface GetRunOptions {
+  withStages?: boolean;
+  /** The same run (same id) as just read; its build fields are used as they are. */
+  known?: RunSummary;
+}
+
+export interface LogTailOptions {
+  maxLines?: number;
+  /** From a timeline already read (`RunSummary.failedTask`): skips reading it again. */
+  failedTask?: FailedTask;
+}
+
 /**
  * @example
  *   const run = await devops.runPipeline({ pipelineKey: 'custom-qa', parameters: { modelVersion: '3' }, correlationId });
+ *   const [latest] = await devops.listRuns({ pipelineKey: 'prod', top: 1 });
+ *   const card = await devops.getRun(latest.id, { withStages: true, known: latest }); // timeline only
  */
 export interface DevOpsPort {
   runPipeline(req: RunRequest, actAs?: ActAs): Promise<RunSummary>;
   previewRun(req: Omit<RunRequest, 'correlationId'>): Promise<RunPreview>;
-  /** null when there is no such run. `withStages` adds one timeline call. */
-  getRun(runId: number, opts?: { withStages?: boolean }): Promise<RunSummary | null>;
+  /**
+   * null when there is no such run. `withStages` adds one timeline call (stages, the waiting
+   * approval's id, the failed task). `known` is this run as just read (a `listRuns` row, the
+   * `cancelRun` answer): the build is not read again, so with `withStages` the timeline is the
+   * only call, and without it there is none.
+   */
+  getRun(runId: number, opts?: GetRunOptions): Promise<RunSummary | null>;
   /** Newest first. `pipelineKey` omitted = all catalog pipelines. One Build API call. */
   listRuns(opts?: {
     pipelineKey?: string;
@@ -158,8 +196,11 @@ export interface DevOpsPort {
     actAs?: ActAs,
   ): Promise<ApprovalSummary>;
   cancelRun(runId: number): Promise<RunSummary>;
-  /** The failing task's last lines, or null when nothing failed. */
-  failingLogTail(runId: number, maxLines?: number): Promise<LogTail | null>;
+  /**
+   * The failing task's last lines (default 20), or null when nothing failed. Given the
+   * `failedTask` of a run read with stages, only the log is read (one call instead of two).
+   */
+  failingLogTail(runId: number, opts?: LogTailOptions): Promise<LogTail | null>;
   /**
    * Registered model versions, newest first. `mustInclude` tells a caching layer that a version
    * missing from what it holds is worth one fresh look.

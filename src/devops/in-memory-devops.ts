@@ -6,7 +6,10 @@ import {
   type ActAs,
   type ApprovalSummary,
   type DevOpsPort,
+  type FailedTask,
+  type GetRunOptions,
   type LogTail,
+  type LogTailOptions,
   type ModelVersion,
   type RunPreview,
   type RunRequest,
@@ -158,6 +161,7 @@ export class InMemoryDevOps implements DevOpsPort {
       for (const s of run.stages) {
         if (s.name === approval.stageName) {
           s.state = 'waiting';
+          s.approvalId = approval.id;
           break;
         }
         s.state = 'completed';
@@ -231,9 +235,24 @@ export class InMemoryDevOps implements DevOpsPort {
     return { yaml, stages };
   }
 
-  async getRun(runId: number, opts?: { withStages?: boolean }): Promise<RunSummary | null> {
+  async getRun(runId: number, opts?: GetRunOptions): Promise<RunSummary | null> {
     this.enter('getRun', [runId, opts]);
     const run = this.runs.find((r) => r.id === runId);
+    const known = opts?.known;
+    if (known) {
+      // Like the adapter: the caller's build fields as they are, only the timeline is fresh.
+      if (known.id !== runId)
+        throw new Error(`getRun(${runId}) was given run ${known.id} as known`);
+      const { stages: _s, failedTask: _f, ...build } = known;
+      const out: RunSummary = {
+        ...build,
+        parameters: { ...build.parameters },
+        tags: [...build.tags],
+      };
+      if (opts.withStages && run) Object.assign(out, this.timelineOf(run));
+      else if (opts.withStages) out.stages = [];
+      return out;
+    }
     return run ? this.view(run, opts?.withStages) : null;
   }
 
@@ -331,8 +350,9 @@ export class InMemoryDevOps implements DevOpsPort {
     return answer;
   }
 
-  async failingLogTail(runId: number, maxLines = 20): Promise<LogTail | null> {
-    this.enter('failingLogTail', [runId, maxLines]);
+  async failingLogTail(runId: number, opts?: LogTailOptions): Promise<LogTail | null> {
+    this.enter('failingLogTail', [runId, opts]);
+    const maxLines = opts?.maxLines ?? 20;
     const tail = this.runs.find((r) => r.id === runId)?.logTail;
     return tail ? { ...tail, lines: tail.lines.slice(-Math.max(1, maxLines)) } : null;
   }
@@ -433,10 +453,24 @@ export class InMemoryDevOps implements DevOpsPort {
   }
 
   private view(run: StoredRun, withStages = false): RunSummary {
-    const { stages, correlationId: _c, logTail: _l, ...rest } = run;
+    const { stages: _s, correlationId: _c, logTail: _l, ...rest } = run;
     const out: RunSummary = { ...rest, parameters: { ...rest.parameters }, tags: [...rest.tags] };
-    if (withStages) out.stages = stages.map((s) => ({ ...s }));
+    if (withStages) Object.assign(out, this.timelineOf(run));
     return out;
+  }
+
+  /** What the adapter reads from a timeline: stages (a waiting one names its approval) and the failed task. */
+  private timelineOf(run: StoredRun): Pick<RunSummary, 'stages' | 'failedTask'> {
+    const stages = run.stages.map((s) => {
+      const copy = { ...s };
+      if (copy.state !== 'waiting') delete copy.approvalId;
+      return copy;
+    });
+    const tail = run.logTail;
+    if (!tail) return { stages };
+    const failedTask: FailedTask = { task: tail.task, logId: run.id * 100 + 1 };
+    if (tail.stage !== undefined) failedTask.stage = tail.stage;
+    return { stages, failedTask };
   }
 
   private now(): string {

@@ -1,4 +1,4 @@
-import type { StageResult, StageState, StageSummary } from './devops-port';
+import type { FailedTask, StageResult, StageState, StageSummary } from './devops-port';
 import { enumName, isoDate, type TimelineLike, type TimelineRecordLike } from './wire-types';
 
 // TimelineRecordState and TaskResult (note TaskResult.succeeded === 0).
@@ -53,9 +53,8 @@ export function toStages(timeline: TimelineLike | null | undefined): StageSummar
       const approvals = approvalsByStage.get(r.id ?? '') ?? [];
       let state = recordState(r) ?? 'pending';
       let result = state === 'completed' ? recordResult(r) : undefined;
-      if (state !== 'completed' && approvals.some((a) => recordState(a) === 'inProgress')) {
-        state = 'waiting';
-      }
+      const pending = approvals.find((a) => recordState(a) === 'inProgress');
+      if (state !== 'completed' && pending) state = 'waiting';
       const rejected = approvals.some(
         (a) => recordState(a) === 'completed' && recordResult(a) === 'failed',
       );
@@ -67,6 +66,8 @@ export function toStages(timeline: TimelineLike | null | undefined): StageSummar
         state,
       };
       if (result) stage.result = result;
+      // The Checkpoint.Approval record's id is the approval's id in the Approvals API.
+      if (state === 'waiting' && pending?.id) stage.approvalId = pending.id;
       const start = isoDate(r.startTime);
       const finish = isoDate(r.finishTime);
       if (start) stage.startTime = start;
@@ -76,9 +77,7 @@ export function toStages(timeline: TimelineLike | null | undefined): StageSummar
 }
 
 /** The first failed task that has a log, with its stage's display name. */
-export function failedTask(
-  timeline: TimelineLike | null | undefined,
-): { task: string; stage?: string; logId: number } | undefined {
+export function failedTask(timeline: TimelineLike | null | undefined): FailedTask | undefined {
   const records = timeline?.records ?? [];
   const byId = new Map(records.map((r) => [r.id, r]));
   const failed = records
@@ -92,7 +91,7 @@ export function failedTask(
   const first = failed[0];
   if (!first || typeof first.log?.id !== 'number') return undefined;
   const stage = ancestorOfType(first, byId, 'stage');
-  const out: { task: string; stage?: string; logId: number } = {
+  const out: FailedTask = {
     task: first.name ?? 'task',
     logId: first.log.id,
   };

@@ -133,6 +133,8 @@ describe('AdoDevOps against the emulator', () => {
 
     const pending = await devops.pendingApprovals({ runId: run.id });
     expect(pending).toHaveLength(1);
+    // The timeline names the pending approval: cards need no Approvals API call for it.
+    expect(waiting?.stages?.find((s) => s.state === 'waiting')?.approvalId).toBe(pending[0]!.id);
     expect(pending[0]).toMatchObject({
       runId: run.id,
       status: 'pending',
@@ -310,7 +312,7 @@ describe('AdoDevOps against the emulator', () => {
     });
     await emu.engine.waitFor(run.id, (r) => r.status === 'completed', 10000);
     expect(await devops.getRun(run.id)).toMatchObject({ result: 'failed' });
-    const tail = await devops.failingLogTail(run.id, 4);
+    const tail = await devops.failingLogTail(run.id, { maxLines: 4 });
     expect(tail?.task).toBe('Deploy endpoint');
     expect(tail?.stage).toBe('Deploy QA');
     expect(tail?.lines).toHaveLength(4);
@@ -318,6 +320,47 @@ describe('AdoDevOps against the emulator', () => {
     expect(tail?.lines.join('\n')).not.toContain('Deploying endpoint digitre-qa');
     expect(tail?.lines.some((l) => l.startsWith('##[section]Finishing'))).toBe(false);
     expect(tail?.lines.join('\n')).not.toMatch(/^\d{4}-\d{2}-\d{2}T/m);
+  });
+
+  it('reuses a run already read: the timeline is the only call, the log the only other', async () => {
+    emu.engine.failNext('qa', {
+      stage: 'Deploy_QA',
+      task: 'Deploy endpoint',
+      lines: ['quota exceeded for Standard_DS3_v2', 'exit code 1'],
+    });
+    const queued = await devops.runPipeline({
+      pipelineKey: 'qa',
+      parameters: { modelVersion: '2' },
+      correlationId: nextCorrelation(),
+    });
+    await emu.engine.waitFor(queued.id, (r) => r.status === 'completed', 10000);
+    const [listed] = await devops.listRuns({ pipelineKey: 'qa', top: 1 });
+    expect(listed?.id).toBe(queued.id);
+
+    emu.requestLog.clear();
+    const run = await devops.getRun(queued.id, { withStages: true, known: listed! });
+    expect(emu.requestLog.entries().map((e) => e.path.split('?')[0])).toEqual([
+      expect.stringMatching(new RegExp(`/_apis/build/builds/${queued.id}/Timeline$`)),
+    ]);
+    const { stages, failedTask, ...build } = run!;
+    expect(build).toEqual(listed); // the build fields as given
+    expect(stages?.find((s) => s.name === 'Deploy_QA')?.result).toBe('failed');
+    expect(failedTask).toMatchObject({ task: 'Deploy endpoint', stage: 'Deploy QA' });
+    expect(await devops.getRun(queued.id, { withStages: true })).toEqual(run);
+
+    emu.requestLog.clear();
+    const tail = await devops.failingLogTail(queued.id, { failedTask: failedTask! });
+    expect(emu.requestLog.entries().map((e) => e.path.split('?')[0])).toEqual([
+      expect.stringMatching(
+        new RegExp(`/_apis/build/builds/${queued.id}/logs/${failedTask!.logId}$`),
+      ),
+    ]);
+    expect(tail).toEqual(await devops.failingLogTail(queued.id));
+
+    emu.requestLog.clear();
+    expect(await devops.getRun(queued.id, { known: listed! })).toEqual(listed);
+    expect(emu.requestLog.count()).toBe(0);
+    await expect(devops.getRun(queued.id + 1, { known: listed! })).rejects.toThrow(/as known/);
   });
 
   it('has no log tail for a run that did not fail', async () => {

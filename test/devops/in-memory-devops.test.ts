@@ -130,11 +130,39 @@ describe('InMemoryDevOps', () => {
       stage: 'Deploy QA',
       lines: ['a', 'b', 'c'],
     });
-    expect(await devops.failingLogTail(run.id, 2)).toEqual({
+    expect(await devops.failingLogTail(run.id, { maxLines: 2 })).toEqual({
       task: 'Deploy endpoint',
       stage: 'Deploy QA',
       lines: ['b', 'c'],
     });
+  });
+
+  it('reuses a run already read, like the adapter: build fields as given, stages and failed task fresh', async () => {
+    const run = devops.addRun({ pipelineKey: 'qa', state: 'inProgress' });
+    const [listed] = await devops.listRuns({ pipelineKey: 'qa', top: 1 });
+    devops.advance(run.id, 'failed', { task: 'Deploy endpoint', stage: 'Deploy QA', lines: ['x'] });
+    const read = await devops.getRun(run.id, { withStages: true, known: listed! });
+    const { stages, failedTask, ...build } = read!;
+    expect(build).toEqual(listed);
+    expect(stages?.length).toBeGreaterThan(0);
+    expect(failedTask).toMatchObject({ task: 'Deploy endpoint', stage: 'Deploy QA' });
+    expect((await devops.getRun(run.id, { withStages: true }))?.failedTask).toEqual(failedTask);
+    expect(await devops.failingLogTail(run.id, { failedTask: failedTask! })).toEqual({
+      task: 'Deploy endpoint',
+      stage: 'Deploy QA',
+      lines: ['x'],
+    });
+    await expect(devops.getRun(run.id + 1, { known: listed! })).rejects.toThrow(/as known/);
+  });
+
+  it('a waiting stage names its pending approval, as the timeline does', async () => {
+    const run = devops.addRun({ pipelineKey: 'prod', state: 'inProgress' });
+    const approval = devops.advance(run.id, 'waiting')!;
+    const waiting = await devops.getRun(run.id, { withStages: true });
+    expect(waiting?.stages?.find((s) => s.state === 'waiting')?.approvalId).toBe(approval.id);
+    await devops.decideApproval(approval.id, 'approved', 'ok');
+    const after = await devops.getRun(run.id, { withStages: true });
+    expect(after?.stages?.some((s) => s.approvalId !== undefined)).toBe(false);
   });
 
   it('previews without queuing', async () => {

@@ -93,6 +93,9 @@ describe('toStages', () => {
     ]);
     expect(stages[1]?.displayName).toBe('Deploy Production');
     expect(stages[0]?.finishTime).toBe('2025-01-15T10:04:00.000Z');
+    // The Checkpoint.Approval record's id is the Approvals API id: no approvals call needed.
+    expect(stages[1]?.approvalId).toBe('ee14f612-6838-43c0-b445-db238ef14153');
+    expect(stages[0]).not.toHaveProperty('approvalId');
   });
 
   it('marks a stage whose approval failed as rejected (node-api numbers)', () => {
@@ -103,6 +106,7 @@ describe('toStages', () => {
       if (r.type?.startsWith('Checkpoint')) Object.assign(r, { state: 2, result: 2 });
     }
     expect(toStages(t)[1]).toMatchObject({ state: 'completed', result: 'rejected' });
+    expect(toStages(t)[1]).not.toHaveProperty('approvalId');
   });
 
   it('treats TaskResult 0 as succeeded, not as missing', () => {

@@ -1,6 +1,6 @@
 import type { PipelineSpec } from '../../catalog/catalog-schema';
 import { findEnvironment } from '../../catalog/find-in-catalog';
-import type { RunSummary } from '../../devops/devops-port';
+import { DevOpsError, type RunSummary } from '../../devops/devops-port';
 import { defineCommand, type CommandContext, type CommandDeps } from '../command-spec';
 import { audit, devopsFailureReply, refusalReply } from '../handler-kit';
 import { messageReply } from '../message-reply';
@@ -28,8 +28,9 @@ export const logsCommand = defineCommand<{ runId: number }>({
   parse: oneRunId('logs'),
   async run({ runId }, _ctx, deps) {
     try {
-      // With stages: if it failed, the card below reuses this read instead of fetching it again.
-      const run = await deps.devops.getRun(runId, { withStages: true });
+      // The build alone says whether anything failed; only then are the timeline and the
+      // failed task's log read (the card below reuses this build: 3 calls, 1 when nothing failed).
+      const run = await deps.devops.getRun(runId);
       if (!run)
         return messageReply('attention', 'No such run', `Azure DevOps has no run ${runId}.`);
       if (run.result !== 'failed') {
@@ -76,6 +77,18 @@ async function mayActOn(
         `Run ${runId} belongs to ${run.pipelineName}, which is not in the catalog.`,
       ),
     };
+  const refused = await refusal(runId, pipeline, ctx, deps, action);
+  return refused ? { reply: refused } : { run, pipeline };
+}
+
+/** The refusal reply (audited) when this person may not act on runs of `pipeline`. */
+async function refusal(
+  runId: number,
+  pipeline: PipelineSpec,
+  ctx: CommandContext,
+  deps: CommandDeps,
+  action: string,
+): Promise<Reply | undefined> {
   const decision = pipeline.environment
     ? deps.authorizer.check(
         ctx.actor,
@@ -87,42 +100,66 @@ async function mayActOn(
         { kind: 'run', pipeline: pipeline.key },
         { channelId: ctx.conversation.channelId },
       );
-  if (!decision.allowed) {
-    await audit(deps, ctx, {
-      action: `${action} ${runId}`,
-      detail: decision.reason,
-      outcome: 'refused',
-      runId,
-    });
-    return { reply: refusalReply(decision) };
-  }
-  return { run, pipeline };
+  if (decision.allowed) return undefined;
+  await audit(deps, ctx, {
+    action: `${action} ${runId}`,
+    detail: decision.reason,
+    outcome: 'refused',
+    runId,
+  });
+  return refusalReply(decision);
 }
 
-/** Cancel a run: from the command and the card's Cancel button. */
+const alreadyFinished = (runId: number, result: string | undefined) =>
+  messageReply(
+    'default',
+    `Run ${runId} already finished`,
+    `It ${result ?? 'completed'}; there is nothing to cancel.`,
+  );
+
+/**
+ * Cancel a run: from the command and the card's Cancel button. A run the bot queued is known
+ * from its run record (its pipeline decides who may cancel), so the cancel itself comes first
+ * and the card is its answer plus the timeline: 2 calls. Any other run is read first for the
+ * permission check; the card is then the cancel's answer as it is (2 calls, no stage rows).
+ */
 export async function cancelRun(
   runId: number,
   ctx: CommandContext,
   deps: CommandDeps,
 ): Promise<Reply> {
   try {
-    const checked = await mayActOn(runId, ctx, deps, 'cancel');
-    if ('reply' in checked) return checked.reply;
-    if (checked.run.state === 'completed') {
-      return messageReply(
-        'default',
-        `Run ${runId} already finished`,
-        `It ${checked.run.result ?? 'completed'}; there is nothing to cancel.`,
-      );
+    const record = await getRunRecord(deps.store, runId);
+    const recorded = deps.catalog.pipelines.find((p) => p.key === record?.pipelineKey);
+    let pipeline: PipelineSpec;
+    if (recorded) {
+      const refused = await refusal(runId, recorded, ctx, deps, 'cancel');
+      if (refused) return refused;
+      pipeline = recorded;
+    } else {
+      const checked = await mayActOn(runId, ctx, deps, 'cancel');
+      if ('reply' in checked) return checked.reply;
+      if (checked.run.state === 'completed') return alreadyFinished(runId, checked.run.result);
+      pipeline = checked.pipeline;
     }
-    const run = await deps.devops.cancelRun(runId);
+    let run: RunSummary;
+    try {
+      run = await deps.devops.cancelRun(runId);
+    } catch (err) {
+      // Without a read first, a finished run may be refused here rather than returned as is.
+      if (!(recorded && err instanceof DevOpsError && err.code === 'conflict')) throw err;
+      const now = await deps.devops.getRun(runId);
+      if (now?.state !== 'completed') throw err;
+      return alreadyFinished(runId, now.result);
+    }
+    if (run.state === 'completed') return alreadyFinished(runId, run.result);
     await audit(deps, ctx, {
       action: 'cancel',
-      detail: `run ${runId} of ${checked.pipeline.name}`,
+      detail: `run ${runId} of ${pipeline.name}`,
       outcome: 'ok',
       runId,
     });
-    return runStatusReply(runId, deps, run.stages ? run : undefined);
+    return runStatusReply(runId, deps, run, { readStages: Boolean(recorded) });
   } catch (err) {
     return devopsFailureReply(err, `cancel run ${runId}`);
   }

@@ -52,7 +52,8 @@ async function latestRunOf(pipelineKey: string, deps: CommandDeps): Promise<Repl
         pipeline.name,
         `${pipeline.name} has not run yet. Start it with \`run ${pipeline.key}\`.`,
       );
-    return runStatusReply(latest.id, deps);
+    // The listed run is the build: only its timeline is read for the card.
+    return runStatusReply(latest.id, deps, latest);
   } catch (err) {
     return devopsFailureReply(err, `read the runs of ${pipeline.name}`);
   }

@@ -219,9 +219,35 @@ describe('cancel and logs', () => {
     const first = await h.run('train', { actor: ENGINEER });
     const card = cardOf(await h.run(`cancel ${first.runId}`, { actor: ENGINEER }), 'run-status');
     expect(card.runId).toBe(first.runId);
-    expect(h.methods()).toContain('cancelRun');
+    expect(card.hasStages).toBe(true);
+    // Its run record names the pipeline: no read before the cancel; the card is its answer + timeline.
+    expect(h.methods().slice(-2)).toEqual(['cancelRun', 'getRun']);
+    expect(h.devops.calls.at(-1)!.args[1]).toMatchObject({
+      withStages: true,
+      known: { id: first.runId },
+    });
     expect((await h.devops.getRun(first.runId!))!.result).toBe('canceled');
     expect((await h.store.queryAudit())[0]).toMatchObject({ action: 'cancel', outcome: 'ok' });
+  });
+
+  it('a run the bot did not queue: read for the permission check, the card is the cancel’s answer', async () => {
+    const h = handlerHarness();
+    const run = h.devops.addRun({ pipelineKey: 'train', state: 'inProgress' });
+    const card = cardOf(await h.run(`cancel ${run.id}`, { actor: ENGINEER }), 'run-status');
+    expect(card).toMatchObject({ runId: run.id, displayState: 'canceling', hasStages: false });
+    expect(card.pipelineName).toBe('[ML]-Train-Evaluate-Register');
+    expect(h.methods()).toEqual(['getRun', 'cancelRun']);
+  });
+
+  it('a finished run the bot queued: the cancel is refused, so it says it already finished', async () => {
+    const h = handlerHarness();
+    const first = await h.run('train', { actor: ENGINEER });
+    h.devops.advance(first.runId!, 'succeeded');
+    h.resetCalls();
+    const msg = cardOf(await h.run(`cancel ${first.runId}`, { actor: ENGINEER }), 'message');
+    expect(msg.title).toBe(`Run ${first.runId} already finished`);
+    expect(msg.text).toBe('It succeeded; there is nothing to cancel.');
+    expect((await h.store.queryAudit()).map((a) => a.action)).not.toContain('cancel');
   });
 
   it('a finished run: nothing to cancel', async () => {
@@ -258,9 +284,16 @@ describe('cancel and logs', () => {
       task: 'Integration tests',
       lines: ['AssertionError: 0.71 < 0.8'],
     });
+    h.resetCalls();
     const card = cardOf(await h.run(`logs ${run.id}`), 'run-status');
     expect(card.showLog).toBe(true);
     expect(card.logLines.join('\n')).toMatch(/AssertionError: 0.71/);
+    expect(card.logTitle).toBe('Failed task: Integration tests');
+    expect(card.modelVersion).toBe('v2');
+    // The build once, then only the timeline (reusing it) and the failed task's log.
+    expect(h.methods()).toEqual(['getRun', 'getRun', 'failingLogTail']);
+    expect(h.devops.calls[1]!.args[1]).toMatchObject({ withStages: true, known: { id: run.id } });
+    expect(h.devops.calls[2]!.args[1]).toMatchObject({ failedTask: { task: 'Integration tests' } });
   });
 
   it('logs of a run that did not fail: says so and links the run', async () => {
@@ -270,6 +303,7 @@ describe('cancel and logs', () => {
     expect(msg.title).toBe(`Run ${run.id} has no failed task`);
     expect(msg.text).toBe('It succeeded. Full logs are in Azure DevOps.');
     expect(msg.linkUrl).toBe(run.url);
+    expect(h.devops.calls.map((c) => c.args)).toEqual([[run.id, undefined]]);
   });
 
   it('logs of an unknown run', async () => {

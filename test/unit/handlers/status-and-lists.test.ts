@@ -28,9 +28,27 @@ describe('status', () => {
     const h = handlerHarness();
     h.devops.addRun({ pipelineKey: 'prod', result: 'succeeded' });
     const latest = h.devops.addRun({ pipelineKey: 'prod', result: 'failed' });
+    h.resetCalls();
     const card = cardOf(await h.run('status prod'), 'run-status');
     expect(card.runId).toBe(latest.id);
     expect(card.environment).toBe('Production');
+    // The listed run is reused: only its timeline is read, not the build again.
+    expect(h.methods()).toEqual(['listRuns', 'getRun']);
+    expect(h.devops.calls[1]!.args[1]).toMatchObject({
+      withStages: true,
+      known: { id: latest.id },
+    });
+  });
+
+  it('status <run> waiting for approval: Approve/Reject from the run’s timeline, no approvals call', async () => {
+    const h = handlerHarness();
+    const prod = h.devops.addRun({ pipelineKey: 'prod', parameters: { modelVersion: '3' } });
+    const approval = h.devops.advance(prod.id, 'waiting')!;
+    h.resetCalls();
+    const card = cardOf(await h.run(`status ${prod.id}`), 'run-status');
+    expect(card).toMatchObject({ displayState: 'waiting', canApprove: true });
+    expect(JSON.stringify(card)).toContain(approval.id);
+    expect(h.methods()).toEqual(['getRun']);
   });
 
   it('status <pipeline> that never ran: says how to start it', async () => {
