@@ -1,11 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { CloudAdapter } from 'botbuilder';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { DestinationStream } from 'pino';
 import { CARD_ACTIONS } from './actions/card-actions';
 import { CardSigner, signCardData } from './actions/card-signer';
 import { CatalogAuthorizer } from './auth/authorizer';
 import { RateLimiter } from './auth/rate-limiter';
 import { createBotFrameworkAuthentication } from './auth/bot-framework-authentication';
+import { UserTokenExchanger } from './auth/user-token';
+import { PersonSignIn } from './bot/person-sign-in';
 import { ChatOpsBot } from './bot/chatops-bot';
 import { onTurnError } from './bot/on-turn-error';
 import { conversationInfoFromActivity, handleInstallation } from './bot/on-installation';
@@ -42,6 +45,10 @@ export interface AppOverrides {
   clock?: Clock;
   /** Local mode: how the in-process emulator runs (e.g. a fast taskMs in tests). */
   emulatorTaskMs?: number;
+  /** How the bot gets its own outgoing token (botbuilder's extension point); default MSAL. */
+  botCredentialsFactory?: ServiceClientCredentialsFactory;
+  /** The on-behalf-of exchange; default `@azure/identity` against `config.userAuth.obo`. */
+  userTokenExchanger?: Pick<UserTokenExchanger, 'actAs'>;
 }
 
 export interface RunningApp {
@@ -88,7 +95,9 @@ export async function startApp(
   const metrics = createMetrics();
 
   // botbuilder's validation (signature, issuer, audience, expiry, serviceUrl), every failure a 401.
-  const adapter = new CloudAdapter(createBotFrameworkAuthentication(config.bot));
+  const adapter = new CloudAdapter(
+    createBotFrameworkAuthentication(config.bot, overrides.botCredentialsFactory),
+  );
   adapter.onTurnError = onTurnError(logger, (ref) =>
     replyToActivity(
       messageReply(
@@ -138,7 +147,24 @@ export async function startApp(
     webhookSecret: config.webhookSecret,
     secrets: config.secrets,
   };
+  // Acting as the person: Teams sign-in through the Bot Framework token service, then on-behalf-of.
+  const signIn = config.userAuth
+    ? new PersonSignIn({
+        connectionName: config.userAuth.connectionName,
+        exchanger:
+          overrides.userTokenExchanger ?? new UserTokenExchanger({ ...config.userAuth.obo, clock }),
+        store,
+        clock,
+        logger,
+      })
+    : undefined;
+  if (!signIn && catalog.environments.some((e) => e.actAsUser?.deploy)) {
+    logger.warn(
+      'the catalog asks for deploys as the person (actAsUser), but CHATOPS_OAUTH_CONNECTION is not set: the bot identity deploys',
+    );
+  }
   const bot = new ChatOpsBot({
+    signIn,
     registry: deps.registry,
     actions: CARD_ACTIONS,
     deps,

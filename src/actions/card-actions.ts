@@ -9,7 +9,7 @@ import { audit, environmentOf } from '../commands/handler-kit';
 import { cancelRun, retryRun } from '../commands/handlers/run-actions';
 import type { Reply } from '../commands/reply';
 import { getRunRecord } from '../commands/run-record';
-import { checkRunAllowed, queueRun } from '../commands/run-plan';
+import { checkRunAllowed, queueRun, runsAsPerson } from '../commands/run-plan';
 import { runStatusReply } from '../commands/run-status-reply';
 import type { SignedIds } from './card-signer';
 
@@ -176,6 +176,15 @@ async function settleConfirmation(
   ctx: CommandContext,
   deps: CommandDeps,
 ): Promise<CardActionResult> {
+  if (decision === 'confirm') {
+    // Sign in (or fail to) before the confirmation is used up: a Confirm that stops for a
+    // sign-in card is clicked again afterwards and must still find it pending.
+    const pending = await getConfirmation<DeployConfirmation>(deps.store, deps.clock, id);
+    const plan = pending?.payload.plan;
+    if (plan && pending.requestedBy.id === ctx.actor.id && runsAsPerson(plan, ctx, deps)) {
+      await ctx.actAsPerson!();
+    }
+  }
   const canOverride =
     decision === 'cancel' &&
     deps.authorizer.check(ctx.actor, { kind: 'admin' }).allowed &&

@@ -9,6 +9,7 @@ import {
   AuthenticationError,
   type AuthenticateRequestResult,
   type ClaimsIdentity,
+  type ServiceClientCredentialsFactory,
 } from 'botframework-connector';
 import type { BotEndpoints } from '../config/load-config';
 
@@ -100,8 +101,8 @@ export class HardenedBotFrameworkAuthentication extends ConfigurationBotFramewor
   private readonly tenants: Set<string>;
   private readonly enabled: boolean;
 
-  constructor(bot: BotAuthSettings) {
-    super(botFrameworkAuthOptions(bot));
+  constructor(bot: BotAuthSettings, credentialsFactory?: ServiceClientCredentialsFactory) {
+    super(botFrameworkAuthOptions(bot), credentialsFactory);
     // No app id = botbuilder's unauthenticated local mode: nothing to check.
     this.enabled = Boolean(bot.appId);
     this.tenants = new Set(
@@ -150,11 +151,14 @@ function asAuthenticationError(err: unknown): never {
 
 /**
  * The Bot Framework authentication the CloudAdapter uses. With no app id, botbuilder runs
- * unauthenticated (local mode; the config allows that on loopback only).
+ * unauthenticated (local mode; the config allows that on loopback only). `credentialsFactory` is
+ * botbuilder's own extension point for how the bot gets its outgoing token (default: the app
+ * password through MSAL); the token service URL (`OAuthUrl`) and every check stay as configured.
  * @example const adapter = new CloudAdapter(createBotFrameworkAuthentication(config.bot));
  */
 export function createBotFrameworkAuthentication(
   bot: BotAuthSettings,
+  credentialsFactory?: ServiceClientCredentialsFactory,
 ): HardenedBotFrameworkAuthentication {
-  return new HardenedBotFrameworkAuthentication(bot);
+  return new HardenedBotFrameworkAuthentication(bot, credentialsFactory);
 }

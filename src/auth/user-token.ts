@@ -25,6 +25,26 @@ export class UserTokenError extends Error {
   }
 }
 
+/**
+ * The person has not signed in (no token at the Bot Framework token service for this connection):
+ * the bot answers with a sign-in card and runs the command once they have. Never shown as text.
+ */
+export class SignInRequiredError extends Error {
+  readonly code = 'signInRequired';
+  constructor(message = 'Sign in so I can act as you in Azure DevOps.') {
+    super(message);
+    this.name = 'SignInRequiredError';
+  }
+}
+
+/**
+ * The person's own Azure DevOps identity for this turn, fetched only when called (a token-service
+ * round trip and an on-behalf-of exchange). Throws SignInRequiredError or UserTokenError; never
+ * falls back to the bot's identity.
+ * @example const actAs = await ctx.actAsPerson?.(); await devops.decideApproval(id, 'approved', c, actAs);
+ */
+export type ActAsPerson = () => Promise<ActAs>;
+
 export interface UserTokenExchangeOptions {
   /** The bot's Entra app registration (the Teams SSO app): tenant, client id, client secret. */
   tenantId: string;

@@ -5,9 +5,10 @@ import {
   type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
-import type { CardActionSpec } from '../actions/card-actions';
+import type { CardActionResult, CardActionSpec } from '../actions/card-actions';
 import { signCardData, type CardSigner } from '../actions/card-signer';
 import type { RateLimiter } from '../auth/rate-limiter';
+import { SignInRequiredError, UserTokenError } from '../auth/user-token';
 import type { CommandContext, CommandDeps, CommandRegistry } from '../commands/command-spec';
 import { audit } from '../commands/handler-kit';
 import { messageReply } from '../commands/message-reply';
@@ -21,6 +22,7 @@ import { once } from '../store/once';
 import { actorFromActivity, conversationFromActivity } from './actor-from-activity';
 import { identifyActor } from './identify-actor';
 import { parseCardInvoke } from './parse-card-invoke';
+import type { PendingCommand, PersonSignIn } from './person-sign-in';
 
 /** How long a processed activity id is remembered, so a Teams retry is not run twice. */
 const ACTIVITY_DEDUPE_MS = 24 * 60 * 60 * 1000;
@@ -40,7 +42,14 @@ export interface ChatOpsBotOptions {
   onActivitySeen?(context: TurnContext): Promise<void>;
   /** The bot was added to a team, a chat or a personal scope. */
   onInstalled?(context: TurnContext): Promise<void>;
+  /** Acting as the person (a sign-in connection is configured); none = the bot's identity acts. */
+  signIn?: PersonSignIn;
 }
+
+/** What a command turn answers: a reply card, or a ready activity (the OAuth sign-in card). */
+type TurnAnswer = { reply: Reply } | { activity: Partial<Activity> };
+
+const SIGN_IN_TEXT = 'Sign in so I can act as you in Azure DevOps';
 
 /**
  * Teams transport only: turns a message into a command run, a card click into a card action,
@@ -65,9 +74,20 @@ export class ChatOpsBot extends TeamsActivityHandler {
 
   /** Card clicks are validated here before botbuilder reads them (it trusts their shape). */
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
-    if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
-    const response = await this.handleCardAction(context);
-    return { status: response.statusCode, body: response };
+    const { signIn } = this.opts;
+    switch (context.activity.name) {
+      case 'adaptiveCard/action': {
+        const response = await this.handleCardAction(context);
+        return { status: response.statusCode, body: response };
+      }
+      case 'signin/verifyState':
+        if (signIn) return this.handleVerifyState(context, signIn);
+        break;
+      case 'signin/tokenExchange':
+        if (signIn) return this.handleTokenExchange(context, signIn);
+        break;
+    }
+    return super.onInvokeActivity(context);
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
@@ -80,15 +100,157 @@ export class ChatOpsBot extends TeamsActivityHandler {
     const limited = this.opts.rateLimiter?.take(actorFromActivity(activity).id);
     await this.opts.onActivitySeen?.(context);
     const ctx = await this.commandContext(context);
-    const reply =
+    const answer: TurnAnswer =
       limited && !limited.allowed
-        ? messageReply(
+        ? {
+            reply: messageReply(
+              'warning',
+              'Slow down a little',
+              `You have sent a lot of commands in a short time. Try again in ${Math.ceil(limited.retryAfterMs / 1000)} s.`,
+            ),
+          }
+        : await this.answerFor(
+            typeof activity.text === 'string' ? activity.text : '',
+            ctx,
+            context,
+          );
+    await this.deliver(context, ctx, answer);
+  }
+
+  private async deliver(context: TurnContext, ctx: CommandContext, answer: TurnAnswer) {
+    if ('activity' in answer) await context.sendActivity(answer.activity);
+    else await this.send(context, ctx, answer.reply);
+  }
+
+  /**
+   * Runs a command. One that must act as the person and cannot yet is remembered and answered
+   * with the sign-in card; `resumed` (after a sign-in) never asks again, so SSO cannot loop.
+   */
+  private async answerFor(
+    text: string,
+    ctx: CommandContext,
+    context: TurnContext,
+    resumed = false,
+  ): Promise<TurnAnswer> {
+    try {
+      return { reply: await this.replyFor(text, ctx) };
+    } catch (err) {
+      const { signIn, deps } = this.opts;
+      if (!signIn || !(err instanceof SignInRequiredError || err instanceof UserTokenError)) {
+        throw err;
+      }
+      const needsSignIn = err instanceof SignInRequiredError || err.code !== 'unavailable';
+      await audit(deps, ctx, {
+        action: `command:${text.trim().split(/\s+/)[0]?.toLowerCase().slice(0, 40) ?? ''}`,
+        detail: `${text.slice(0, 200)} (${needsSignIn ? 'sign-in needed' : err.message})`,
+        outcome: 'refused',
+      });
+      if (!needsSignIn || resumed) {
+        return { reply: messageReply('attention', 'I could not act as you', err.message) };
+      }
+      try {
+        // Entra ID refused the token it had: forget it, so the sign-in yields a fresh one.
+        if (err instanceof UserTokenError) await signIn.signOut(context);
+        await signIn.remember(context, {
+          text,
+          activityId: ctx.activityId,
+          at: deps.clock.now(),
+        });
+        const why = err instanceof UserTokenError ? `${err.message} ` : '';
+        const card = await signIn.signInCard(
+          context,
+          `${why}${SIGN_IN_TEXT}; then I will run \`${text.trim().slice(0, 100)}\`.`,
+        );
+        return { activity: { attachments: [card] } };
+      } catch (cardErr) {
+        if (!(cardErr instanceof UserTokenError)) throw cardErr;
+        return { reply: messageReply('warning', 'Sign-in is not available', cardErr.message) };
+      }
+    }
+  }
+
+  /** Teams' sign-in button finished: `value.state` is the magic code for the token service. */
+  private async handleVerifyState(
+    context: TurnContext,
+    signIn: PersonSignIn,
+  ): Promise<InvokeResponse> {
+    const state = (context.activity.value as { state?: unknown } | undefined)?.state;
+    if (typeof state !== 'string' || state.length === 0 || state.length > 200) {
+      return { status: 400 };
+    }
+    if (context.activity.id && !(await this.firstDelivery(context.activity.id))) {
+      return { status: 200 };
+    }
+    const token = await signIn.userToken(context, state).catch(() => undefined);
+    if (!token) {
+      await context.sendActivity(
+        this.opts.toActivity(
+          messageReply(
             'warning',
-            'Slow down a little',
-            `You have sent a lot of commands in a short time. Try again in ${Math.ceil(limited.retryAfterMs / 1000)} s.`,
-          )
-        : await this.replyFor(typeof activity.text === 'string' ? activity.text : '', ctx);
-    await this.send(context, ctx, reply);
+            'Sign-in did not complete',
+            'The token service did not accept that sign-in; send the command again to retry.',
+          ),
+        ),
+      );
+      return { status: 404 };
+    }
+    await this.resumePending(context, signIn, token);
+    return { status: 200 };
+  }
+
+  /**
+   * Teams SSO from an OAuth card: exchange the Teams token at the token service. Teams sends it
+   * from every signed-in device, so only the first of an exchange id counts; a refusal is a 412,
+   * on which Teams shows the sign-in button instead.
+   */
+  private async handleTokenExchange(
+    context: TurnContext,
+    signIn: PersonSignIn,
+  ): Promise<InvokeResponse> {
+    const value = (context.activity.value ?? {}) as Record<string, unknown>;
+    const id = typeof value.id === 'string' ? value.id.slice(0, 200) : '';
+    const token = typeof value.token === 'string' ? value.token : '';
+    const connectionName = signIn.connectionName;
+    if (!id || !token || value.connectionName !== connectionName) {
+      return {
+        status: 400,
+        body: { id, connectionName, failureDetail: 'Not a token exchange for this bot.' },
+      };
+    }
+    if (!(await once(this.opts.deps.store, `token-exchange:${id}`, ACTIVITY_DEDUPE_MS))) {
+      return { status: 200, body: { id, connectionName } };
+    }
+    const userToken = await signIn.exchange(context, token);
+    if (!userToken) {
+      return {
+        status: 412,
+        body: {
+          id,
+          connectionName,
+          failureDetail: 'The bot is unable to exchange token. Proceed with regular login.',
+        },
+      };
+    }
+    await this.resumePending(context, signIn, userToken);
+    return { status: 200, body: { id, connectionName } };
+  }
+
+  /** Runs the command that waited for this sign-in, exactly once (the store hands it out once). */
+  private async resumePending(
+    context: TurnContext,
+    signIn: PersonSignIn,
+    userToken: string,
+  ): Promise<void> {
+    const pending: PendingCommand | undefined = await signIn.takePending(context);
+    if (!pending) return;
+    const ctx = await this.commandContext(context, userToken);
+    // The original message's id keeps queuing idempotent, as if it had run the first time.
+    ctx.activityId = pending.activityId ?? ctx.activityId;
+    this.opts.logger.info(
+      { activityId: ctx.activityId, actor: ctx.actor.id },
+      'signed in; resuming',
+    );
+    await this.deliver(context, ctx, await this.answerFor(pending.text, ctx, context, true));
   }
 
   private async replyFor(text: string, ctx: CommandContext): Promise<Reply> {
@@ -154,7 +316,56 @@ export class ChatOpsBot extends TeamsActivityHandler {
       return errorResponse(409, 'That click was already handled.');
     }
     await this.opts.onActivitySeen?.(context);
-    const result = await spec.run(data.data as never, ctx, deps);
+    const { signIn } = this.opts;
+    let userToken: string | undefined;
+    if (signIn && parsed.signIn) {
+      // The click Teams retried after our login request: an SSO token to exchange, or a magic code.
+      userToken = parsed.signIn.ssoToken
+        ? await signIn.exchange(context, parsed.signIn.ssoToken)
+        : await signIn.userToken(context, parsed.signIn.magicCode).catch(() => undefined);
+      if (!userToken) {
+        await this.forgetDelivery(context.activity.id);
+        return parsed.signIn.ssoToken
+          ? {
+              statusCode: 412,
+              type: 'application/vnd.microsoft.error.preconditionFailed',
+              value: { code: '412', message: 'Failed to exchange token' } as never,
+            }
+          : errorResponse(401, 'That sign-in did not complete; click again to retry.');
+      }
+      ctx.actAsPerson = signIn.actAsPerson(context, userToken);
+    }
+    let result: CardActionResult;
+    try {
+      result = await spec.run(data.data as never, ctx, deps);
+    } catch (err) {
+      if (!signIn || !(err instanceof SignInRequiredError || err instanceof UserTokenError)) {
+        throw err;
+      }
+      await audit(deps, ctx, {
+        action: `card:${spec.verb}`,
+        detail: err instanceof SignInRequiredError ? 'sign-in needed' : err.message,
+        outcome: 'refused',
+        runId: (data.data as { runId?: number }).runId,
+      });
+      // Nothing happened: the click Teams retries after signing in must not count as a duplicate.
+      await this.forgetDelivery(context.activity.id);
+      const fresh = err instanceof SignInRequiredError;
+      if (!fresh && (err.code === 'unavailable' || userToken)) {
+        // Just signed in and Entra ID still refuses: say so instead of asking again (no SSO loop).
+        return errorResponse(err.code === 'unavailable' ? 503 : 403, err.message);
+      }
+      if (!fresh) await signIn.signOut(context);
+      try {
+        return await signIn.loginRequest(
+          context,
+          fresh ? `${SIGN_IN_TEXT}.` : `${err.message} ${SIGN_IN_TEXT}.`,
+        );
+      } catch (cardErr) {
+        if (!(cardErr instanceof UserTokenError)) throw cardErr;
+        return errorResponse(503, cardErr.message);
+      }
+    }
     await audit(deps, ctx, {
       action: `card:${spec.verb}`,
       detail: result.ok ? JSON.stringify(spec.ids(data.data as never)) : result.message,
@@ -215,9 +426,10 @@ export class ChatOpsBot extends TeamsActivityHandler {
     return this.opts.toActivity(signed);
   }
 
-  private async commandContext(context: TurnContext): Promise<CommandContext> {
-    const { deps, logger } = this.opts;
+  private async commandContext(context: TurnContext, userToken?: string): Promise<CommandContext> {
+    const { deps, logger, signIn } = this.opts;
     return {
+      actAsPerson: signIn?.actAsPerson(context, userToken),
       actor: await identifyActor(context, actorFromActivity(context.activity), {
         store: deps.store,
         now: deps.clock.now(),
@@ -228,6 +440,11 @@ export class ChatOpsBot extends TeamsActivityHandler {
     };
   }
 
+  /** Undoes `firstDelivery` for an activity that did nothing (it stopped for a sign-in). */
+  private async forgetDelivery(activityId: string | undefined): Promise<void> {
+    if (activityId) await this.opts.deps.store.delete('dedupe', `activity:${activityId}`);
+  }
+
   /** True the first time this activity id is seen (across restarts and replicas). */
   private async firstDelivery(activityId: string): Promise<boolean> {
     return once(this.opts.deps.store, `activity:${activityId}`, ACTIVITY_DEDUPE_MS);
@@ -236,10 +453,12 @@ export class ChatOpsBot extends TeamsActivityHandler {
 
 function errorResponse(statusCode: number, message: string): AdaptiveCardInvokeResponse {
   const codes: Record<number, string> = {
+    401: 'Unauthorized',
     403: 'Forbidden',
     404: 'NotFound',
     409: 'Conflict',
     429: 'TooManyRequests',
+    503: 'ServiceUnavailable',
   };
   const code = codes[statusCode] ?? 'BadRequest';
   return { statusCode, type: 'application/vnd.microsoft.error', value: { code, message } as never };

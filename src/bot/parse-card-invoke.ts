@@ -8,10 +8,23 @@ const invokeSchema = z.object({
     verb: z.string().min(1).max(100),
     data: z.record(z.string(), z.unknown()).optional(),
   }),
+  // Universal Actions sign-in: a retried click carries an SSO token or a magic code.
+  authentication: z
+    .object({ token: z.string().min(1).max(16_384).optional() })
+    .optional()
+    .catch(undefined),
+  state: z.string().min(1).max(200).optional().catch(undefined),
 });
 
 export type ParsedCardInvoke =
-  | { ok: true; verb: string; data: Record<string, unknown>; token: unknown }
+  | {
+      ok: true;
+      verb: string;
+      data: Record<string, unknown>;
+      token: unknown;
+      /** Present on a click Teams retried after a login request (SSO token or magic code). */
+      signIn?: { ssoToken?: string; magicCode?: string };
+    }
   | { ok: false; message: string };
 
 /**
@@ -35,5 +48,13 @@ export function parseCardInvoke(value: unknown): ParsedCardInvoke {
     if (k === '__proto__' || k === 'constructor' || k === 'prototype' || k === 'token') continue;
     data[k] = v;
   }
-  return { ok: true, verb: parsed.data.action.verb, data: { ...data }, token: raw.token };
+  const ssoToken = parsed.data.authentication?.token;
+  const magicCode = parsed.data.state;
+  return {
+    ok: true,
+    verb: parsed.data.action.verb,
+    data: { ...data },
+    token: raw.token,
+    signIn: ssoToken || magicCode ? { ssoToken, magicCode } : undefined,
+  };
 }

@@ -98,6 +98,14 @@ const environmentSchema = z
     ttlHours: z.number().positive().optional(),
     cleanupPipeline: key.optional(),
     approval: approvalSchema.optional(),
+    /**
+     * With a sign-in connection (`CHATOPS_OAUTH_CONNECTION`), which actions here run with the
+     * person's own Azure DevOps identity. Approvals always do; deploys only where this says so.
+     */
+    actAsUser: z
+      .object({ deploy: z.boolean().default(false) })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/actor';
+import type { ActAsPerson } from '../auth/user-token';
 import type { Authorizer } from '../auth/authorizer';
 import type { Catalog } from '../catalog/catalog-schema';
 import type { Clock } from '../clock/clock';
@@ -35,6 +36,12 @@ export interface CommandContext {
     teamId?: string;
   };
   activityId?: string;
+  /**
+   * Present when a sign-in connection is configured: the person's own Azure DevOps identity,
+   * fetched lazily (only commands that act in Azure DevOps as the person pay for it). Throws
+   * SignInRequiredError or UserTokenError, which the bot turns into a sign-in card or an answer.
+   */
+  actAsPerson?: ActAsPerson;
 }
 
 /** The ports a handler may use; nothing else reaches the outside world. */

@@ -49,11 +49,17 @@ export async function decideApproval(
     });
     return refusalReply(decision);
   }
+  // With a sign-in connection the person decides with their own Azure DevOps identity (Azure
+  // DevOps enforces its approver list and records them); a missing sign-in stops here, before any
+  // change, and never falls back to the bot's identity.
+  const actAs = ctx.actAsPerson ? await ctx.actAsPerson() : undefined;
   const verbed = input.decision === 'approved' ? 'Approved' : 'Rejected';
-  const comment = `${verbed} by ${ctx.actor.name} via Teams${input.comment ? `: ${input.comment}` : ''}`;
+  const by = actAs ? '' : ` by ${ctx.actor.name}`;
+  const comment = `${verbed}${by} via Teams${input.comment ? `: ${input.comment}` : ''}`;
+  const as = actAs ? 'as the person' : 'as the bot identity';
   let decided: ApprovalSummary;
   try {
-    decided = await deps.devops.decideApproval(approval.id, input.decision, comment);
+    decided = await deps.devops.decideApproval(approval.id, input.decision, comment, actAs);
   } catch (err) {
     if (err instanceof DevOpsError && err.code === 'conflict') {
       const now = await deps.devops.getApproval(approval.id).catch(() => null);
@@ -69,7 +75,7 @@ export async function decideApproval(
     }
     await audit(deps, ctx, {
       action: verb,
-      detail: `run ${approval.runId}: ${(err as Error).message}`,
+      detail: `run ${approval.runId} (${as}): ${(err as Error).message}`,
       outcome: 'failed',
       runId: approval.runId,
     });
@@ -77,7 +83,7 @@ export async function decideApproval(
   }
   await audit(deps, ctx, {
     action: verb,
-    detail: `run ${approval.runId}${input.comment ? `: ${input.comment}` : ''}`,
+    detail: `run ${approval.runId} (${as})${input.comment ? `: ${input.comment}` : ''}`,
     outcome: 'ok',
     runId: approval.runId,
   });

@@ -107,6 +107,22 @@ export async function checkRunAllowed(
   return undefined;
 }
 
+/**
+ * Whether this plan's run must be queued as the person: a sign-in connection is configured and the
+ * catalog says deploys to its environment act as the person (`actAsUser: { deploy: true }`).
+ */
+export function runsAsPerson(
+  plan: Pick<RunPlan, 'pipelineKey' | 'environment'>,
+  ctx: CommandContext,
+  deps: CommandDeps,
+): boolean {
+  if (!ctx.actAsPerson) return false;
+  const env = plan.environment
+    ? deps.catalog.environments.find((e) => e.key === plan.environment)
+    : environmentOf(deps, plan.pipelineKey);
+  return env?.actAsUser?.deploy === true;
+}
+
 /** Queues the run and answers with its live card. Checks must have passed already. */
 export async function queueRun(
   plan: RunPlan,
@@ -114,14 +130,20 @@ export async function queueRun(
   deps: CommandDeps,
 ): Promise<Reply> {
   const pipeline = deps.catalog.pipelines.find((p) => p.key === plan.pipelineKey)!;
+  // Before the try: a missing sign-in is not an Azure DevOps failure, and nothing is queued.
+  const actAs = runsAsPerson(plan, ctx, deps) ? await ctx.actAsPerson!() : undefined;
+  const as = actAs ? 'as the person' : 'as the bot identity';
   try {
-    const run = await deps.devops.runPipeline({
-      pipelineKey: plan.pipelineKey,
-      branch: plan.branch,
-      parameters: plan.parameters,
-      correlationId: plan.correlationId,
-      requestedFor: ctx.actor.name,
-    });
+    const run = await deps.devops.runPipeline(
+      {
+        pipelineKey: plan.pipelineKey,
+        branch: plan.branch,
+        parameters: plan.parameters,
+        correlationId: plan.correlationId,
+        requestedFor: ctx.actor.name,
+      },
+      actAs,
+    );
     await saveRunRecord(deps.store, {
       runId: run.id,
       pipelineKey: plan.pipelineKey,
@@ -140,7 +162,7 @@ export async function queueRun(
     });
     await audit(deps, ctx, {
       action: plan.command,
-      detail: describePlan(plan, pipeline.name),
+      detail: `${describePlan(plan, pipeline.name)} (${as})`,
       outcome: 'ok',
       runId: run.id,
     });
@@ -155,7 +177,7 @@ export async function queueRun(
   } catch (err) {
     await audit(deps, ctx, {
       action: plan.command,
-      detail: `${describePlan(plan, pipeline.name)}: ${(err as Error).message}`,
+      detail: `${describePlan(plan, pipeline.name)} (${as}): ${(err as Error).message}`,
       outcome: 'failed',
     });
     return devopsFailureReply(err, `queue ${pipeline.name}`);

@@ -11,6 +11,7 @@ import {
   describePlan,
   queueRun,
   resolveModel,
+  runsAsPerson,
   type RunPlan,
 } from '../run-plan';
 
@@ -65,7 +66,11 @@ export async function deploy(
     plan.parameters[modelParam] = model.model;
   }
   if (args.dryRun) return preview(plan, deps);
-  if (env.confirm || opts.alwaysConfirm) return askToConfirm(plan, ctx, deps, opts.title);
+  if (env.confirm || opts.alwaysConfirm) {
+    // Sign in before the question, so the Confirm click does not stop for a sign-in card.
+    if (runsAsPerson(plan, ctx, deps)) await ctx.actAsPerson!();
+    return askToConfirm(plan, ctx, deps, opts.title);
+  }
   const reply = await queueRun(plan, ctx, deps);
   if (reply.card === 'run-status' && plan.modelDefaulted)
     reply.data.modelVersion = `v${plan.model} (latest registered)`;
