@@ -40,7 +40,7 @@ describe('approve and reject', () => {
     expect(h.devops.allApprovals()[0]).toMatchObject({ status: 'approved' });
     const [entry] = await h.store.queryAudit();
     expect(entry).toMatchObject({ action: 'approve', outcome: 'ok', runId: run.id });
-    expect(entry!.detail).toBe(`run ${run.id}: QA results look GOOD`);
+    expect(entry!.detail).toBe(`run ${run.id} (as the bot identity): QA results look GOOD`);
   });
 
   it('approve without a comment records just who', async () => {
