@@ -3,7 +3,7 @@ import { systemClock } from '../../src/clock/clock';
 import { createAdoDevOps } from '../../src/devops/ado-devops';
 import { serviceIdentity, startEmulator } from '../../src/emulator/start-emulator';
 import { createLogger } from '../../src/logging/create-logger';
-import { RunPoller, POLL_BATCH } from '../../src/notifications/run-poller';
+import { mayWaitForApprovalIn, RunPoller, POLL_BATCH } from '../../src/notifications/run-poller';
 import { TRACKED_RUNS_COLLECTION, trackRun } from '../../src/notifications/tracked-runs';
 import { MemoryStore } from '../../src/store/memory-store';
 import { describeRequest, isHandshake } from './requests-per-command';
@@ -17,14 +17,22 @@ export interface PollingCost {
   /** The allowance: 1 up to 200 runs, ⌈N/200⌉ beyond. */
   allowed: number;
   breakdown: string[];
+  /**
+   * Not the target's case, reported apart: the same N runs plus one prod run in progress (it can
+   * wait for an approval, so the poller also asks the Approvals API: ⌈N/200⌉ + 1 is the floor
+   * without service hooks — the Build API does not say a run waits).
+   */
+  withApprovalRun?: { tracked: number; requests: number; breakdown: string[] };
 }
 
 /**
  * Scenario 3: what the run poller (`src/notifications/run-poller.ts`) asks Azure DevOps per
- * interval while it tracks N runs that are in progress. The poller runs here against its own
- * emulator (tasks take 10 minutes, so runs stay in progress); events it would raise go nowhere,
- * because the point is the polling itself. The first round records snapshots; the second, with
- * nothing changed, is the steady cost counted.
+ * interval while it tracks N runs that are in progress (`dev-cleanup`, which has no approval),
+ * with the catalog's `mayWaitForApproval` as the bot wires it. The poller runs here against its
+ * own emulator (tasks take 10 minutes, so runs stay in progress); events it would raise go
+ * nowhere, because the point is the polling itself. The first round records snapshots; the
+ * second, with nothing changed, is the steady cost counted. Then one prod run joins them and the
+ * same is counted again, apart (`withApprovalRun`).
  */
 export async function measurePolling(
   catalog: Catalog,
@@ -42,6 +50,13 @@ export async function measurePolling(
   const results: PollingCost[] = [];
   try {
     const max = Math.max(...sizes);
+    const prodRun = emu.engine.queue({
+      definitionId: emu.pipelineId('prod'),
+      templateParameters: { modelVersion: '3' },
+      variables: {},
+      sourceBranch: 'refs/heads/main',
+      requestedBy: serviceIdentity,
+    }).id;
     const ids: number[] = [];
     for (let i = 0; i < max; i++) {
       ids.push(
@@ -64,23 +79,38 @@ export async function measurePolling(
         logger,
         handle: async () => undefined,
         holderId: 'bench',
+        mayWaitForApproval: mayWaitForApprovalIn(catalog),
       });
-      await poller.pollOnce(); // records snapshots (and does the client's handshake once)
-      emu.requestLog.clear();
-      const r = await poller.pollOnce();
-      const entries = emu.requestLog.entries().filter((e) => !isHandshake(e));
-      const tracked = (await store.list(TRACKED_RUNS_COLLECTION)).length;
+      /** A steady interval: the first round records snapshots (and the client's handshake). */
+      const steady = async () => {
+        await poller.pollOnce();
+        emu.requestLog.clear();
+        const r = await poller.pollOnce();
+        const entries = emu.requestLog.entries().filter((e) => !isHandshake(e));
+        const tracked = (await store.list(TRACKED_RUNS_COLLECTION)).length;
+        return { r, tracked, entries, breakdown: summarize(entries.map(describeRequest)) };
+      };
+      const s = await steady();
       const cost: PollingCost = {
-        tracked,
-        requests: entries.length,
-        buildCalls: r.buildCalls,
+        tracked: s.tracked,
+        requests: s.entries.length,
+        buildCalls: s.r.buildCalls,
         allowed: Math.max(1, Math.ceil(n / POLL_BATCH)),
-        breakdown: summarize(entries.map(describeRequest)),
+        breakdown: s.breakdown,
+      };
+      await trackRun(store, prodRun, Date.now());
+      const a = await steady();
+      cost.withApprovalRun = {
+        tracked: a.tracked,
+        requests: a.entries.length,
+        breakdown: a.breakdown,
       };
       results.push(cost);
       log(
         `  ${String(n).padStart(5)} tracked runs: ${cost.requests} requests per interval ` +
-          `(${cost.breakdown.join(', ')}), allowed ${cost.allowed}`,
+          `(${cost.breakdown.join(', ')}), allowed ${cost.allowed}; ` +
+          `+ 1 prod run (can wait for an approval; not the target's case): ${a.entries.length} ` +
+          `(${a.breakdown.join(', ')})`,
       );
       await store.close();
     }

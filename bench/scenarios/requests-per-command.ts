@@ -87,6 +87,18 @@ export const COMMAND_CASES: CommandCase[] = [
     callsDevOps: true,
     text: (emu) => `status ${succeededRun(emu)}`,
   },
+  {
+    command: 'status <run> (waiting for approval)',
+    warmTarget: 2,
+    callsDevOps: true,
+    text: async (emu) => `status ${await prodRunWaitingForApproval(emu)}`,
+  },
+  {
+    command: 'status <run> (failed: + its log)',
+    warmTarget: 2,
+    callsDevOps: true,
+    text: (emu) => `status ${failedRun(emu)}`,
+  },
   { command: 'status <env>', warmTarget: 2, callsDevOps: true, text: () => 'status prod' },
   { command: 'status <pipeline>', warmTarget: 2, callsDevOps: true, text: () => 'status train' },
   { command: 'runs', warmTarget: 2, callsDevOps: true, text: () => 'runs' },
@@ -106,6 +118,12 @@ export const COMMAND_CASES: CommandCase[] = [
     warmTarget: 2,
     callsDevOps: true,
     text: (emu) => `logs ${failedRun(emu)}`,
+  },
+  {
+    command: 'logs <run> (nothing failed)',
+    warmTarget: 2,
+    callsDevOps: true,
+    text: (emu) => `logs ${succeededRun(emu)}`,
   },
   {
     command: 'cancel <run>',

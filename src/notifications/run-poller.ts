@@ -1,3 +1,4 @@
+import type { Catalog } from '../catalog/catalog-schema';
 import type { Clock } from '../clock/clock';
 import type { DevOpsPort, RunSummary } from '../devops/devops-port';
 import type { Logger } from '../logging/create-logger';
@@ -40,6 +41,24 @@ export interface PollResult {
   tracked: number;
   changed: number;
   buildCalls: number;
+}
+
+/**
+ * Whether runs of a pipeline can wait for an approval, from the catalog: one of its stages
+ * deploys to an environment with an `approval`. Pipelines the catalog does not know may have
+ * checks it cannot see, so they can.
+ * @example new RunPoller({ ...deps, mayWaitForApproval: mayWaitForApprovalIn(catalog) })
+ */
+export function mayWaitForApprovalIn(
+  catalog: Catalog,
+): (pipelineKey: string | undefined) => boolean {
+  return (pipelineKey) => {
+    const pipeline = catalog.pipelines.find((p) => p.key === pipelineKey);
+    if (!pipeline) return true;
+    return pipeline.stages.some(
+      (st) => catalog.environments.find((e) => e.key === st.environment)?.approval !== undefined,
+    );
+  };
 }
 
 function snapshotOf(run: RunSummary): string {

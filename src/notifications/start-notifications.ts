@@ -8,7 +8,7 @@ import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/store';
 import { registerAdoEventsRoute } from './ado-events-route';
 import { EventProcessor } from './event-processor';
-import { RunPoller } from './run-poller';
+import { mayWaitForApprovalIn, RunPoller } from './run-poller';
 import { trackRun } from './tracked-runs';
 
 export interface NotificationsOptions {
@@ -98,15 +98,7 @@ export function startNotifications(opts: NotificationsOptions): Notifications {
     intervalMs: opts.pollIntervalMs ?? (opts.hooksEnabled ? 300_000 : 10_000),
     maxIntervalMs: opts.maxPollIntervalMs ?? (opts.hooksEnabled ? 600_000 : 120_000),
     ...(opts.leaseMs !== undefined && { minLeaseMs: opts.leaseMs }),
-    mayWaitForApproval: (pipelineKey) => {
-      const pipeline = opts.catalog.pipelines.find((p) => p.key === pipelineKey);
-      // Unknown pipelines may have checks the catalog doesn't know about.
-      if (!pipeline) return true;
-      return pipeline.stages.some(
-        (st) =>
-          opts.catalog.environments.find((e) => e.key === st.environment)?.approval !== undefined,
-      );
-    },
+    mayWaitForApproval: mayWaitForApprovalIn(opts.catalog),
   });
   processor.start();
   processor.kick(); // events stored before a restart

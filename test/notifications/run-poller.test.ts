@@ -1,6 +1,10 @@
 import { InMemoryDevOps } from '../../src/devops/in-memory-devops';
 import type { RunEvent } from '../../src/notifications/run-event';
-import { RunPoller, type RunPollerDeps } from '../../src/notifications/run-poller';
+import {
+  mayWaitForApprovalIn,
+  RunPoller,
+  type RunPollerDeps,
+} from '../../src/notifications/run-poller';
 import { listTrackedRuns, trackRun } from '../../src/notifications/tracked-runs';
 import { MemoryStore } from '../../src/store/memory-store';
 import { catalog, manualClock, testLogger } from './notification-fixtures';
@@ -48,6 +52,13 @@ describe('RunPoller', () => {
     t.devops.calls.length = 0;
     await poller.pollOnce();
     expect(t.devops.calls.map((c) => c.method)).toEqual(['getRuns', 'pendingApprovals']);
+  });
+
+  it('the catalog says which pipelines can wait for an approval: prod only; unknown ones can', () => {
+    const may = mayWaitForApprovalIn(catalog);
+    expect(catalog.pipelines.filter((p) => may(p.key)).map((p) => p.key)).toEqual(['prod']);
+    expect(may(undefined)).toBe(true);
+    expect(may('not-in-the-catalog')).toBe(true);
   });
 
   it('refreshes 250 tracked runs with ⌈250/200⌉ = 2 Build API calls and feeds only changes', async () => {
