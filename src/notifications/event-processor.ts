@@ -275,7 +275,11 @@ export class EventProcessor {
     const now = clock.now();
     const environment = catalog.environments.find((e) => e.key === filterEvent.environment);
     const failed = run.state === 'completed' && run.result === 'failed';
-    const logTail = failed ? await devops.failingLogTail(runId).catch(() => null) : null;
+    // The timeline just read names the failed task (if any): only its log is read.
+    const logTail =
+      failed && run.failedTask
+        ? await devops.failingLogTail(runId, { failedTask: run.failedTask }).catch(() => null)
+        : null;
     const data = runCardData(run, {
       environment: environment?.displayName,
       requestedBy: record?.requestedBy.name,

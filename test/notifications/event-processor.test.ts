@@ -176,6 +176,12 @@ describe('EventProcessor', () => {
     const calls = env.sender.in(OTHER_CHANNEL);
     expect(calls.map((c) => c.method)).toEqual(['send']);
     expect(cardText(calls[0]!.activity)).toContain('Failed');
+    expect(cardText(calls[0]!.activity)).toContain('##[error]Task failed');
+    // The failed task comes from the timeline the run was read with: only its log is read.
+    const tailCalls = env.devops.calls.filter((c) => c.method === 'failingLogTail');
+    expect(tailCalls.map((c) => c.args)).toEqual([
+      [bad.id, { failedTask: expect.objectContaining({ logId: expect.any(Number) }) }],
+    ]);
   });
 
   it('the default channel hears everything only while it has no subscription of its own', async () => {
