@@ -78,7 +78,12 @@ export class ChatOpsBot extends TeamsActivityHandler {
     switch (context.activity.name) {
       case 'adaptiveCard/action': {
         const response = await this.handleCardAction(context);
-        return { status: response.statusCode, body: response };
+        // Universal Actions: a login request (and a failed SSO exchange) travel as HTTP 200 with
+        // the status in the body, which is what Teams reads to start or fall back from sign-in.
+        const signInAnswer =
+          response.type === 'application/vnd.microsoft.activity.loginRequest' ||
+          response.type === 'application/vnd.microsoft.error.preconditionFailed';
+        return { status: signInAnswer ? 200 : response.statusCode, body: response };
       }
       case 'signin/verifyState':
         if (signIn) return this.handleVerifyState(context, signIn);
