@@ -151,6 +151,9 @@ export class AdoDevOps implements DevOpsPort {
   }
 
   async getRun(runId: number, opts?: GetRunOptions): Promise<RunSummary | null> {
+    // Build and timeline side by side: one round trip for a card instead of two.
+    const timelineRead = opts?.withStages ? this.timeline('getRun', runId) : undefined;
+    timelineRead?.catch(() => undefined); // awaited below; a missing build explains the failure
     let summary: RunSummary;
     if (opts?.known) {
       summary = reuse(opts.known, runId);
@@ -163,8 +166,8 @@ export class AdoDevOps implements DevOpsPort {
       if (!build) return null;
       summary = toRunSummary(build, this.ctx);
     }
-    if (opts?.withStages) {
-      const timeline = await this.timeline('getRun', runId);
+    if (timelineRead) {
+      const timeline = await timelineRead;
       summary.stages = toStages(timeline);
       const failed = failedTask(timeline);
       if (failed) summary.failedTask = failed;
