@@ -66,26 +66,62 @@ function escapeData(value: unknown): unknown {
 
 /**
  * Drops the `null`s that `$when: false` leaves on object properties (e.g. `refresh`,
- * `selectAction`) and reports any `${` the templating engine left (a field the data lacks).
+ * `selectAction`) and the `null` items of arrays. Returns false as soon as a string still holds
+ * `${` (a field the data lacks): the caller then asks `unboundFields` where, which builds the
+ * paths only on that (error) path, not for every node of every card.
  */
-function finish(value: unknown, path: string, unbound: string[]): unknown {
+function finish(value: unknown, ok: { unbound: boolean }): unknown {
   if (typeof value === 'string') {
-    if (value.includes('${')) unbound.push(`${path}: ${value}`);
+    if (value.includes('${')) ok.unbound = true;
     return value;
   }
   if (Array.isArray(value)) {
-    return value.filter((v) => v !== null).map((v, i) => finish(v, `${path}[${i}]`, unbound));
+    const out: unknown[] = [];
+    for (const v of value) if (v !== null) out.push(finish(v, ok));
+    return out;
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
+    for (const k in value) {
+      const v = (value as Record<string, unknown>)[k];
       if (v === null || v === undefined) continue;
-      out[k] = finish(v, `${path}.${k}`, unbound);
+      out[k] = finish(v, ok);
     }
     return out;
   }
   return value;
 }
+
+/** Where the `${` left in a finished card are, as `$.body[1].text: ${field}`. */
+function unboundFields(value: unknown, path: string, found: string[]): string[] {
+  if (typeof value === 'string') {
+    if (value.includes('${')) found.push(`${path}: ${value}`);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => unboundFields(v, `${path}[${i}]`, found));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) unboundFields(v, `${path}.${k}`, found);
+  }
+  return found;
+}
+
+/** Freezes a card and everything in it: a memoized card is shared by every reply that sends it. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * Cards whose rendering is remembered by their data, because the same data comes again and
+ * again (help: one card per command registry, the same for everyone — no signed buttons, nothing
+ * per person or conversation). Profiled: templating + post-processing were ~15% of the bot's CPU
+ * per `help`. Other cards carry times, states and signed button data, so they would only churn.
+ */
+const MEMOIZED_CARDS: ReadonlySet<CardId> = new Set<CardId>(['help']);
+/** Distinct data per memoized card kept (help: one per topic); oldest dropped first. */
+const MEMO_LIMIT = 64;
 
 /**
  * A renderer over one `cards/` folder. Each template is read and parsed once, on first use.
@@ -114,16 +150,32 @@ export function createCardRenderer(cardsDir?: string): CardRenderer {
     return t;
   }
 
+  function expand(id: CardId, data: unknown): AdaptiveCardJson {
+    // Most data holds no `${`: skip the escaping copy then (one native scan instead of a walk).
+    const root = JSON.stringify(data).includes('${') ? escapeData(data) : data;
+    const expanded: unknown = template(id).expand({ $root: root });
+    const ok = { unbound: false };
+    const card = finish(expanded, ok) as AdaptiveCardJson;
+    if (ok.unbound) {
+      const where = unboundFields(card, '$', []);
+      throw new CardRenderError(id, `unbound template fields: ${where.join('; ')}`);
+    }
+    if (card.type !== 'AdaptiveCard') {
+      throw new CardRenderError(id, 'template is not an AdaptiveCard');
+    }
+    return card;
+  }
+
+  const memo = new Map<string, AdaptiveCardJson>();
   return {
     render<K extends CardId>(id: K, data: CardDataMap[K]): AdaptiveCardJson {
-      const expanded: unknown = template(id).expand({ $root: escapeData(data) });
-      const unbound: string[] = [];
-      const card = finish(expanded, '$', unbound) as AdaptiveCardJson;
-      if (unbound.length > 0) {
-        throw new CardRenderError(id, `unbound template fields: ${unbound.join('; ')}`);
-      }
-      if (card.type !== 'AdaptiveCard') {
-        throw new CardRenderError(id, 'template is not an AdaptiveCard');
+      if (!MEMOIZED_CARDS.has(id)) return expand(id, data);
+      const key = `${id}\u0000${JSON.stringify(data)}`;
+      let card = memo.get(key);
+      if (!card) {
+        card = deepFreeze(expand(id, data));
+        if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+        memo.set(key, card);
       }
       return card;
     },

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Template } from 'adaptivecards-templating';
 import { CARD_IDS, type CardDataMap, type CardId } from '../../src/cards/card-data';
 import { CARD_FIXTURES, RUN_FIXTURE_STATES } from '../../src/cards/card-fixtures';
 import { CARD_VERBS, isCardVerb } from '../../src/cards/card-verbs';
@@ -274,6 +275,50 @@ describe('renderCard', () => {
     expect(visibleText(a)).toContain('First');
     expect(visibleText(b)).toContain('Second');
     expect(visibleText(b)).not.toContain('First');
+  });
+
+  it('names where a field is missing', () => {
+    const data = { ...CARD_FIXTURES.message.good } as Partial<CardDataMap['message']>;
+    delete data.title;
+    expect(() => renderCard('message', data as CardDataMap['message'])).toThrow(
+      /unbound template fields: \$\.body\[0\]\.items\[0\]\.text: .*\$\{title\}/,
+    );
+  });
+
+  it('does not change the data it renders', () => {
+    const data = structuredClone(CARD_FIXTURES['run-status'].failed!);
+    const copy = structuredClone(data);
+    renderCard('run-status', data);
+    expect(data).toEqual(copy);
+  });
+
+  it('renders the help card once per distinct data and shares it, frozen', () => {
+    const renderer = createCardRenderer();
+    const expand = jest.spyOn(Template.prototype, 'expand');
+    try {
+      const all = CARD_FIXTURES.help.all!;
+      const first = renderer.render('help', all);
+      const again = renderer.render('help', structuredClone(all));
+      expect(again).toBe(first);
+      expect(expand).toHaveBeenCalledTimes(1);
+      expect(Object.isFrozen(first)).toBe(true);
+      expect(Object.isFrozen(first.body![0])).toBe(true);
+      expect(() => {
+        'use strict';
+        (first.body as unknown[]).push({});
+      }).toThrow(TypeError);
+
+      const other = renderer.render('help', { ...all, title: 'help deploy' });
+      expect(other).not.toBe(first);
+      expect(visibleText(other)).toContain('help deploy');
+      expect(expand).toHaveBeenCalledTimes(2);
+      // Cards with per-run data are rendered every time.
+      const run = CARD_FIXTURES['run-status'].failed!;
+      expect(renderer.render('run-status', run)).not.toBe(renderer.render('run-status', run));
+      expect(expand).toHaveBeenCalledTimes(4);
+    } finally {
+      expand.mockRestore();
+    }
   });
 
   it('reads each template once', () => {
