@@ -1,6 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { AZURE_DEVOPS_SCOPE, UserTokenError, UserTokenExchanger } from '../../src/auth/user-token';
@@ -8,6 +6,7 @@ import { loadCatalog } from '../../src/catalog/load-catalog';
 import { manualClock } from '../../src/clock/clock';
 import { createAdoDevOps } from '../../src/devops/ado-devops';
 import { startEmulator, type Emulator } from '../../src/emulator/start-emulator';
+import { startEntraTokenService, type EntraTokenService } from './support/entra-token-service';
 import { makeSelfSignedCert, type SelfSignedCert } from './support/self-signed-cert';
 
 const ROOT = join(__dirname, '../..');
@@ -133,10 +132,10 @@ describe('UserTokenExchanger (unit, injected credential)', () => {
  */
 describe('acting as the person: OBO exchange and approval over HTTPS (child process)', () => {
   let cert: SelfSignedCert;
-  let tokenService: Server;
+  let entra: EntraTokenService;
   let authorityHost: string;
   let emu: Emulator;
-  const tokenRequests: Record<string, string>[] = [];
+  let tokenRequests: Record<string, string>[];
   const catalog = loadCatalog(CATALOG_PATH);
   const RELEASE = 'release.manager@digitre.example';
   const userAssertion = jwt({
@@ -150,73 +149,20 @@ describe('acting as the person: OBO exchange and approval over HTTPS (child proc
 
   beforeAll(async () => {
     cert = makeSelfSignedCert();
-    tokenService = createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const send = (status: number, body: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(body));
-        };
-        const url = new URL(req.url ?? '/', authorityHost);
-        if (url.pathname === `/${TENANT}/v2.0/.well-known/openid-configuration`) {
-          send(200, {
-            issuer: `${authorityHost}/${TENANT}/v2.0`,
-            authorization_endpoint: `${authorityHost}/${TENANT}/oauth2/v2.0/authorize`,
-            token_endpoint: `${authorityHost}/${TENANT}/oauth2/v2.0/token`,
-            end_session_endpoint: `${authorityHost}/${TENANT}/oauth2/v2.0/logout`,
-            jwks_uri: `${authorityHost}/${TENANT}/discovery/v2.0/keys`,
-            response_types_supported: ['code', 'token'],
-          });
-          return;
-        }
-        if (url.pathname === `/${TENANT}/oauth2/v2.0/token` && req.method === 'POST') {
-          const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));
-          tokenRequests.push(form);
-          const claims = JSON.parse(
-            Buffer.from((form.assertion ?? '').split('.')[1] ?? '', 'base64url').toString() || '{}',
-          ) as Record<string, unknown>;
-          if (
-            form.client_id !== CLIENT_ID ||
-            form.client_secret !== CLIENT_SECRET ||
-            form.grant_type !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' ||
-            form.requested_token_use !== 'on_behalf_of' ||
-            claims.aud !== CLIENT_ID
-          ) {
-            send(400, { error: 'invalid_grant', error_description: 'AADSTS50013: bad assertion' });
-            return;
-          }
-          // An Azure DevOps token for the same person (what Entra ID would issue).
-          send(200, {
-            token_type: 'Bearer',
-            scope: AZURE_DEVOPS_SCOPE.replace('/.default', '/user_impersonation'),
-            expires_in: 3600,
-            ext_expires_in: 3600,
-            access_token: jwt({
-              aud: '499b84ac-1321-427f-aa17-267ca6975798',
-              oid: claims.oid,
-              upn: claims.upn,
-              name: claims.name,
-              exp: nowSec() + 3600,
-            }),
-          });
-          return;
-        }
-        send(404, { error: 'not_found' });
-      });
+    entra = await startEntraTokenService({
+      tenant: TENANT,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      cert,
     });
-    await new Promise<void>((resolve) => tokenService.listen(0, '127.0.0.1', resolve));
-    authorityHost = `https://127.0.0.1:${(tokenService.address() as AddressInfo).port}`;
+    authorityHost = entra.authorityHost;
+    tokenRequests = entra.requests;
     emu = await startEmulator({ catalog, taskMs: 15, seed: false });
   });
 
   afterAll(async () => {
     await emu?.close();
-    await new Promise<void>((resolve) => {
-      tokenService?.closeAllConnections();
-      if (tokenService) tokenService.close(() => resolve());
-      else resolve();
-    });
+    await entra?.close();
     cert?.remove();
   });
 

@@ -26,6 +26,11 @@ export interface BotProcessOptions {
   /** Force ts-node even when a fresh `dist/` build exists (or force dist: 'dist'). */
   runner?: 'auto' | 'ts-node' | 'dist';
   startTimeoutMs?: number;
+  /**
+   * Another entry script (run with ts-node; path from the repository root) that starts the app
+   * with test overrides and prints the same banner, e.g. `test/security/support/bot-child.ts`.
+   */
+  entry?: string;
 }
 
 /**
@@ -43,10 +48,11 @@ export async function startBotProcess(
   options: BotProcessOptions = {},
 ): Promise<BotProcess> {
   const useDist =
-    options.runner === 'dist' || ((options.runner ?? 'auto') === 'auto' && distIsFresh());
+    !options.entry &&
+    (options.runner === 'dist' || ((options.runner ?? 'auto') === 'auto' && distIsFresh()));
   const args = useDist
     ? [join(ROOT, 'dist/src/index.js')]
-    : ['-r', 'ts-node/register/transpile-only', 'src/index.ts'];
+    : ['-r', 'ts-node/register/transpile-only', options.entry ?? 'src/index.ts'];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
