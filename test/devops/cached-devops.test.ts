@@ -44,4 +44,15 @@ describe('CachedDevOps', () => {
     await cached.listRuns({ top: 1 });
     expect(inner.calls.at(-1)!.method).toBe('listRuns');
   });
+
+  it('passes getRun({ known }) and failingLogTail({ failedTask }) through as given', async () => {
+    const { cached, inner } = setup();
+    const [known] = await cached.listRuns({ top: 1 });
+    const opts = { withStages: true, known: known! };
+    expect(await cached.getRun(known!.id, opts)).toEqual(await inner.getRun(known!.id, opts));
+    expect(inner.calls.at(-2)).toEqual({ method: 'getRun', args: [known!.id, opts] });
+    const tailOpts = { maxLines: 5, failedTask: { task: 't', logId: 3 } };
+    await cached.failingLogTail(known!.id, tailOpts);
+    expect(inner.calls.at(-1)).toEqual({ method: 'failingLogTail', args: [known!.id, tailOpts] });
+  });
 });
