@@ -332,7 +332,10 @@ describe('acting as the person: Teams sign-in, SSO and Universal Actions login, 
     const conv = 'a:conv-button';
     // Signed in to read the card, then signed out before clicking.
     tokenService.tokenService.tokens.set(`${RELEASE.id}|${CONNECTION}`, userToken('status'));
+    const tokenCalls = tokenService.tokenService.calls.length;
     const status = await say(`status ${runId}`, conv);
+    // Lazy: a command that does not act in Azure DevOps as the person costs no token-service call.
+    expect(tokenService.tokenService.calls.length).toBe(tokenCalls);
     const approve = executeActions(cardOf(status)).find((a) => a.verb === 'approval.approve');
     expect(approve).toBeDefined();
     signOutEveryone();
