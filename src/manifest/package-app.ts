@@ -82,19 +82,33 @@ export async function packageApp(options: PackageAppOptions): Promise<PackagedAp
   return { zipPath, manifest };
 }
 
-/** `--bot-id <id>` / `--bot-id=<id>` (and `--version`, `--domain`, repeatable) from argv. */
-export function parsePackageArgs(argv: string[]): {
+/**
+ * Teams SSO for a bot: the app registration that Teams asks for a token silently, and the
+ * Application ID URI the Azure Bot OAuth connection's "Token Exchange URL" must equal.
+ * @example ssoWebApplicationInfo('00000000-0000-0000-0000-000000000001')
+ */
+export function ssoWebApplicationInfo(appId: string): { id: string; resource: string } {
+  return { id: appId, resource: `api://botid-${appId}` };
+}
+
+interface PackageArgs {
   botId?: string;
   version?: string;
   validDomains: string[];
-} {
-  const out: { botId?: string; version?: string; validDomains: string[] } = { validDomains: [] };
+  /** `--sso`: declare Teams SSO (`webApplicationInfo`), as acting as the person needs. */
+  sso?: boolean;
+}
+
+/** `--bot-id <id>` / `--bot-id=<id>` (and `--version`, `--domain`, repeatable, `--sso`) from argv. */
+export function parsePackageArgs(argv: string[]): PackageArgs {
+  const out: PackageArgs = { validDomains: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const [flag, inline] = arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
     const take = (): string | undefined => inline ?? argv[++i];
     if (flag === '--bot-id') out.botId = take();
     else if (flag === '--version') out.version = take();
+    else if (flag === '--sso') out.sso = true;
     else if (flag === '--domain') {
       const d = take();
       if (d) out.validDomains.push(d);
@@ -105,11 +119,14 @@ export function parsePackageArgs(argv: string[]): {
 
 async function main(): Promise<void> {
   const args = parsePackageArgs(process.argv.slice(2));
-  // The bot id comes from the command line, or the same MicrosoftAppId the bot runs with.
-  args.botId ??= loadConfig(process.env, '.env').bot.appId;
+  // The bot id comes from the command line, or the same MicrosoftAppId the bot runs with; a bot
+  // configured to act as the person (CHATOPS_OAUTH_CONNECTION) needs Teams SSO in its manifest.
+  const config = loadConfig(process.env, '.env');
+  args.botId ??= config.bot.appId;
+  const sso = args.sso ?? Boolean(config.userAuth);
   if (!args.botId) {
     console.error(
-      'usage: npm run package -- --bot-id <Microsoft App ID> [--domain <bot host>] [--version x.y.z] (or set MicrosoftAppId)',
+      'usage: npm run package -- --bot-id <Microsoft App ID> [--domain <bot host>] [--version x.y.z] [--sso] (or set MicrosoftAppId)',
     );
     process.exitCode = 2;
     return;
@@ -119,9 +136,10 @@ async function main(): Promise<void> {
     commands: manifestCommandLists(createRegistry()),
     version: args.version,
     validDomains: args.validDomains,
+    webApplicationInfo: sso ? ssoWebApplicationInfo(args.botId) : undefined,
   });
   console.log(
-    `wrote ${zipPath} (Teams manifest ${manifest.manifestVersion}, v${manifest.version})`,
+    `wrote ${zipPath} (Teams manifest ${manifest.manifestVersion}, v${manifest.version}${sso ? ', Teams SSO' : ''})`,
   );
 }
 

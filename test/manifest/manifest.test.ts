@@ -15,6 +15,7 @@ import {
   packageApp,
   PACKAGE_FILE_NAME,
   parsePackageArgs,
+  ssoWebApplicationInfo,
 } from '../../src/manifest/package-app';
 import { findPackageRoot } from '../../src/manifest/package-root';
 import { encodePng } from '../../src/manifest/png';
@@ -224,6 +225,22 @@ describe('packageApp', () => {
     }
   });
 
+  it('declares Teams SSO for the bot app when asked (acting as the person needs it)', async () => {
+    const { manifest } = await packageApp({
+      botId: BOT_ID,
+      outDir,
+      webApplicationInfo: ssoWebApplicationInfo(BOT_ID),
+    });
+    // The Azure Bot OAuth connection's Token Exchange URL must equal this resource.
+    expect(manifest['webApplicationInfo']).toEqual({
+      id: BOT_ID,
+      resource: `api://botid-${BOT_ID}`,
+    });
+    expect(await validateManifest(manifest)).toEqual([]);
+    const { manifest: plain } = await packageApp({ botId: BOT_ID, outDir });
+    expect(plain['webApplicationInfo']).toBeUndefined();
+  });
+
   it('refuses a manifest the schema rejects before writing anything', async () => {
     await expect(
       packageApp({ botId: BOT_ID, outDir, version: '1.0.0', validDomains: ['x'.repeat(3000)] }),
@@ -251,6 +268,7 @@ describe('helpers', () => {
       { botId: BOT_ID, version: '2.0.0', validDomains: ['a.example'] },
     ],
     [[], { validDomains: [] }],
+    [['--sso', '--bot-id', BOT_ID], { botId: BOT_ID, sso: true, validDomains: [] }],
   ])('parsePackageArgs(%p)', (argv, parsed) => {
     expect(parsePackageArgs(argv)).toEqual(parsed);
   });
