@@ -13,6 +13,7 @@ import { ChatOpsBot } from './bot/chatops-bot';
 import { onTurnError } from './bot/on-turn-error';
 import { conversationInfoFromActivity, handleInstallation } from './bot/on-installation';
 import { replyToActivity } from './bot/reply-to-activity';
+import { warmCards } from './cards/render-card';
 import type { Catalog } from './catalog/catalog-schema';
 import { loadCatalog } from './catalog/load-catalog';
 import { systemClock, type Clock } from './clock/clock';
@@ -20,17 +21,18 @@ import type { CommandDeps } from './commands/command-spec';
 import { createRegistry } from './commands/create-registry';
 import { messageReply } from './commands/message-reply';
 import { ConfigError, loadConfig, type AppConfig } from './config/load-config';
-import { createAdoDevOps } from './devops/ado-devops';
 import { CachedDevOps } from './devops/cached-devops';
+import type { AdoDevOpsOptions } from './devops/ado-devops';
 import type { DevOpsPort } from './devops/devops-port';
 import { HooksClient, type HooksPort } from './devops/hooks-client';
 import { saveConversation } from './conversations/save-conversation';
-import { startEmulator, type Emulator } from './emulator/start-emulator';
+import type { Emulator } from './emulator/start-emulator';
 import { createHttpServer } from './http/create-server';
 import { createLogger, type Logger } from './logging/create-logger';
 import { createMetrics } from './metrics/metrics';
 import { startNotifications } from './notifications/start-notifications';
 import { teamsIdsFor } from './people/find-people';
+import { lazyPort } from './startup/lazy-port';
 import { createStore } from './store/create-store';
 import type { Store } from './store/store';
 
@@ -220,6 +222,18 @@ export async function startApp(
   // Local mode: the emulator tells the bot about runs the way Azure DevOps service hooks do.
   emulator?.hooks.add({ url: `${url}/api/ado-events` });
   ready = true;
+  // What /readyz need not wait for loads now, so the first card and the first Azure DevOps call
+  // do not wait for it either (docs/PERFORMANCE.md, start-up).
+  setImmediate(() => {
+    try {
+      warmCards();
+    } catch (err) {
+      logger.error({ err }, 'card templates could not be loaded');
+    }
+    ado.warm?.().catch((err: unknown) => {
+      logger.error({ err }, 'the Azure DevOps client could not be loaded');
+    });
+  });
 
   let closed: Promise<void> | undefined;
   return {
@@ -249,21 +263,40 @@ export async function startApp(
 async function connectDevOps(
   config: AppConfig,
   ctx: { catalog: Catalog; clock: Clock; logger: Logger; overrides: AppOverrides },
-): Promise<{ devops: DevOpsPort; hooks?: HooksPort; emulator?: Emulator }> {
+): Promise<{
+  devops: DevOpsPort;
+  hooks?: HooksPort;
+  emulator?: Emulator;
+  warm?: () => Promise<unknown>;
+}> {
   const { catalog, clock, logger, overrides } = ctx;
+  // azure-devops-node-api loads in ~100 ms: built on first use, warmed right after listening.
+  const adoClient = (orgUrl: string, project: string, auth: AdoDevOpsOptions['auth']) =>
+    lazyPort<DevOpsPort>(() =>
+      (require('./devops/ado-devops') as typeof import('./devops/ado-devops')).createAdoDevOps({
+        orgUrl,
+        project,
+        catalog,
+        auth,
+        clock,
+        logger,
+      }),
+    );
   if (config.ado) {
     const auth = config.ado.pat
       ? { pat: config.ado.pat }
       : { credential: new (await import('@azure/identity')).DefaultAzureCredential() };
     const { orgUrl, project } = config.ado;
-    return {
-      devops:
-        overrides.devops ?? createAdoDevOps({ orgUrl, project, catalog, auth, clock, logger }),
-      hooks: new HooksClient({ orgUrl, project, auth }),
-    };
+    const hooks = new HooksClient({ orgUrl, project, auth });
+    if (overrides.devops) return { devops: overrides.devops, hooks };
+    const ado = adoClient(orgUrl, project, auth);
+    return { devops: ado.port, hooks, warm: ado.warm };
   }
   if (overrides.devops) return { devops: overrides.devops };
   // The bot's PAT identity decides approvals for people in local mode, where everyone approves.
+  // The emulator's modules load only in local mode.
+  const { startEmulator } =
+    require('./emulator/start-emulator') as typeof import('./emulator/start-emulator');
   const emulator = await startEmulator({
     catalog,
     taskMs: overrides.emulatorTaskMs ?? config.emulatorTaskMs,
@@ -272,10 +305,12 @@ async function connectDevOps(
   });
   const auth = { pat: emulator.pat };
   const { orgUrl, project } = emulator;
+  const ado = adoClient(orgUrl, project, auth);
   return {
-    devops: createAdoDevOps({ orgUrl, project, catalog, auth, clock, logger }),
+    devops: ado.port,
     hooks: new HooksClient({ orgUrl, project, auth }),
     emulator,
+    warm: ado.warm,
   };
 }
 

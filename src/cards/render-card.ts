@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Template } from 'adaptivecards-templating';
-import type { CardDataMap, CardId } from './card-data';
+import type { Template } from 'adaptivecards-templating';
+import { CARD_IDS, type CardDataMap, type CardId } from './card-data';
 
 /** A rendered Adaptive Card, ready to send as an attachment's `content`. */
 export interface AdaptiveCardJson {
@@ -32,6 +32,22 @@ export class CardRenderError extends Error {
 
 export interface CardRenderer {
   render<K extends CardId>(id: K, data: CardDataMap[K]): AdaptiveCardJson;
+  /** Loads the templating engine and every template now rather than on first use. */
+  preload(): void;
+}
+
+type Templating = typeof import('adaptivecards-templating');
+let templating: Templating | undefined;
+
+/**
+ * adaptivecards-templating pulls in adaptive-expressions and antlr4ts: ~250 ms and ~400
+ * modules, the biggest start-up cost after botbuilder. It is loaded on first use, which the app
+ * makes happen right after it listens (`warmCards`), so readiness does not wait for it.
+ */
+function loadTemplating(): Templating {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  templating ??= require('adaptivecards-templating') as Templating;
+  return templating;
 }
 
 /**
@@ -144,7 +160,7 @@ export function createCardRenderer(cardsDir?: string): CardRenderer {
       } catch (err) {
         throw new CardRenderError(id, `cannot load ${file}: ${(err as Error).message}`);
       }
-      t = new Template(json);
+      t = new (loadTemplating().Template)(json);
       templates.set(id, t);
     }
     return t;
@@ -168,6 +184,9 @@ export function createCardRenderer(cardsDir?: string): CardRenderer {
 
   const memo = new Map<string, AdaptiveCardJson>();
   return {
+    preload() {
+      for (const id of CARD_IDS) template(id);
+    },
     render<K extends CardId>(id: K, data: CardDataMap[K]): AdaptiveCardJson {
       if (!MEMOIZED_CARDS.has(id)) return expand(id, data);
       const key = `${id}\u0000${JSON.stringify(data)}`;
@@ -193,6 +212,17 @@ let defaultRenderer: CardRenderer | undefined;
 export function renderCard<K extends CardId>(id: K, data: CardDataMap[K]): AdaptiveCardJson {
   defaultRenderer ??= createCardRenderer();
   return defaultRenderer.render(id, data);
+}
+
+/**
+ * Loads the templating engine and parses every template of the shared renderer, so the first
+ * card rendered does not pay for it. The app calls it right after it starts listening.
+ * Throws `CardRenderError` when a template cannot be read.
+ * @example server.listen(port, () => setImmediate(warmCards));
+ */
+export function warmCards(): void {
+  defaultRenderer ??= createCardRenderer();
+  defaultRenderer.preload();
 }
 
 /**

@@ -60,6 +60,9 @@ describe('npm start: banner, bad configuration, graceful shutdown', () => {
       expect(bot.output()).toMatch(
         /Local mode: .*emulator runs in-process at http:\/\/127\.0\.0\.1:\d+\/digitre/,
       );
+      // The modules /readyz does not wait for load right after listening (under ts-node, for a
+      // second or two); the turn below must be in flight, not queued behind them, at SIGTERM.
+      expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
       connector.delayMs = 1500; // the reply is still being delivered when the signal arrives
       const posted = postActivity(
         bot.url,

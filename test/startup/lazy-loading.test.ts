@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * Start-up (issue #10): modules that /readyz need not wait for are not loaded by importing the
+ * app, and are loaded right after it listens. A child process, because jest's module registry
+ * is not Node's.
+ */
+const CHILD = `
+const loaded = (m) => Object.keys(require.cache).some((f) => f.includes('/node_modules/' + m + '/'));
+const heavy = () => ({
+  templating: loaded('adaptivecards-templating'),
+  ado: loaded('azure-devops-node-api'),
+  emulator: Object.keys(require.cache).some((f) => f.includes('/src/emulator/')),
+});
+const { startApp } = require('./src/index.ts');
+const { loadConfig } = require('./src/config/load-config.ts');
+const atImport = heavy();
+startApp(loadConfig(process.env)).then(async (app) => {
+  const atReady = heavy();
+  const ready = (await fetch(app.url + '/readyz')).status;
+  await new Promise((r) => setTimeout(r, 200));
+  const after = heavy();
+  await app.close();
+  process.stdout.write(JSON.stringify({ atImport, atReady, ready, after }));
+});
+`;
+
+describe('start-up loads what readiness does not need after listening', () => {
+  it('adaptivecards-templating, azure-devops-node-api and the emulator wait; then the first two are warmed', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-e', CHILD],
+      {
+        cwd: ROOT,
+        timeout: 60_000,
+        env: {
+          PATH: process.env.PATH ?? '',
+          TS_NODE_TRANSPILE_ONLY: '1',
+          TS_NODE_PROJECT: 'tsconfig.json',
+          NODE_NO_WARNINGS: '1',
+          PORT: '0',
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'warn',
+          CHATOPS_STORE: 'memory',
+          CHATOPS_CATALOG: join(ROOT, 'config/digitre.yaml'),
+          // A real organization's settings; nothing is called before a command needs it.
+          ADO_ORG_URL: 'http://127.0.0.1:9/org',
+          ADO_PROJECT: 'DigitRE',
+          ADO_PAT: 'not-a-real-pat',
+        },
+      },
+    );
+    const r = JSON.parse(stdout) as Record<string, Record<string, boolean> | number>;
+    const none = { templating: false, ado: false, emulator: false };
+    expect(r.atImport).toEqual(none);
+    expect(r.atReady).toEqual(none);
+    expect(r.ready).toBe(200);
+    expect(r.after).toEqual({ templating: true, ado: true, emulator: false });
+  }, 60_000);
+});
