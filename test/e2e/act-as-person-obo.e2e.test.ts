@@ -11,24 +11,21 @@ import {
   type EntraTokenService,
 } from '../security/support/entra-token-service';
 import { makeSelfSignedCert, type SelfSignedCert } from '../security/support/self-signed-cert';
+import {
+  APP_ID,
+  CONNECTION,
+  RELEASE,
+  RELEASE_UPN,
+  TENANT,
+  channelAuth,
+  nowSec,
+  unsignedJwt,
+} from '../security/support/person-tokens';
 import { startTestIssuer, type TestIssuer } from '../security/support/test-issuer';
 
 const catalog = loadCatalog(join(__dirname, '../../config/digitre.yaml'));
-const APP_ID = '5d9e1f0a-1b2c-4d3e-8f90-a1b2c3d4e5f6';
-const TENANT = '11111111-2222-3333-4444-555555555555';
 const APP_PASSWORD = 'obo-chain-app-password~R4t';
-const CONNECTION = 'ado-sso';
 const BOT_TOKEN = 'bot-own-token-child-7Hq';
-const RELEASE = {
-  id: '29:release-mgr',
-  name: 'Rita Release',
-  aadObjectId: '00000000-0000-0000-0000-0000000000b2',
-};
-const RELEASE_UPN = 'release.manager@digitre.example';
-
-const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-const nowSec = () => Math.floor(Date.now() / 1000);
-const jwt = (claims: object) => `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}.c2ln`;
 
 /**
  * The whole chain in a real bot process: Teams message → Bot Framework auth (local issuer) →
@@ -46,7 +43,7 @@ describe('acting as the person: the full chain with the real on-behalf-of exchan
   let tokenService: FakeConnector;
   let emu: Emulator;
   let bot: BotProcess;
-  const userToken = jwt({
+  const userToken = unsignedJwt({
     aud: APP_ID,
     iss: `https://login.microsoftonline.com/${TENANT}/v2.0`,
     oid: RELEASE.aadObjectId,
@@ -103,16 +100,7 @@ describe('acting as the person: the full chain with the real on-behalf-of exchan
     cert?.remove();
   });
 
-  const auth = () => ({
-    authorization: `Bearer ${issuer.sign({
-      iss: issuer.issuer,
-      aud: APP_ID,
-      iat: nowSec() - 10,
-      nbf: nowSec() - 10,
-      exp: nowSec() + 600,
-      serviceurl: channel.url,
-    })}`,
-  });
+  const auth = () => channelAuth(issuer, APP_ID, channel.url);
   const envelope = {
     serviceUrl: '',
     conversationId: 'a:obo-chain',

@@ -9,30 +9,26 @@ import { cardOf, executeActions } from '../support/card-inspection';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
 import { startTestApp, type TestApp } from '../support/start-test-app';
 import { staticBotCredentials } from '../security/support/static-bot-credentials';
+import {
+  APP_ID,
+  CONNECTION,
+  RELEASE,
+  RELEASE_UPN,
+  TENANT,
+  channelAuth,
+  nowSec,
+  unsignedJwt,
+} from '../security/support/person-tokens';
 import { startTestIssuer, type TestIssuer } from '../security/support/test-issuer';
 
 const CATALOG = join(__dirname, '../../config/digitre.yaml');
 const catalog = loadCatalog(CATALOG);
-const APP_ID = '5d9e1f0a-1b2c-4d3e-8f90-a1b2c3d4e5f6';
-const TENANT = '11111111-2222-3333-4444-555555555555';
 const APP_PASSWORD = 'act-as-person-app-password~Zq8';
-const CONNECTION = 'ado-sso';
 const BOT_TOKEN = 'bot-own-token-for-the-token-service-9Kd';
 
-const RELEASE = {
-  id: '29:release-mgr',
-  name: 'Rita Release',
-  aadObjectId: '00000000-0000-0000-0000-0000000000b2',
-};
-const RELEASE_UPN = 'release.manager@digitre.example';
-
-const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-const nowSec = () => Math.floor(Date.now() / 1000);
-/** An unsigned JWT: the fake token service and the emulator only decode. */
-const jwt = (claims: object) => `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}.c2ln`;
 /** The person's token for the bot, as the token service would hand it out (distinct per `tag`). */
 const userToken = (tag: string) =>
-  jwt({
+  unsignedJwt({
     aud: APP_ID,
     oid: RELEASE.aadObjectId,
     upn: RELEASE_UPN,
@@ -81,7 +77,7 @@ describe('acting as the person: Teams sign-in, SSO and Universal Actions login, 
           const claims = JSON.parse(
             Buffer.from(assertion.split('.')[1]!, 'base64url').toString(),
           ) as Record<string, unknown>;
-          const token = jwt({
+          const token = unsignedJwt({
             aud: '499b84ac-1321-427f-aa17-267ca6975798',
             oid: claims.oid,
             upn: claims.upn,
@@ -131,16 +127,7 @@ describe('acting as the person: Teams sign-in, SSO and Universal Actions login, 
     createAdoDevOps({ orgUrl: emu.orgUrl, project: emu.project, catalog, auth: { pat: emu.pat } });
 
   /** Teams' Bot Framework token for one activity. */
-  const auth = () => ({
-    authorization: `Bearer ${issuer.sign({
-      iss: issuer.issuer,
-      aud: APP_ID,
-      iat: nowSec() - 10,
-      nbf: nowSec() - 10,
-      exp: nowSec() + 600,
-      serviceurl: t.connector.url,
-    })}`,
-  });
+  const auth = () => channelAuth(issuer, APP_ID, t.connector.url);
 
   const envelope = (conversationId: string) => ({
     serviceUrl: t.connector.url,

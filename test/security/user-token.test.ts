@@ -7,6 +7,7 @@ import { manualClock } from '../../src/clock/clock';
 import { createAdoDevOps } from '../../src/devops/ado-devops';
 import { startEmulator, type Emulator } from '../../src/emulator/start-emulator';
 import { startEntraTokenService, type EntraTokenService } from './support/entra-token-service';
+import { nowSec, unsignedJwt } from './support/person-tokens';
 import { makeSelfSignedCert, type SelfSignedCert } from './support/self-signed-cert';
 
 const ROOT = join(__dirname, '../..');
@@ -15,13 +16,8 @@ const TENANT = '11111111-2222-3333-4444-555555555555';
 const CLIENT_ID = '5d9e1f0a-1b2c-4d3e-8f90-a1b2c3d4e5f6';
 const CLIENT_SECRET = 'obo-test-client-secret~Zq8';
 
-const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-/** An unsigned JWT; the token service and the emulator only decode. */
-const jwt = (claims: object) => `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}.c2ln`;
-const nowSec = () => Math.floor(Date.now() / 1000);
-
 describe('UserTokenExchanger (unit, injected credential)', () => {
-  const assertion = jwt({ oid: 'u1', aud: CLIENT_ID });
+  const assertion = unsignedJwt({ oid: 'u1', aud: CLIENT_ID });
   const fake = (getToken: TokenCredential['getToken']) => {
     const made: string[] = [];
     return {
@@ -66,7 +62,7 @@ describe('UserTokenExchanger (unit, injected credential)', () => {
     });
     expect((await ex.actAs(assertion)).bearerToken).toBe('t1');
     expect((await ex.actAs(assertion)).bearerToken).toBe('t1');
-    expect((await ex.actAs(jwt({ oid: 'u2' }))).bearerToken).toBe('t2');
+    expect((await ex.actAs(unsignedJwt({ oid: 'u2' }))).bearerToken).toBe('t2');
     // Valid for 10 minutes; refreshed 2 minutes before that.
     clock.advance(479_999);
     expect((await ex.actAs(assertion)).bearerToken).toBe('t1');
@@ -138,7 +134,7 @@ describe('acting as the person: OBO exchange and approval over HTTPS (child proc
   let tokenRequests: Record<string, string>[];
   const catalog = loadCatalog(CATALOG_PATH);
   const RELEASE = 'release.manager@digitre.example';
-  const userAssertion = jwt({
+  const userAssertion = unsignedJwt({
     aud: CLIENT_ID,
     iss: `https://login.microsoftonline.com/${TENANT}/v2.0`,
     oid: '00000000-0000-0000-0000-0000000000b2',
@@ -260,7 +256,7 @@ describe('acting as the person: OBO exchange and approval over HTTPS (child proc
       tenantId: TENANT,
       clientId: CLIENT_ID,
       clientSecret: 'wrong-secret',
-      userAssertion: jwt({ aud: CLIENT_ID, oid: 'x', upn: RELEASE, exp: nowSec() + 3600 }),
+      userAssertion: unsignedJwt({ aud: CLIENT_ID, oid: 'x', upn: RELEASE, exp: nowSec() + 3600 }),
       orgUrl: emu.orgUrl,
       project: emu.project,
       pat: emu.pat,
