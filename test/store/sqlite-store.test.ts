@@ -117,6 +117,13 @@ describe('SqliteStore specifics', () => {
     await store.close();
   });
 
+  it('bounds its page cache to 2 MB (better-sqlite3 builds with 16 MB; RSS grew with the audit log)', async () => {
+    const store = SqliteStore.open({ path: freshPath() });
+    const db = (store as unknown as { db: Database.Database }).db;
+    expect(db.pragma('cache_size', { simple: true })).toBe(-2000);
+    await store.close();
+  });
+
   it('rejects use after close', async () => {
     const store = SqliteStore.open({ path: freshPath() });
     await store.close();
