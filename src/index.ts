@@ -33,6 +33,7 @@ import { createMetrics } from './metrics/metrics';
 import { startNotifications } from './notifications/start-notifications';
 import { teamsIdsFor } from './people/find-people';
 import { lazyPort } from './startup/lazy-port';
+import { warmUp } from './startup/warm-up';
 import { createStore } from './store/create-store';
 import type { Store } from './store/store';
 
@@ -222,17 +223,10 @@ export async function startApp(
   // Local mode: the emulator tells the bot about runs the way Azure DevOps service hooks do.
   emulator?.hooks.add({ url: `${url}/api/ado-events` });
   ready = true;
-  // What /readyz need not wait for loads now, so the first card and the first Azure DevOps call
-  // do not wait for it either (docs/PERFORMANCE.md, start-up).
-  setImmediate(() => {
-    try {
-      warmCards();
-    } catch (err) {
-      logger.error({ err }, 'card templates could not be loaded');
-    }
-    ado.warm?.().catch((err: unknown) => {
-      logger.error({ err }, 'the Azure DevOps client could not be loaded');
-    });
+  // What /readyz need not wait for loads now, a step per event-loop turn, so the first card and
+  // the first Azure DevOps call do not wait for it either (docs/PERFORMANCE.md, start-up).
+  warmUp([warmCards, () => ado.warm?.()], (err) => {
+    logger.error({ err }, 'warming up after start failed; the first command will try again');
   });
 
   let closed: Promise<void> | undefined;

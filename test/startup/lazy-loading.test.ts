@@ -22,7 +22,10 @@ const atImport = heavy();
 startApp(loadConfig(process.env)).then(async (app) => {
   const atReady = heavy();
   const ready = (await fetch(app.url + '/readyz')).status;
-  await new Promise((r) => setTimeout(r, 200));
+  // Warmed in the background: poll (bounded) instead of guessing how long ts-node takes.
+  for (let i = 0; i < 200 && !(heavy().templating && heavy().ado); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const after = heavy();
   await app.close();
   process.stdout.write(JSON.stringify({ atImport, atReady, ready, after }));
