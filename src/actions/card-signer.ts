@@ -54,18 +54,32 @@ export class CardSigner {
 /**
  * Adds a token to every button's data in a card's data (`cancelData`, `approveData`,
  * `confirmData`, `refreshData`, …): any nested object carrying run/approval/confirmation ids.
+ * Copy-on-write: parts without button data come back as they are (the same objects), so a card
+ * without buttons (help, usage) costs a walk and no copy.
+ * @example render({ ...reply, data: signCardData(reply.data, conversation.id, signer) })
  */
 export function signCardData<T>(data: T, conversationId: string, signer: CardSigner): T {
-  if (Array.isArray(data))
-    return data.map((d: unknown) => signCardData(d, conversationId, signer)) as T;
-  if (!data || typeof data !== 'object') return data;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
-    out[k] = signCardData(v, conversationId, signer);
+  if (Array.isArray(data)) {
+    let out: unknown[] | undefined;
+    data.forEach((d: unknown, i) => {
+      const signed = signCardData(d, conversationId, signer);
+      if (signed !== d) (out ??= [...data])[i] = signed;
+    });
+    return (out ?? data) as T;
   }
-  const ids = idsOf(out);
-  if (ids && isButtonData(out)) out.token = signer.sign(conversationId, ids);
-  return out as T;
+  if (!data || typeof data !== 'object') return data;
+  const source = data as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(source)) {
+    const v = source[k];
+    const signed = signCardData(v, conversationId, signer);
+    if (signed !== v) (out ??= { ...source })[k] = signed;
+  }
+  const ids = idsOf(source);
+  if (ids && isButtonData(source)) {
+    (out ??= { ...source }).token = signer.sign(conversationId, ids);
+  }
+  return (out ?? data) as T;
 }
 
 /** Only button data objects get tokens: they carry ids and nothing else but `token`. */

@@ -15,8 +15,9 @@ export async function identifyActor(
   actor: Actor,
   deps: { store: Store; now: number; logger: Logger },
 ): Promise<Actor> {
-  let upn = actor.upn;
-  if (!upn) upn = (await findPersonByTeamsId(deps.store, actor.teamsId))?.upn;
+  // One read serves both the UPN lookup and rememberPerson's "anything changed?" check.
+  const stored = (await findPersonByTeamsId(deps.store, actor.teamsId)) ?? null;
+  let upn = actor.upn ?? stored?.upn;
   if (!upn && context.activity.channelId === 'msteams' && actor.teamsId !== 'unknown') {
     try {
       const member = await TeamsInfo.getMember(context, actor.teamsId);
@@ -29,12 +30,16 @@ export async function identifyActor(
     }
   }
   const who: Actor = { ...actor, upn };
-  await rememberPerson(deps.store, {
-    teamsId: who.teamsId,
-    name: who.name,
-    upn,
-    aadObjectId: who.aadObjectId,
-    seenAt: deps.now,
-  });
+  await rememberPerson(
+    deps.store,
+    {
+      teamsId: who.teamsId,
+      name: who.name,
+      upn,
+      aadObjectId: who.aadObjectId,
+      seenAt: deps.now,
+    },
+    stored,
+  );
   return who;
 }

@@ -9,15 +9,21 @@ const REFRESH_MS = 24 * 3600_000;
  * one read, no write.
  * @example await rememberPerson(store, { teamsId: '29:…', name: 'Alex', upn: 'alex@x', seenAt: now });
  */
-export async function rememberPerson(store: Store, person: Person): Promise<void> {
+export async function rememberPerson(
+  store: Store,
+  person: Person,
+  /** What `teams:<id>` holds, when the caller has just read it (null: nothing); saves a read. */
+  known?: Person | null,
+): Promise<void> {
   const keys = personKeys(person);
-  const current = await store.get<Person>(PEOPLE_COLLECTION, keys[0]!);
+  const current =
+    known !== undefined ? known : (await store.get<Person>(PEOPLE_COLLECTION, keys[0]!))?.value;
   const same =
     current &&
-    current.value.teamsId === person.teamsId &&
-    current.value.upn === person.upn &&
-    current.value.name === person.name &&
-    person.seenAt - current.value.seenAt < REFRESH_MS;
+    current.teamsId === person.teamsId &&
+    current.upn === person.upn &&
+    current.name === person.name &&
+    person.seenAt - current.seenAt < REFRESH_MS;
   if (same) return;
   await Promise.all(
     keys.map((k) => store.put(PEOPLE_COLLECTION, k, person, { ttlMs: PERSON_TTL_MS })),

@@ -41,4 +41,19 @@ describe('people the bot has seen', () => {
     await rememberPerson(store, { ...alex, name: 'Alex W.', seenAt: 3000 });
     expect(put.mock.calls.length).toBeGreaterThan(writes);
   });
+
+  it('uses what the caller already read instead of reading again (one read per message)', async () => {
+    const store = new MemoryStore();
+    const alex = { teamsId: '29:a', name: 'Alex', upn: 'a@x.example', seenAt: 1000 };
+    await rememberPerson(store, alex);
+    const get = jest.spyOn(store, 'get');
+    const put = jest.spyOn(store, 'put');
+    await rememberPerson(store, { ...alex, seenAt: 2000 }, alex);
+    expect(get).not.toHaveBeenCalled();
+    expect(put).not.toHaveBeenCalled();
+    // null = the caller found nobody: written without a read.
+    await rememberPerson(store, { ...alex, teamsId: '29:new' }, null);
+    expect(get).not.toHaveBeenCalled();
+    expect((await store.get('people', 'teams:29:new'))?.value).toMatchObject({ name: 'Alex' });
+  });
 });
