@@ -3,7 +3,7 @@ import type { Catalog } from '../../src/catalog/catalog-schema';
 import { systemClock } from '../../src/clock/clock';
 import { saveConversation } from '../../src/conversations/save-conversation';
 import { createAdoDevOps } from '../../src/devops/ado-devops';
-import { serviceIdentity, startEmulator } from '../../src/emulator/start-emulator';
+import { startEmulator } from '../../src/emulator/start-emulator';
 import { createLogger } from '../../src/logging/create-logger';
 import { startNotifications } from '../../src/notifications/start-notifications';
 import { MemoryStore } from '../../src/store/memory-store';
@@ -79,13 +79,7 @@ export async function measureFanOut(
         filter: {},
       });
     }
-    const run = emu.engine.queue({
-      definitionId: emu.pipelineId('prod'),
-      templateParameters: { modelVersion: '3' },
-      variables: {},
-      sourceBranch: 'refs/heads/main',
-      requestedBy: serviceIdentity,
-    });
+    const run = emu.queueRun('prod', { modelVersion: '3' });
     const throttledOnce = new Set<string>();
     connector.failures = (hit) => {
       if (hit.method !== 'POST' || !throttle.has(hit.conversationId)) return undefined;

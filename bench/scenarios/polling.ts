@@ -50,13 +50,7 @@ export async function measurePolling(
   const results: PollingCost[] = [];
   try {
     const max = Math.max(...sizes);
-    const prodRun = emu.engine.queue({
-      definitionId: emu.pipelineId('prod'),
-      templateParameters: { modelVersion: '3' },
-      variables: {},
-      sourceBranch: 'refs/heads/main',
-      requestedBy: serviceIdentity,
-    }).id;
+    const prodRun = emu.queueRun('prod', { modelVersion: '3' }).id;
     const ids: number[] = [];
     for (let i = 0; i < max; i++) {
       ids.push(

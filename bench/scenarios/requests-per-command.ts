@@ -1,5 +1,5 @@
 import { loadCatalog } from '../../src/catalog/load-catalog';
-import { serviceIdentity, startEmulator, type Emulator } from '../../src/emulator/start-emulator';
+import { startEmulator, type Emulator } from '../../src/emulator/start-emulator';
 import type { RequestLogEntry } from '../../src/emulator/request-log';
 import { messageBody } from '../bench-activity';
 import type { BenchChild } from '../bench-child';
@@ -35,18 +35,8 @@ const failedRun = (emu: Emulator) =>
 
 /** Queues a prod run and resolves its id once it waits for approval. */
 async function prodRunWaitingForApproval(emu: Emulator): Promise<number> {
-  const run = emu.engine.queue({
-    definitionId: emu.pipelineId('prod'),
-    templateParameters: { modelVersion: '3' },
-    variables: {},
-    sourceBranch: 'refs/heads/main',
-    requestedBy: serviceIdentity,
-  });
-  const until = Date.now() + 10_000;
-  while (emu.engine.pendingApprovals(run.id).length === 0) {
-    if (Date.now() > until) throw new Error(`prod run ${run.id} never reached its approval`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const run = emu.queueRun('prod', { modelVersion: '3' });
+  await emu.untilWaitingForApproval(run.id);
   return run.id;
 }
 

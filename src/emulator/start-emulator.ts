@@ -9,6 +9,8 @@ import type { Catalog } from '../catalog/catalog-schema';
 import { type Clock, systemClock } from '../clock/clock';
 import { jwtPayloadValidator } from './authenticate';
 import { createContext } from './emulator-context';
+import { serviceIdentity } from './identities';
+import type { EmulatedApproval, EmulatedRun } from './model';
 import { FaultInjector } from './fault-injector';
 import { HookRegistry, type HookRetryOptions, type HookTarget } from './hook-registry';
 import { randomGuid } from './ids';
@@ -73,6 +75,14 @@ export interface Emulator {
   project: string;
   /** Catalog key → definition (pipeline) id; throws for unknown keys. */
   pipelineId(key: string): number;
+  /**
+   * Queues a run of a catalog pipeline on `main` as the service identity, the way someone in the
+   * Azure DevOps portal would (outside the bot): for demos, tests and benchmarks.
+   * @example const run = emu.queueRun('prod', { modelVersion: '3' });
+   */
+  queueRun(key: string, templateParameters?: Record<string, string>): EmulatedRun;
+  /** Resolves once the run waits for an approval; rejects after `timeoutMs` (default 10 s). */
+  untilWaitingForApproval(runId: number, timeoutMs?: number): Promise<EmulatedApproval>;
   faults: FaultInjector;
   requestLog: RequestLog;
   engine: RunEngine;
@@ -151,17 +161,36 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   for (const h of opts.hooks ?? []) hooks.add(h);
 
   let closing: Promise<void> | undefined;
+  const pipelineId = (key: string): number => {
+    const d = ctx.definitions.find((x) => x.key === key);
+    if (!d)
+      throw new Error(
+        `no pipeline "${key}" in the catalog (known: ${ctx.definitions.map((x) => x.key).join(', ')})`,
+      );
+    return d.id;
+  };
   return {
     orgUrl: ctx.orgUrl,
     pat,
     project: ctx.project.name,
-    pipelineId(key) {
-      const d = ctx.definitions.find((x) => x.key === key);
-      if (!d)
-        throw new Error(
-          `no pipeline "${key}" in the catalog (known: ${ctx.definitions.map((x) => x.key).join(', ')})`,
-        );
-      return d.id;
+    pipelineId,
+    queueRun(key, templateParameters = {}) {
+      return engine.queue({
+        definitionId: pipelineId(key),
+        templateParameters,
+        variables: {},
+        sourceBranch: 'refs/heads/main',
+        requestedBy: serviceIdentity,
+      });
+    },
+    async untilWaitingForApproval(runId, timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const pending = engine.pendingApprovals(runId)[0];
+        if (pending) return pending;
+        if (Date.now() > until) throw new Error(`run ${runId} never reached an approval`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
     },
     faults,
     requestLog,

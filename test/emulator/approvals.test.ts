@@ -187,3 +187,27 @@ describe('emulator: YAML environment approvals (raw REST 7.1)', () => {
     expect(emu.engine.approval(approvalId)?.status).toBe('canceled');
   });
 });
+
+describe('emulator: queueing from outside the bot (demos, tests, benchmarks)', () => {
+  let emu: Emulator;
+  beforeAll(async () => {
+    emu = await fastEmulator({ seed: false });
+  });
+  afterAll(() => emu.close());
+
+  it('queueRun starts a catalog pipeline; untilWaitingForApproval resolves with its approval', async () => {
+    const run = emu.queueRun('prod', { modelVersion: '3' });
+    expect(run.templateParameters).toEqual({ modelVersion: '3' });
+    const approval = await emu.untilWaitingForApproval(run.id);
+    expect(approval.runId).toBe(run.id);
+    expect(emu.engine.pendingApprovals(run.id).map((a) => a.id)).toEqual([approval.id]);
+  });
+
+  it('names the known pipelines for an unknown key, and gives up on a run that never waits', async () => {
+    expect(() => emu.queueRun('prd')).toThrow(/no pipeline "prd".*known: .*prod/);
+    const cleanup = emu.queueRun('dev-cleanup');
+    await expect(emu.untilWaitingForApproval(cleanup.id, 200)).rejects.toThrow(
+      `run ${cleanup.id} never reached an approval`,
+    );
+  });
+});

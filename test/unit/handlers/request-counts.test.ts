@@ -10,7 +10,7 @@ import type { Reply } from '../../../src/commands/reply';
 import { createAdoDevOps } from '../../../src/devops/ado-devops';
 import { CachedDevOps } from '../../../src/devops/cached-devops';
 import type { RequestLogEntry } from '../../../src/emulator/request-log';
-import { serviceIdentity, startEmulator } from '../../../src/emulator/start-emulator';
+import { startEmulator } from '../../../src/emulator/start-emulator';
 import { MemoryStore } from '../../../src/store/memory-store';
 
 /**
@@ -112,18 +112,8 @@ const seeded = (key: string, result: 'succeeded' | 'failed') =>
 
 /** Queues a prod run outside the bot and resolves once it waits for its approval. */
 async function prodRunWaiting(): Promise<number> {
-  const run = emu.engine.queue({
-    definitionId: emu.pipelineId('prod'),
-    templateParameters: { modelVersion: '3' },
-    variables: {},
-    sourceBranch: 'refs/heads/main',
-    requestedBy: serviceIdentity,
-  });
-  const until = Date.now() + 10_000;
-  while (emu.engine.pendingApprovals(run.id).length === 0) {
-    if (Date.now() > until) throw new Error(`prod run ${run.id} never reached its approval`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const run = emu.queueRun('prod', { modelVersion: '3' });
+  await emu.untilWaitingForApproval(run.id);
   return run.id;
 }
 
