@@ -33,19 +33,26 @@ export interface MemoryResult {
   /** After the warm-up, after a full GC. */
   baselineRss: number;
   baselineHeap: number;
-  /** Halfway, after a full GC (a leak keeps growing; a warm-up plateaus). */
+  /** After the throughput run (the bot warmed by `steadyCommands`): where the leak check starts. */
+  steadyRss: number;
+  steadyHeap: number;
+  steadyCommands: number;
+  /** Halfway through the leak check, after a full GC (a leak keeps growing; a warm-up plateaus). */
   midRss: number;
   midHeap: number;
   midCommands: number;
   secondHalfRssGrowthPct: number;
-  /** After `commands` more, after a full GC. */
+  /** After `commands` more than `steadyCommands`, after a full GC. */
   afterRss: number;
   afterHeap: number;
   commands: number;
+  /** Over the `commands` of the leak check (steady → after). */
   rssGrowthPct: number;
   heapGrowthPct: number;
+  /** From the early baseline (after the warm-up) to the end: includes the bot sizing up. */
+  sinceWarmupRssGrowthPct: number;
   /** Everything `process.memoryUsage()` said at each checkpoint (after a full GC). */
-  checkpoints?: Record<'baseline' | 'mid' | 'after', ChildStats>;
+  checkpoints?: Record<'baseline' | 'steady' | 'mid' | 'after', ChildStats>;
 }
 
 /** Medians over the reps, per target and load, with ratios to the echo floor. */
@@ -172,10 +179,10 @@ export function verdicts(r: {
     const m = r.memory;
     v.push({
       target: `RSS growth over ${m.commands} commands ≤ 10%`,
-      measured: `${round(m.rssGrowthPct, 1)}% (${mb(m.baselineRss)} → ${mb(m.midRss)} → ${mb(m.afterRss)}; ${round(
+      measured: `${round(m.rssGrowthPct, 1)}% (${mb(m.steadyRss)} → ${mb(m.midRss)} → ${mb(m.afterRss)} after the first ${m.steadyCommands}; ${round(
         m.secondHalfRssGrowthPct,
         1,
-      )}% in the second half; heap ${mb(m.baselineHeap)} → ${mb(m.afterHeap)})`,
+      )}% in the second half; heap ${mb(m.steadyHeap)} → ${mb(m.afterHeap)}; ${round(m.sinceWarmupRssGrowthPct, 1)}% since the warm-up)`,
       pass: m.rssGrowthPct <= 10,
     });
   }
