@@ -1,3 +1,4 @@
+import { deepFreeze } from './deep-freeze';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Template } from 'adaptivecards-templating';
@@ -120,15 +121,6 @@ function unboundFields(value: unknown, path: string, found: string[]): string[] 
   return found;
 }
 
-/** Freezes a card and everything in it: a memoized card is shared by every reply that sends it. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
 /**
  * Cards whose rendering is remembered by their data, because the same data comes again and
  * again (help: one card per command registry, the same for everyone — no signed buttons, nothing
@@ -183,12 +175,17 @@ export function createCardRenderer(cardsDir?: string): CardRenderer {
   }
 
   const memo = new Map<string, AdaptiveCardJson>();
+  // Frozen data shared by every reply (plain `help`) is known by identity: no serialising per
+  // message. Only frozen data: anything else could change after it was remembered.
+  const byIdentity = new WeakMap<object, { id: CardId; card: AdaptiveCardJson }>();
   return {
     preload() {
       for (const id of CARD_IDS) template(id);
     },
     render<K extends CardId>(id: K, data: CardDataMap[K]): AdaptiveCardJson {
       if (!MEMOIZED_CARDS.has(id)) return expand(id, data);
+      const shared = Object.isFrozen(data) ? byIdentity.get(data) : undefined;
+      if (shared?.id === id) return shared.card;
       const key = `${id}\u0000${JSON.stringify(data)}`;
       let card = memo.get(key);
       if (!card) {
@@ -196,6 +193,7 @@ export function createCardRenderer(cardsDir?: string): CardRenderer {
         if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
         memo.set(key, card);
       }
+      if (Object.isFrozen(data)) byIdentity.set(data, { id, card });
       return card;
     },
   };

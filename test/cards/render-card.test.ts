@@ -321,6 +321,24 @@ describe('renderCard', () => {
     }
   });
 
+  it('knows shared frozen help data by identity: no serialising per message', () => {
+    const renderer = createCardRenderer();
+    const data = structuredClone(CARD_FIXTURES.help.all!);
+    Object.freeze(data);
+    const first = renderer.render('help', data);
+    const stringify = jest.spyOn(JSON, 'stringify');
+    try {
+      expect(renderer.render('help', data)).toBe(first);
+      expect(stringify).not.toHaveBeenCalled();
+      // Data that is not frozen could change after it was remembered: looked up by content.
+      const open = structuredClone(CARD_FIXTURES.help.all!);
+      expect(renderer.render('help', open)).toBe(first);
+      expect(stringify).toHaveBeenCalled();
+    } finally {
+      stringify.mockRestore();
+    }
+  });
+
   it('reads each template once', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cards-'));
     try {

@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../cards/deep-freeze';
 import { defineCommand, type AnyCommandSpec } from '../command-spec';
 import { didYouMean } from '../did-you-mean';
 import type { Reply } from '../reply';
@@ -20,12 +21,7 @@ export const helpCommand = defineCommand<{ topic?: string }>({
   },
   async run({ topic }, _ctx, deps) {
     const registry = deps.registry;
-    if (!topic)
-      return helpReply(
-        registry,
-        'What I can do',
-        'Type a command in this chat. Words are not case-sensitive.',
-      );
+    if (!topic) return fullHelp(registry);
     const spec = registry.find((s) => s.name === topic || s.aliases.includes(topic));
     if (spec) {
       const also =
@@ -47,6 +43,27 @@ export const helpCommand = defineCommand<{ topic?: string }>({
     );
   },
 });
+
+/**
+ * Plain `help` is the same card for everyone: built once per registry and shared (frozen), so
+ * the renderer recognises it by identity instead of serialising ~10 kB of data per message.
+ */
+const fullHelpByRegistry = new WeakMap<readonly AnyCommandSpec[], Reply>();
+
+function fullHelp(registry: readonly AnyCommandSpec[]): Reply {
+  let reply = fullHelpByRegistry.get(registry);
+  if (!reply) {
+    reply = deepFreeze(
+      helpReply(
+        registry,
+        'What I can do',
+        'Type a command in this chat. Words are not case-sensitive.',
+      ),
+    );
+    fullHelpByRegistry.set(registry, reply);
+  }
+  return reply;
+}
 
 function helpReply(
   specs: readonly AnyCommandSpec[],

@@ -181,6 +181,10 @@ describe('whoami, help, audit', () => {
     const h = handlerHarness();
     const card = cardOf(await h.run('help'), 'help');
     expect(card.commands.map((c) => c.usage)).toEqual(h.registry.map((s) => s.usage));
+    // The same for everyone: built once per registry, shared and frozen.
+    const again = await h.run('help', { actor: STRANGER });
+    expect(again).toBe(await h.run('help'));
+    expect(Object.isFrozen(again.data)).toBe(true);
   });
 
   it('help deploy explains deploy with its examples and aliases', async () => {
