@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebApi, getBearerHandler, getPersonalAccessTokenHandler } from 'azure-devops-node-api';
 import { loadCatalog } from '../../src/catalog/load-catalog';
+import { unsignedJwt } from '../support/unsigned-jwt';
 import {
   startEmulator,
   type Emulator,
@@ -19,14 +20,8 @@ export function patApi(emu: Emulator, pat = emu.pat): WebApi {
   return new WebApi(emu.orgUrl, getPersonalAccessTokenHandler(pat));
 }
 
-/** An unsigned JWT (the emulator reads the payload only). */
-export function fakeJwt(claims: Record<string, unknown>): string {
-  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  return `${enc({ alg: 'RS256', typ: 'JWT' })}.${enc(claims)}.c2lnbmF0dXJl`;
-}
-
 export function bearerApi(emu: Emulator, claims: Record<string, unknown>): WebApi {
-  return new WebApi(emu.orgUrl, getBearerHandler(fakeJwt(claims)));
+  return new WebApi(emu.orgUrl, getBearerHandler(unsignedJwt(claims)));
 }
 
 export function personJwtClaims(upn: string, name: string, oid: string): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { AZURE_DEVOPS_SCOPE } from '../../../src/auth/user-token';
+import { unsignedJwt } from '../../support/unsigned-jwt';
 import type { SelfSignedCert } from './self-signed-cert';
 
 export interface EntraTokenService {
@@ -12,10 +13,6 @@ export interface EntraTokenService {
   issued: string[];
   close(): Promise<void>;
 }
-
-const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-/** An unsigned JWT: the emulator only decodes. */
-const jwt = (claims: object) => `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}.c2ln`;
 
 /**
  * A local Entra ID for one tenant over https (self-signed; trust it with NODE_EXTRA_CA_CERTS in a
@@ -76,7 +73,7 @@ export async function startEntraTokenService(opts: {
           return;
         }
         // An Azure DevOps token for the same person (what Entra ID would issue).
-        const accessToken = jwt({
+        const accessToken = unsignedJwt({
           aud: '499b84ac-1321-427f-aa17-267ca6975798',
           oid: claims.oid,
           upn: claims.upn,

@@ -16,15 +16,7 @@ export const RELEASE_UPN = 'release.manager@digitre.example';
 
 export const nowSec = (): number => Math.floor(Date.now() / 1000);
 
-const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-
-/**
- * An unsigned JWT: the fake token service, the emulator and the local Entra ID only decode it.
- * @example unsignedJwt({ aud: APP_ID, oid: RELEASE.aadObjectId, exp: nowSec() + 3600 })
- */
-export function unsignedJwt(claims: object): string {
-  return `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}.c2ln`;
-}
+export { unsignedJwt } from '../../support/unsigned-jwt';
 
 /**
  * The Authorization header Teams' channel sends with one activity, signed by the local issuer.
