@@ -24,6 +24,7 @@ import {
   type RunRequest,
   type RunSummary,
 } from './devops-port';
+import { knownBuild } from './known-build';
 import { toApprovalSummary } from './map-approval';
 import { correlationIdOf, runToSummary, toRunSummary, type MapContext } from './map-build';
 import { failedTask, toStages } from './map-timeline';
@@ -156,7 +157,7 @@ export class AdoDevOps implements DevOpsPort {
     timelineRead?.catch(() => undefined); // awaited below; a missing build explains the failure
     let summary: RunSummary;
     if (opts?.known) {
-      summary = reuse(opts.known, runId);
+      summary = knownBuild(opts.known, runId);
     } else {
       const build = await this.t.retrying('getRun', () =>
         this.t.call('getBuild', async () =>
@@ -435,13 +436,6 @@ export function createAdoDevOps(opts: AdoDevOpsOptions): AdoDevOps {
 
 function toRef(branch: string): string {
   return branch.startsWith('refs/') ? branch : `refs/heads/${branch}`;
-}
-
-/** A caller's copy of the run, without anything a timeline added to it. */
-function reuse(known: RunSummary, runId: number): RunSummary {
-  if (known.id !== runId) throw new Error(`getRun(${runId}) was given run ${known.id} as known`);
-  const { stages: _s, failedTask: _f, ...build } = known;
-  return { ...build, parameters: { ...build.parameters }, tags: [...build.tags] };
 }
 
 function newestFirst(runs: RunSummary[]): RunSummary[] {

@@ -17,6 +17,7 @@ import {
   type RunSummary,
   type StageSummary,
 } from './devops-port';
+import { knownBuild } from './known-build';
 
 export type DevOpsMethod = keyof DevOpsPort;
 
@@ -241,14 +242,7 @@ export class InMemoryDevOps implements DevOpsPort {
     const known = opts?.known;
     if (known) {
       // Like the adapter: the caller's build fields as they are, only the timeline is fresh.
-      if (known.id !== runId)
-        throw new Error(`getRun(${runId}) was given run ${known.id} as known`);
-      const { stages: _s, failedTask: _f, ...build } = known;
-      const out: RunSummary = {
-        ...build,
-        parameters: { ...build.parameters },
-        tags: [...build.tags],
-      };
+      const out = knownBuild(known, runId);
       if (opts.withStages && run) Object.assign(out, this.timelineOf(run));
       else if (opts.withStages) out.stages = [];
       return out;
