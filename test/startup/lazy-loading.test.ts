@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { botChildEnv } from '../support/bot-process';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -40,21 +41,13 @@ describe('start-up loads what readiness does not need after listening', () => {
       {
         cwd: ROOT,
         timeout: 60_000,
-        env: {
-          PATH: process.env.PATH ?? '',
-          TS_NODE_TRANSPILE_ONLY: '1',
-          TS_NODE_PROJECT: 'tsconfig.json',
-          NODE_NO_WARNINGS: '1',
-          PORT: '0',
-          HOST: '127.0.0.1',
-          LOG_LEVEL: 'warn',
+        env: botChildEnv({
           CHATOPS_STORE: 'memory',
-          CHATOPS_CATALOG: join(ROOT, 'config/digitre.yaml'),
           // A real organization's settings; nothing is called before a command needs it.
           ADO_ORG_URL: 'http://127.0.0.1:9/org',
           ADO_PROJECT: 'DigitRE',
           ADO_PAT: 'not-a-real-pat',
-        },
+        }),
       },
     );
     const r = JSON.parse(stdout) as Record<string, Record<string, boolean> | number>;

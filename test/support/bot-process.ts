@@ -43,6 +43,27 @@ export interface BotProcessOptions {
  *   await postActivity(bot.url, activity);
  *   await bot.stop();
  */
+/**
+ * A bot child's whole environment: loopback on port 0, the repo's catalog, ts-node settings, and
+ * nothing of the developer's own `ADO_*` / `CHATOPS_*` settings; `env` adds to it.
+ * @example spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', code], { env: botChildEnv({ CHATOPS_STORE: 'memory' }) })
+ */
+export function botChildEnv(env: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    TMPDIR: process.env.TMPDIR ?? '/tmp',
+    TS_NODE_TRANSPILE_ONLY: '1',
+    TS_NODE_PROJECT: 'tsconfig.json',
+    NODE_NO_WARNINGS: '1',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    CHATOPS_CATALOG: join(ROOT, 'config/digitre.yaml'),
+    ...env,
+  };
+}
+
 export async function startBotProcess(
   env: Record<string, string>,
   options: BotProcessOptions = {},
@@ -55,20 +76,7 @@ export async function startBotProcess(
     : ['-r', 'ts-node/register/transpile-only', options.entry ?? 'src/index.ts'];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      TMPDIR: process.env.TMPDIR ?? '/tmp',
-      TS_NODE_TRANSPILE_ONLY: '1',
-      TS_NODE_PROJECT: 'tsconfig.json',
-      NODE_NO_WARNINGS: '1',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      CHATOPS_RATE_LIMIT_PER_MINUTE: '0',
-      CHATOPS_CATALOG: join(ROOT, 'config/digitre.yaml'),
-      ...env,
-    },
+    env: botChildEnv({ CHATOPS_RATE_LIMIT_PER_MINUTE: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const pid = child.pid;
