@@ -4,7 +4,8 @@
  * text. Whatever the real bot spends beyond this is ours.
  */
 import type { AddressInfo } from 'node:net';
-import restify, { type Request, type Response } from 'restify';
+import type { Request, Response } from 'restify';
+import { restify } from '../src/http/load-restify';
 import {
   ActivityHandler,
   CloudAdapter,

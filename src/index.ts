@@ -33,6 +33,7 @@ import { createMetrics } from './metrics/metrics';
 import { startNotifications } from './notifications/start-notifications';
 import { teamsIdsFor } from './people/find-people';
 import { lazyPort } from './startup/lazy-port';
+import { listenErrorMessage } from './startup/listen-error-message';
 import { warmUp } from './startup/warm-up';
 import { createStore } from './store/create-store';
 import type { Store } from './store/store';
@@ -204,7 +205,8 @@ export async function startApp(
   });
   try {
     await new Promise<void>((resolve, reject) => {
-      http.server.server.once('error', reject);
+      // restify re-emits the Node server's 'error'; with no listener of its own that would throw.
+      http.server.once('error', reject);
       http.server.listen(config.port, config.host, () => resolve());
     });
   } catch (err) {
@@ -308,6 +310,9 @@ async function connectDevOps(
   };
 }
 
+/** The port the Playground (`npm run playground`) talks to unless told otherwise. */
+const DEFAULT_PORT = 3978;
+
 /** `npm start`: read the environment, start, and shut down cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -324,7 +329,10 @@ async function main(): Promise<void> {
   try {
     app = await startApp(config);
   } catch (err) {
-    process.stderr.write(`digitre-chatops: could not start: ${(err as Error).message}\n`);
+    const listening = listenErrorMessage(err, config.host, config.port);
+    process.stderr.write(
+      `digitre-chatops: ${listening ?? `could not start: ${(err as Error).message}`}\n`,
+    );
     process.exit(1);
   }
   const lines = [
@@ -335,7 +343,7 @@ async function main(): Promise<void> {
     config.bot.appId
       ? 'Bot Framework authentication: on'
       : 'Bot Framework authentication: off (loopback only)',
-    'Try it in a browser: npm run playground',
+    `Try it in a browser: npm run playground${app.port === DEFAULT_PORT ? '' : ` -- --bot-endpoint ${app.url}/api/messages`}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   const stop = (signal: string) => {

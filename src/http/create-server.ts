@@ -1,4 +1,5 @@
-import restify, { type Request, type Response, type Server } from 'restify';
+import type { Request, Response, Server } from 'restify';
+import { restify } from './load-restify';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
