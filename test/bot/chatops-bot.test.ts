@@ -11,7 +11,7 @@ import { loadCatalog } from '../../src/catalog/load-catalog';
 import { manualClock } from '../../src/clock/clock';
 import { createRegistry } from '../../src/commands/create-registry';
 import { messageReply } from '../../src/commands/message-reply';
-import { InMemoryDevOps } from '../../src/devops/in-memory-devops';
+import { InMemoryDevOps } from '../support/in-memory-devops';
 import { MemoryStore } from '../../src/store/memory-store';
 
 const catalog = loadCatalog(join(__dirname, '../../config/digitre.yaml'));

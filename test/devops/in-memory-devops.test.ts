@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/load-catalog';
 import { manualClock } from '../../src/clock/clock';
 import { DevOpsError } from '../../src/devops/devops-port';
-import { InMemoryDevOps } from '../../src/devops/in-memory-devops';
+import { InMemoryDevOps } from '../support/in-memory-devops';
 
 const catalog = loadCatalog(join(__dirname, '../../config/digitre.yaml'));
 const clock = manualClock(Date.parse('2026-11-26T09:00:00Z'));

@@ -1,7 +1,7 @@
 import { saveRunRecord } from '../../src/commands/run-record';
 import { setDefaultNotificationChannel } from '../../src/conversations/default-notification-channel';
 import { getRunCard } from '../../src/conversations/run-card';
-import { InMemoryDevOps } from '../../src/devops/in-memory-devops';
+import { InMemoryDevOps } from '../support/in-memory-devops';
 import { DevOpsError, type RunSummary } from '../../src/devops/devops-port';
 import { ADO_EVENTS_QUEUE } from '../../src/notifications/ado-event';
 import { EventProcessor } from '../../src/notifications/event-processor';

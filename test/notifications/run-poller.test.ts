@@ -1,4 +1,4 @@
-import { InMemoryDevOps } from '../../src/devops/in-memory-devops';
+import { InMemoryDevOps } from '../support/in-memory-devops';
 import type { RunEvent } from '../../src/notifications/run-event';
 import {
   mayWaitForApprovalIn,

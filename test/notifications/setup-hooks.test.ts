@@ -2,7 +2,7 @@ import { CatalogAuthorizer } from '../../src/auth/authorizer';
 import type { Actor } from '../../src/auth/actor';
 import type { CommandContext, CommandDeps } from '../../src/commands/command-spec';
 import { HOOK_EVENT_TYPES, setupHooksCommand } from '../../src/commands/handlers/setup-hooks';
-import { InMemoryDevOps } from '../../src/devops/in-memory-devops';
+import { InMemoryDevOps } from '../support/in-memory-devops';
 import type {
   HookSubscriptionInfo,
   HooksPort,

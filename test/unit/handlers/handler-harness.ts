@@ -9,7 +9,7 @@ import { createRegistry } from '../../../src/commands/create-registry';
 import { parseCommand } from '../../../src/commands/parse-command';
 import type { Reply } from '../../../src/commands/reply';
 import { saveRunRecord } from '../../../src/commands/run-record';
-import { InMemoryDevOps } from '../../../src/devops/in-memory-devops';
+import { InMemoryDevOps } from '../../support/in-memory-devops';
 import { MemoryStore } from '../../../src/store/memory-store';
 
 /** People named in `config/digitre.yaml`, and one who is not. */

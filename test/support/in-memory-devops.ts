@@ -1,6 +1,6 @@
-import type { Catalog, PipelineSpec } from '../catalog/catalog-schema';
-import { findEnvironment } from '../catalog/find-in-catalog';
-import { systemClock, type Clock } from '../clock/clock';
+import type { Catalog, PipelineSpec } from '../../src/catalog/catalog-schema';
+import { findEnvironment } from '../../src/catalog/find-in-catalog';
+import { systemClock, type Clock } from '../../src/clock/clock';
 import {
   DevOpsError,
   type ActAs,
@@ -16,8 +16,8 @@ import {
   type RunResult,
   type RunSummary,
   type StageSummary,
-} from './devops-port';
-import { knownBuild } from './known-build';
+} from '../../src/devops/devops-port';
+import { knownBuild } from '../../src/devops/known-build';
 
 export type DevOpsMethod = keyof DevOpsPort;
 
