@@ -12,6 +12,7 @@
  *   --port <n>            TEAMSAPPTESTER_PORT   default 56150 (a free port if that one is taken;
  *                                               0 = any free port)
  *   --config <file>       M365_AGENTS_PLAYGROUND_CONFIG_PATH  default scripts/playground.yml
+ *   -h, --help            prints these options
  *
  * @example
  *   npm start                # terminal 1: the bot in local mode
@@ -32,10 +33,26 @@ const STARTUP_TIMEOUT_MS = 30000;
 const CLI = require.resolve('@microsoft/m365agentsplayground/cli.js');
 const PRELOAD = join(__dirname, 'playground-preload.js');
 
+const USAGE = 'usage: npm run playground -- [--bot-endpoint <url>] [--port <n>] [--config <file>]';
+
+const HELP = `Microsoft 365 Agents Playground (a local Teams-like chat client) in front of the running bot.
+Start the bot first (\`npm start\`), then open the URL this prints.
+
+${USAGE}
+
+  --bot-endpoint <url>  the bot's messaging endpoint (or BOT_ENDPOINT)
+                        default ${DEFAULT_BOT_ENDPOINT}
+  --port <n>            the Playground's port on 127.0.0.1 (or TEAMSAPPTESTER_PORT)
+                        default ${DEFAULT_PORT}; a free one if taken; 0 = any free port
+  --config <file>       users, team and channels (or M365_AGENTS_PLAYGROUND_CONFIG_PATH)
+                        default scripts/playground.yml
+  -h, --help            this help
+
+It listens on 127.0.0.1 only, sends no telemetry and opens no browser; Ctrl+C stops it.
+`;
+
 function usage(message) {
-  process.stderr.write(
-    `${message}\nusage: npm run playground -- [--bot-endpoint <url>] [--port <n>] [--config <file>]\n`,
-  );
+  process.stderr.write(`${message}\n${USAGE}\n`);
   process.exit(2);
 }
 
@@ -45,6 +62,10 @@ function parseArgs(argv, env) {
     port: env.TEAMSAPPTESTER_PORT || String(DEFAULT_PORT),
     config: env.M365_AGENTS_PLAYGROUND_CONFIG_PATH || join(__dirname, 'playground.yml'),
   };
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
   for (let i = 0; i < argv.length; i += 1) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const value = inline ?? argv[(i += 1)];

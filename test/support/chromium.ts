@@ -1,10 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-/** Debian's Chromium (`apt-get install chromium`); playwright-core ships no browser. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/**
+ * The Chromium the browser tests drive: `CHROMIUM_PATH` when set (e.g. Chrome on a Mac or
+ * Windows), else Debian's (`apt-get install chromium`); playwright-core ships no browser.
+ */
+export const CHROMIUM_PATH = chromiumPath(process.env);
+
+/** `CHROMIUM_PATH` from `env`, or `/usr/bin/chromium`. */
+export function chromiumPath(env: NodeJS.ProcessEnv): string {
+  return env.CHROMIUM_PATH?.trim() || '/usr/bin/chromium';
+}
 
 export interface LaunchedChromium {
   context: BrowserContext;
@@ -22,6 +30,11 @@ export interface LaunchedChromium {
  */
 export async function launchChromium(): Promise<LaunchedChromium> {
   // The profile goes through launchPersistentContext: `--user-data-dir` in args is rejected.
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome executable.`,
+    );
+  }
   const userDataDir = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   try {
     const context = await chromium.launchPersistentContext(userDataDir, {
