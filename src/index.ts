@@ -89,6 +89,7 @@ export async function startApp(
       sqlitePath: config.store.kind === 'sqlite' ? config.store.path : undefined,
       azureConnectionString:
         config.store.kind === 'azure' ? config.store.connectionString : undefined,
+      auditRetentionDays: config.auditDays,
       clock,
     }));
   const localMode = !config.ado;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { DEFAULT_AUDIT_DAYS } from '../store/audit-retention';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -54,6 +55,13 @@ const envSchema = z.object({
     })
     .default('sqlite'),
   AZURE_STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+  /** Days the audit log keeps a record (SQLite and Azure stores prune older ones). */
+  CHATOPS_AUDIT_DAYS: z.coerce
+    .number({ message: 'must be a whole number of days from 1 to 36500 (default 90)' })
+    .int({ message: 'must be a whole number of days from 1 to 36500 (default 90)' })
+    .min(1, { message: 'must be a whole number of days from 1 to 36500 (default 90)' })
+    .max(36500, { message: 'must be a whole number of days from 1 to 36500 (default 90)' })
+    .default(DEFAULT_AUDIT_DAYS),
   CHATOPS_PUBLIC_URL: z.url({ message: 'must be the https URL Azure DevOps can reach' }).optional(),
   CHATOPS_ALLOW_UNAUTHENTICATED: bool.default(false),
   /** Commands one person may send per minute (0 = no limit). */
@@ -146,6 +154,8 @@ export interface AppConfig {
   webhookSecret?: string;
   catalogPath: string;
   store: StoreConfig;
+  /** Days the audit log keeps a record (`CHATOPS_AUDIT_DAYS`). */
+  auditDays: number;
   publicUrl?: string;
   port: number;
   host: string;
@@ -248,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath?: st
     webhookSecret: e.ADO_WEBHOOK_SECRET,
     catalogPath: e.CHATOPS_CATALOG,
     store,
+    auditDays: e.CHATOPS_AUDIT_DAYS,
     publicUrl: e.CHATOPS_PUBLIC_URL,
     port: e.PORT,
     host,

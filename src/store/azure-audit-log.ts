@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { odata, type TableClient } from '@azure/data-tables';
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { Clock } from '../clock/clock';
+import { auditCutoff } from './audit-retention';
 import { toJson } from './check-store-input';
 import { azureStoreError } from './azure-store-error';
 import { MAX_TIME, sortable } from './sortable';
@@ -10,6 +11,8 @@ const DAY_MS = 24 * 3600_000;
 const MAX_DAY = 999_999;
 const MAX_SEQ = 999_999_999;
 const PREFIX = 'audit-';
+/** Table Storage's limit of operations in one transaction (all in one partition). */
+const BATCH = 100;
 
 interface AuditEntity {
   partitionKey: string;
@@ -25,7 +28,8 @@ interface AuditEntity {
 /**
  * The audit log in Table Storage: one partition per UTC day, keys inverted so that the
  * service's natural (PartitionKey, RowKey) order is newest first and a query can stop at
- * `limit` without reading older days.
+ * `limit` without reading older days. Records past retention are hidden at once and deleted by
+ * `prune`.
  */
 export class AzureAuditLog {
   /** Orders records of the same millisecond written by this process (newest first). */
@@ -34,6 +38,7 @@ export class AzureAuditLog {
   constructor(
     private readonly table: TableClient,
     private readonly clock: Clock,
+    private readonly retentionDays: number,
   ) {}
 
   async append(record: AuditRecord): Promise<void> {
@@ -60,13 +65,12 @@ export class AzureAuditLog {
   }): Promise<(AuditRecord & { at: number })[]> {
     const limit = opts.limit ?? Infinity;
     if (limit <= 0) return [];
-    const filters = [odata`PartitionKey ge ${PREFIX}`, odata`PartitionKey lt ${'audit.'}`];
-    if (opts.since !== undefined) {
-      filters.push(
-        odata`PartitionKey le ${partitionFor(opts.since)}`,
-        odata`at ge ${sortable(opts.since)}`,
-      );
-    }
+    const since = Math.max(opts.since ?? -Infinity, this.cutoff());
+    const filters = [
+      odata`PartitionKey ge ${PREFIX}`,
+      odata`PartitionKey le ${partitionFor(since)}`,
+      odata`at ge ${sortable(since)}`,
+    ];
     if (opts.actorId !== undefined) filters.push(odata`actorId eq ${opts.actorId}`);
     const records: (AuditRecord & { at: number })[] = [];
     try {
@@ -85,6 +89,62 @@ export class AzureAuditLog {
       throw azureStoreError(err, `table ${this.table.tableName}`);
     }
     return records;
+  }
+
+  /**
+   * Deletes the records past retention, a transaction per partition and hundred; resolves how
+   * many. Safe to run from several replicas at once: a row another one deleted is skipped.
+   */
+  async prune(): Promise<number> {
+    const cutoff = this.cutoff();
+    // Older days have larger (inverted) partition keys.
+    const filter = [
+      odata`PartitionKey ge ${partitionFor(cutoff)}`,
+      odata`PartitionKey lt ${'audit.'}`,
+      odata`at lt ${sortable(cutoff)}`,
+    ].join(' and ');
+    const byPartition = new Map<string, TransactionAction[]>();
+    let deleted = 0;
+    try {
+      const old = this.table.listEntities<AuditEntity>({
+        queryOptions: { filter, select: ['PartitionKey', 'RowKey'] },
+      });
+      for await (const { partitionKey, rowKey } of old) {
+        const actions = byPartition.get(partitionKey) ?? [];
+        byPartition.set(partitionKey, actions);
+        actions.push(['delete', { partitionKey, rowKey }]);
+        if (actions.length === BATCH) deleted += await this.deleteAll(actions.splice(0));
+      }
+      for (const actions of byPartition.values()) deleted += await this.deleteAll(actions);
+    } catch (err) {
+      throw azureStoreError(err, `table ${this.table.tableName}`);
+    }
+    return deleted;
+  }
+
+  private async deleteAll(actions: TransactionAction[]): Promise<number> {
+    if (actions.length === 0) return 0;
+    try {
+      await this.table.submitTransaction(actions);
+      return actions.length;
+    } catch (err) {
+      // Another replica pruned some of them first: the whole transaction fails, so go one by one.
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      let deleted = 0;
+      for (const [, entity] of actions) {
+        await this.table.deleteEntity(entity.partitionKey, entity.rowKey).then(
+          () => deleted++,
+          (e: { statusCode?: number }) => {
+            if (e.statusCode !== 404) throw e;
+          },
+        );
+      }
+      return deleted;
+    }
+  }
+
+  private cutoff(): number {
+    return auditCutoff(this.clock.now(), this.retentionDays);
   }
 }
 

@@ -1,6 +1,7 @@
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { type Clock, systemClock } from '../clock/clock';
+import { DEFAULT_AUDIT_DAYS } from './audit-retention';
 import { AzureAuditLog } from './azure-audit-log';
 import { AzureBlobDocs } from './azure-blob-docs';
 import { azureStoreError } from './azure-store-error';
@@ -17,7 +18,17 @@ export interface AzureStoreOptions {
   /** Table for the audit log, queues and leases. Default `chatops`. */
   table?: string;
   clock?: Clock;
+  /** Audit records older than this many days are hidden and pruned. Default 90. */
+  auditRetentionDays?: number;
+  /**
+   * Prune the audit log in the background every hour as records are appended. Default true;
+   * false leaves it to `purgeExpired` (the store contract tests drive it themselves).
+   */
+  autoPruneAudit?: boolean;
 }
+
+/** How often appending to the audit log also prunes it (in the background). */
+const AUDIT_PRUNE_EVERY_MS = 3600_000;
 
 /**
  * The `Store` for several replicas: documents in Blob Storage, audit log, queues and leases in
@@ -26,13 +37,21 @@ export interface AzureStoreOptions {
  */
 export class AzureStore implements Store {
   private closed = false;
+  /** When the audit log was last pruned; the first append after start prunes. */
+  private prunedAt = -Infinity;
+  private pruning?: Promise<unknown>;
+  private readonly autoPruneAudit: boolean;
 
   private constructor(
     private readonly docs: AzureBlobDocs,
     private readonly audit: AzureAuditLog,
     private readonly queues: AzureTableQueues,
     private readonly leases: AzureTableLeases,
-  ) {}
+    private readonly clock: Clock,
+    options: { autoPruneAudit?: boolean },
+  ) {
+    this.autoPruneAudit = options.autoPruneAudit ?? true;
+  }
 
   /** Connects and creates the container and table if missing. Throws `StoreError` on failure. */
   static async connect(options: AzureStoreOptions): Promise<AzureStore> {
@@ -69,9 +88,11 @@ export class AzureStore implements Store {
     }
     return new AzureStore(
       new AzureBlobDocs(container, clock),
-      new AzureAuditLog(table, clock),
+      new AzureAuditLog(table, clock, options.auditRetentionDays ?? DEFAULT_AUDIT_DAYS),
       new AzureTableQueues(table, clock),
       new AzureTableLeases(table, clock),
+      clock,
+      options,
     );
   }
 
@@ -102,7 +123,17 @@ export class AzureStore implements Store {
 
   async appendAudit(record: AuditRecord): Promise<void> {
     this.check();
-    return this.audit.append(record);
+    await this.audit.append(record);
+    const now = this.clock.now();
+    if (this.autoPruneAudit && !this.pruning && now - this.prunedAt >= AUDIT_PRUNE_EVERY_MS) {
+      this.prunedAt = now;
+      // Off the command's path. A failure is retried at the next interval; old records stay
+      // hidden from queries meanwhile, so nothing past retention is ever shown.
+      this.pruning = this.audit
+        .prune()
+        .catch(() => undefined)
+        .finally(() => (this.pruning = undefined));
+    }
   }
 
   async queryAudit(
@@ -153,17 +184,18 @@ export class AzureStore implements Store {
   }
 
   /**
-   * Deletes expired documents (they are already invisible). Run it now and then from one
-   * replica (under a lease); resolves how many were deleted.
+   * Deletes expired documents and audit records past retention (both already invisible). Run
+   * it now and then from one replica (under a lease); resolves how many were deleted.
    */
   async purgeExpired(): Promise<number> {
     this.check();
-    return this.docs.purgeExpired();
+    return (await this.docs.purgeExpired()) + (await this.audit.prune());
   }
 
-  /** The SDK clients hold no resources that need closing; this only fences further use. */
+  /** The SDK clients hold no resources that need closing; this fences further use and waits for a prune. */
   async close(): Promise<void> {
     this.closed = true;
+    await this.pruning;
   }
 
   private check(): void {

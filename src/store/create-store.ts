@@ -15,6 +15,8 @@ export interface CreateStoreOptions {
   /** Table for `azure`. Default `chatops`. */
   azureTable?: string;
   clock?: Clock;
+  /** Audit records older than this many days are hidden and purged (`CHATOPS_AUDIT_DAYS`). Default 90. */
+  auditRetentionDays?: number;
 }
 
 /**
@@ -22,12 +24,17 @@ export interface CreateStoreOptions {
  * @example const store = await createStore({ kind: 'sqlite', sqlitePath: '.data/chatops.db' });
  */
 export async function createStore(options: CreateStoreOptions): Promise<Store> {
-  const clock = options.clock ? { clock: options.clock } : {};
+  const common = {
+    ...(options.clock && { clock: options.clock }),
+    ...(options.auditRetentionDays !== undefined && {
+      auditRetentionDays: options.auditRetentionDays,
+    }),
+  };
   switch (options.kind) {
     case 'memory':
-      return new MemoryStore(clock);
+      return new MemoryStore(common);
     case 'sqlite':
-      return SqliteStore.open({ path: options.sqlitePath ?? '.data/chatops.db', ...clock });
+      return SqliteStore.open({ path: options.sqlitePath ?? '.data/chatops.db', ...common });
     case 'azure':
       if (!options.azureConnectionString) {
         throw new StoreError(
@@ -43,7 +50,7 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
           connectionString: options.azureConnectionString,
           ...(options.azureContainer !== undefined && { container: options.azureContainer }),
           ...(options.azureTable !== undefined && { table: options.azureTable }),
-          ...clock,
+          ...common,
         });
       }
     default:

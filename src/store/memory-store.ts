@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../clock/clock';
+import { auditCutoff, DEFAULT_AUDIT_DAYS } from './audit-retention';
 import { checkKey, checkName, compareKeys, toJson } from './check-store-input';
 import { StoreError } from './store-error';
 import type { AuditRecord, PutOptions, PutResult, QueueItem, Store, StoredDoc } from './store';
@@ -30,11 +31,14 @@ export class MemoryStore implements Store {
   private readonly audit: AuditRow[] = [];
   private readonly queues = new Map<string, Map<string, QueueRow>>();
   private readonly leases = new Map<string, { holder: string; expiresAt: number }>();
+  private readonly auditRetentionDays: number;
   private seq = 0;
   private closed = false;
 
-  constructor(options: { clock?: Clock } = {}) {
+  /** `auditRetentionDays`: audit records older than this are hidden and purged (default 90). */
+  constructor(options: { clock?: Clock; auditRetentionDays?: number } = {}) {
     this.clock = options.clock ?? systemClock;
+    this.auditRetentionDays = options.auditRetentionDays ?? DEFAULT_AUDIT_DAYS;
   }
 
   async get<T>(collection: string, key: string): Promise<StoredDoc<T> | undefined> {
@@ -86,12 +90,9 @@ export class MemoryStore implements Store {
     opts: { limit?: number; since?: number; actorId?: string } = {},
   ): Promise<(AuditRecord & { at: number })[]> {
     this.check();
+    const since = Math.max(opts.since ?? -Infinity, this.auditCutoff());
     return this.audit
-      .filter(
-        (r) =>
-          (opts.since === undefined || r.at >= opts.since) &&
-          (opts.actorId === undefined || r.actor.id === opts.actorId),
-      )
+      .filter((r) => r.at >= since && (opts.actorId === undefined || r.actor.id === opts.actorId))
       .sort((a, b) => b.at - a.at || b.seq - a.seq)
       .slice(0, opts.limit)
       .map(
@@ -164,7 +165,10 @@ export class MemoryStore implements Store {
     if (this.leases.get(name)?.holder === holder) this.leases.delete(name);
   }
 
-  /** Deletes expired documents (already invisible), like the persistent adapters. */
+  /**
+   * Deletes expired documents and audit records past retention (both already invisible), like
+   * the persistent adapters; resolves how many.
+   */
   async purgeExpired(): Promise<number> {
     this.check();
     const now = this.clock.now();
@@ -172,7 +176,15 @@ export class MemoryStore implements Store {
     for (const rows of this.docs.values()) {
       for (const [key, row] of rows) if (!isLive(row, now) && rows.delete(key)) purged++;
     }
+    const cutoff = this.auditCutoff();
+    const kept = this.audit.filter((r) => r.at >= cutoff);
+    purged += this.audit.length - kept.length;
+    this.audit.splice(0, this.audit.length, ...kept);
     return purged;
+  }
+
+  private auditCutoff(): number {
+    return auditCutoff(this.clock.now(), this.auditRetentionDays);
   }
 
   async close(): Promise<void> {

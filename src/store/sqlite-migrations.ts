@@ -45,3 +45,15 @@ export const sqliteMigrations: readonly ((db: BetterSqlite3.Database) => void)[]
     `);
   },
 ];
+
+/**
+ * Lets `PRAGMA incremental_vacuum` hand free pages back to the file system. A new file gets it
+ * before its first table; an older file (auto_vacuum NONE, the SQLite default) is rewritten once
+ * by VACUUM, which cannot run inside the migrations' transaction, hence not a numbered migration.
+ */
+export function enableIncrementalVacuum(db: BetterSqlite3.Database): void {
+  const INCREMENTAL = 2;
+  if (db.pragma('auto_vacuum', { simple: true }) === INCREMENTAL) return;
+  db.pragma('auto_vacuum = INCREMENTAL');
+  db.exec('VACUUM');
+}

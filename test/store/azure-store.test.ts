@@ -9,6 +9,7 @@ import { startAzurite, type RunningAzurite } from '../support/azurite';
 import { runStoreContract } from './store-contract';
 
 const T0 = 1_700_000_000_000;
+const DAY = 24 * 3600_000;
 let azurite: RunningAzurite | undefined;
 
 beforeAll(async () => {
@@ -23,13 +24,16 @@ afterAll(async () => {
 /** A fresh container and table per test keeps tests independent on one Azurite. */
 const unique = () => `t${randomBytes(6).toString('hex')}`;
 
-runStoreContract('AzureStore', async (clock) => {
+runStoreContract('AzureStore', async (clock, options) => {
   if (!azurite) throw new Error('Azurite did not start');
   return AzureStore.connect({
     connectionString: azurite.connectionString,
     container: unique(),
     table: unique(),
     clock,
+    ...options,
+    // The contract purges itself; the hourly background prune has a test of its own below.
+    autoPruneAudit: false,
   });
 });
 
@@ -123,6 +127,48 @@ describe('AzureStore specifics', () => {
     expect((await store.list('dedupe')).map((d) => d.key)).toEqual(['fresh']);
     expect(await store.get('settings', 'forever')).toBeDefined();
     await store.close();
+  });
+
+  it('prunes the audit log past retention in the background, on the first append and hourly', async () => {
+    const names = { container: unique(), table: unique() };
+    const clock = manualClock(T0);
+    const store = await connect(names, clock);
+    // The same table through a store that keeps 1,000 days: what is physically left.
+    const all = await AzureStore.connect({
+      connectionString: azurite!.connectionString,
+      ...names,
+      clock,
+      auditRetentionDays: 1000,
+      autoPruneAudit: false,
+    });
+    const left = async () => (await all.queryAudit()).map((r) => r.action);
+    const append = (action: string, at?: number) =>
+      store.appendAudit({
+        ...(at !== undefined && { at }),
+        actor: { id: 'ana', name: 'Ana' },
+        action,
+        detail: '',
+        outcome: 'ok',
+      });
+    try {
+      await append('91 days old', T0 - 91 * DAY);
+      for (let i = 0; i < 100 && (await left()).length > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await left()).toEqual([]);
+
+      await append('also 91 days old', T0 - 91 * DAY);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await left()).toEqual(['also 91 days old']);
+
+      clock.advance(3600_000);
+      await append('an hour later');
+      await store.close();
+      expect(await left()).toEqual(['an hour later']);
+    } finally {
+      await store.close();
+      await all.close();
+    }
   });
 
   it('rejects use after close and a malformed connection string', async () => {

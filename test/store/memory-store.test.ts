@@ -2,7 +2,7 @@ import { manualClock } from '../../src/clock/clock';
 import { MemoryStore } from '../../src/store/memory-store';
 import { runStoreContract } from './store-contract';
 
-runStoreContract('MemoryStore', async (clock) => new MemoryStore({ clock }));
+runStoreContract('MemoryStore', async (clock, options) => new MemoryStore({ clock, ...options }));
 
 describe('MemoryStore specifics', () => {
   it('purges expired documents and rejects use after close', async () => {

@@ -13,7 +13,9 @@ const freshPath = () => join(dir, `nested-${++n}`, 'chatops.db');
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-runStoreContract('SqliteStore', async (clock) => SqliteStore.open({ path: freshPath(), clock }));
+runStoreContract('SqliteStore', async (clock, options) =>
+  SqliteStore.open({ path: freshPath(), clock, ...options }),
+);
 
 describe('SqliteStore specifics', () => {
   it('creates the folder and file, and keeps everything across close and reopen', async () => {

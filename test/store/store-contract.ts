@@ -5,10 +5,17 @@ import type { PutOptions, Store } from '../../src/store/store';
 import { StoreError } from '../../src/store/store-error';
 import { updateDoc } from '../../src/store/update-doc';
 
-/** Builds a fresh, empty store that reads time from `clock`. */
-export type StoreFactory = (clock: Clock) => Promise<Store>;
+/** A store whose owner can also purge it (every adapter can; the port leaves it out). */
+export type PurgeableStore = Store & { purgeExpired(): Promise<number> };
+
+/** Builds a fresh, empty store that reads time from `clock` (audit retention: default or given). */
+export type StoreFactory = (
+  clock: Clock,
+  options?: { auditRetentionDays?: number },
+) => Promise<PurgeableStore>;
 
 const T0 = 1_700_000_000_000;
+const DAY = 24 * 3600_000;
 const ODD_KEYS = [
   '19:abc@thread.tacv2;messageid=1700000000000',
   'a/b\\c#d?e',
@@ -25,7 +32,7 @@ const ODD_KEYS = [
 export function runStoreContract(name: string, factory: StoreFactory): void {
   describe(`${name} store contract`, () => {
     let clock: ReturnType<typeof manualClock>;
-    let store: Store;
+    let store: PurgeableStore;
 
     beforeEach(async () => {
       clock = manualClock(T0);
@@ -325,6 +332,54 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
           'three',
           'two',
         ]);
+      });
+
+      it('keeps records 90 days by default', async () => {
+        for (const [action, age] of [
+          ['91 days', 91 * DAY],
+          ['89 days', 89 * DAY],
+        ] as const) {
+          await store.appendAudit({
+            at: T0 - age,
+            actor: actor('ana'),
+            action,
+            detail: '',
+            outcome: 'ok',
+          });
+        }
+        expect((await store.queryAudit()).map((r) => r.action)).toEqual(['89 days']);
+      });
+
+      it('hides records past the retention at once and purges them', async () => {
+        const kept = await factory(clock, { auditRetentionDays: 30 });
+        const actions = async (opts = {}) => (await kept.queryAudit(opts)).map((r) => r.action);
+        try {
+          for (const [action, age] of [
+            ['old', 31 * DAY],
+            ['older', 40 * DAY],
+            ['recent', 29 * DAY],
+          ] as const) {
+            await kept.appendAudit({
+              at: T0 - age,
+              actor: actor('bo'),
+              action,
+              detail: '',
+              outcome: 'ok',
+            });
+          }
+          expect(await actions()).toEqual(['recent']);
+          expect(await actions({ since: 0, actorId: 'bo' })).toEqual(['recent']);
+          expect(await kept.purgeExpired()).toBe(2);
+          expect(await kept.purgeExpired()).toBe(0);
+
+          clock.advance(2 * DAY);
+          expect(await actions()).toEqual([]);
+          expect(await kept.purgeExpired()).toBe(1);
+          await kept.appendAudit({ actor: actor('bo'), action: 'now', detail: '', outcome: 'ok' });
+          expect(await actions()).toEqual(['now']);
+        } finally {
+          await kept.close();
+        }
       });
     });
 
