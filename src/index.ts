@@ -208,7 +208,10 @@ export async function startApp(
     await new Promise<void>((resolve, reject) => {
       // restify re-emits the Node server's 'error'; with no listener of its own that would throw.
       http.server.once('error', reject);
-      http.server.listen(config.port, config.host, () => resolve());
+      http.server.listen(config.port, config.host, () => {
+        http.server.off('error', reject);
+        resolve();
+      });
     });
   } catch (err) {
     await notifications.stop();
