@@ -51,7 +51,10 @@ describe('start-up output', () => {
     try {
       await new Promise((resolve) => setTimeout(resolve, WATCH_MS - (Date.now() - started)));
       expect(bot.exited()).toBe(false);
-      expect(bot.logs.join('\n')).toMatch(/DigitRE ChatOps is listening on/);
+      // The Playground hint names this bot's endpoint, not the default port's.
+      expect(bot.logs).toContain(
+        `Try it in a browser: npm run playground -- --bot-endpoint ${bot.url}/api/messages`,
+      );
       expect(bot.logs.filter((line) => /Warning|DEP\d{4}/.test(line))).toEqual([]);
     } finally {
       await bot.stop();
