@@ -1,9 +1,11 @@
 # DigitRE ChatOps: the bot's container image.
 #   docker build -t digitre-chatops .
 #   docker run --rm -p 127.0.0.1:3978:3978 -e HOST=0.0.0.0 -e CHATOPS_ALLOW_UNAUTHENTICATED=true digitre-chatops
-# Node 24 is the current LTS line (Node 20 left support in April 2026); NODE_VERSION=22 also works.
+# Node 22 LTS (supported to April 2027; Node 20 left support in April 2026). Not yet Node 24:
+# restify 11 loads spdy -> http-deceiver, which calls process.binding('http_parser'), and Node 24
+# removed it, so the bot exits at start there (test/contract/dockerfile-dry-run.ts showed it).
 # test/contract/container.test.ts lints this file and runs its npm/node steps in a clean folder.
-ARG NODE_VERSION=24
+ARG NODE_VERSION=22
 
 # ---- build: every dependency, the compiler, and the tools better-sqlite3's native build needs
 FROM node:${NODE_VERSION}-bookworm-slim AS build

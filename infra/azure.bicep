@@ -12,11 +12,11 @@ param resourceBaseName string
 
 param location string = resourceGroup().location
 
-@description('The bot image, e.g. <registry>.azurecr.io/digitre-chatops:1.0.0 (built from ./Dockerfile).')
+@description('The bot image, e.g. <registry>.azurecr.io/digitre-chatops:0.1.0 (built from ./Dockerfile, e.g. by az acr build).')
 param containerImage string
 
-@description('Azure Container Registry login server the image comes from, pulled with the managed identity (grant it AcrPull on the registry); empty for a public image.')
-param containerRegistryServer string = ''
+@description('Azure Container Registry (in this resource group) the image comes from; the managed identity gets AcrPull on it. Empty for a public image.')
+param containerRegistryName string = ''
 
 @description('SingleTenant: an Entra app registration with a client secret (MicrosoftAppPassword). UserAssignedMSI: the managed identity below is the bot, no secret.')
 @allowed(['SingleTenant', 'UserAssignedMSI'])
@@ -79,7 +79,9 @@ var roles = {
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538f'
 }
+var registryServer = empty(containerRegistryName) ? '' : '${containerRegistryName}${environment().suffixes.acrLoginServer}'
 var usesMsi = botAppType == 'UserAssignedMSI'
 var port = 3978
 
@@ -165,6 +167,22 @@ resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
+// Only a scope for the role below (which is skipped without a registry): nothing is read from it.
+resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing = {
+  name: empty(containerRegistryName) ? 'none' : containerRegistryName
+}
+
+// The app pulls its image with the identity, so it needs AcrPull before the first revision.
+resource registryPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(containerRegistryName)) {
+  name: guid(resourceGroup().id, containerRegistryName, identity.id, roles.acrPull)
+  scope: registry
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.acrPull)
+  }
+}
+
 resource containerEnv 'Microsoft.App/managedEnvironments@2024-03-01' = {
   name: names.environment
   location: location
@@ -225,7 +243,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
     type: 'UserAssigned'
     userAssignedIdentities: { '${identity.id}': {} }
   }
-  dependsOn: [vaultSecretsUser, secrets]
+  dependsOn: [vaultSecretsUser, secrets, registryPull]
   properties: {
     managedEnvironmentId: containerEnv.id
     configuration: {
@@ -236,8 +254,8 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
         transport: 'auto'
         allowInsecure: false
       }
-      registries: empty(containerRegistryServer) ? [] : [
-        { server: containerRegistryServer, identity: identity.id }
+      registries: empty(containerRegistryName) ? [] : [
+        { server: registryServer, identity: identity.id }
       ]
       secrets: appSecrets
     }

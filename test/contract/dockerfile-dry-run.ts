@@ -66,10 +66,14 @@ function childEnv(nodeBin: string, extra: Record<string, string>): NodeJS.Proces
   };
 }
 
-async function waitForReady(url: string, timeoutMs: number): Promise<number> {
+async function waitForReady(
+  url: string,
+  timeoutMs: number,
+  exited: () => boolean,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let last = 0;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !exited()) {
     try {
       last = (await fetch(url)).status;
       if (last === 200) return last;
@@ -169,7 +173,9 @@ export async function dryRunDockerfile(options: {
     log(`CMD ${cmd.join(' ')} (PORT=${options.port})`);
     const bot = spawn(nodeBin, rest, { cwd: inStage('.'), env: runEnv, stdio: 'inherit' });
     try {
-      report.readyz = await waitForReady(`http://127.0.0.1:${options.port}/readyz`, 60_000);
+      const exited = (): boolean => bot.exitCode !== null || bot.signalCode !== null;
+      report.readyz = await waitForReady(`http://127.0.0.1:${options.port}/readyz`, 60_000, exited);
+      if (exited()) throw new Error(`CMD exited with ${String(bot.exitCode ?? bot.signalCode)}`);
       const [, ...hcArgs] = healthcheck;
       report.healthcheckExit = spawnSync(nodeBin, hcArgs, { env: runEnv, timeout: 10_000 }).status;
     } finally {
