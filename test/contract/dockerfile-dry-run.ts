@@ -58,11 +58,12 @@ function childEnv(nodeBin: string, extra: Record<string, string>): NodeJS.Proces
   );
   return {
     ...Object.fromEntries(kept),
+    // The stage's ENV, except paths inside the image: node-gyp takes NODE_BIN's headers here.
+    ...extra,
     PATH: `${dirname(nodeBin)}${delimiter}${process.env['PATH'] ?? ''}`,
     ...(existsSync(join(nodeDir, 'include', 'node')) ? { npm_config_nodedir: nodeDir } : {}),
     HOME: process.env['HOME'] ?? tmpdir(),
     npm_config_cache: process.env['npm_config_cache'] ?? join(process.env['HOME'] ?? '', '.npm'),
-    ...extra,
   };
 }
 
