@@ -198,11 +198,8 @@ resource containerEnv 'Microsoft.App/managedEnvironments@2024-03-01' = {
 }
 
 // Container Apps resolves each secret from Key Vault with the identity: no value in the app.
-var secretNames = concat(
-  ['storage-connection-string', 'ado-webhook-secret'],
-  usesMsi ? [] : ['microsoft-app-password'],
-  empty(adoPat) ? [] : ['ado-pat']
-)
+var baseSecretNames = ['storage-connection-string', 'ado-webhook-secret']
+var secretNames = concat(baseSecretNames, usesMsi ? [] : ['microsoft-app-password'], empty(adoPat) ? [] : ['ado-pat'])
 var appSecrets = [
   for secretName in secretNames: {
     name: secretName
@@ -212,29 +209,28 @@ var appSecrets = [
 ]
 
 var publicUrl = 'https://${names.app}.${containerEnv.properties.defaultDomain}'
-var appEnv = concat(
-  [
-    { name: 'MicrosoftAppId', value: usesMsi ? identity.properties.clientId : botAppId }
-    { name: 'MicrosoftAppType', value: botAppType }
-    { name: 'MicrosoftAppTenantId', value: tenant().tenantId }
-    { name: 'ADO_ORG_URL', value: adoOrgUrl }
-    { name: 'ADO_PROJECT', value: adoProject }
-    { name: 'ADO_WEBHOOK_SECRET', secretRef: 'ado-webhook-secret' }
-    { name: 'CHATOPS_STORE', value: 'azure' }
-    { name: 'AZURE_STORAGE_CONNECTION_STRING', secretRef: 'storage-connection-string' }
-    { name: 'CHATOPS_PUBLIC_URL', value: publicUrl }
-    { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
-    { name: 'HOST', value: '0.0.0.0' }
-    { name: 'PORT', value: string(port) }
-    { name: 'LOG_LEVEL', value: logLevel }
-  ],
-  usesMsi ? [] : [
-    { name: 'MicrosoftAppPassword', secretRef: 'microsoft-app-password' }
-  ],
-  empty(adoPat) ? [] : [
-    { name: 'ADO_PAT', secretRef: 'ado-pat' }
-  ]
-)
+var baseEnv = [
+  { name: 'MicrosoftAppId', value: usesMsi ? identity.properties.clientId : botAppId }
+  { name: 'MicrosoftAppType', value: botAppType }
+  { name: 'MicrosoftAppTenantId', value: tenant().tenantId }
+  { name: 'ADO_ORG_URL', value: adoOrgUrl }
+  { name: 'ADO_PROJECT', value: adoProject }
+  { name: 'ADO_WEBHOOK_SECRET', secretRef: 'ado-webhook-secret' }
+  { name: 'CHATOPS_STORE', value: 'azure' }
+  { name: 'AZURE_STORAGE_CONNECTION_STRING', secretRef: 'storage-connection-string' }
+  { name: 'CHATOPS_PUBLIC_URL', value: publicUrl }
+  { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+  { name: 'HOST', value: '0.0.0.0' }
+  { name: 'PORT', value: string(port) }
+  { name: 'LOG_LEVEL', value: logLevel }
+]
+var appPasswordEnv = usesMsi ? [] : [
+  { name: 'MicrosoftAppPassword', secretRef: 'microsoft-app-password' }
+]
+var adoPatEnv = empty(adoPat) ? [] : [
+  { name: 'ADO_PAT', secretRef: 'ado-pat' }
+]
+var appEnv = concat(baseEnv, appPasswordEnv, adoPatEnv)
 
 resource app 'Microsoft.App/containerApps@2024-03-01' = {
   name: names.app

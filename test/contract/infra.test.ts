@@ -136,9 +136,11 @@ describe('contract: infra/azure.bicep sets what the bot needs', () => {
     expect(block).toMatch(/identity: identity\.id/);
     expect(block).not.toMatch(/\bvalue:/);
     const declared = [
-      ...(/var secretNames = concat\(([\s\S]*?)\n\)/.exec(main)?.[1] ?? '').matchAll(
-        /'([a-z-]+)'/g,
-      ),
+      ...main
+        .split('\n')
+        .filter((l) => /^var (baseSecretNames|secretNames) = /.test(l))
+        .join('\n')
+        .matchAll(/'([a-z-]+)'/g),
     ].map((m) => m[1]);
     const referenced = envEntries
       .filter((e) => e.kind === 'secretRef')
