@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +123,43 @@ describe('appPackage/manifest.json (the Agents Toolkit reads it too)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+// The Agents Toolkit CLI validates the same template offline (ATK_CLI=path/to/atk; it is not a
+// dev dependency: it installs only with --ignore-scripts, its keytar build needs libsecret).
+const atk = process.env['ATK_CLI'];
+(atk ? describe : describe.skip)('the Agents Toolkit CLI (ATK_CLI)', () => {
+  const run = (manifest: string): { status: number | null; out: string } => {
+    const dir = mkdtempSync(join(tmpdir(), 'atk-'));
+    try {
+      writeFileSync(
+        join(dir, '.env.test'),
+        `TEAMS_APP_ID=${BOT_ID}\nBOT_ID=${BOT_ID}\nAPP_VERSION=1.0.0\n`,
+      );
+      const args = ['validate', '--manifest-file', manifest, '--env-file', join(dir, '.env.test')];
+      const r = spawnSync(atk!, [...args, '--telemetry', 'false', '-i', 'false'], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      return { status: r.status, out: `${r.stdout}${r.stderr}` };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('atk validate passes appPackage/manifest.json and fails a broken copy', () => {
+    const ok = run(join(ROOT, 'appPackage', 'manifest.json'));
+    expect(ok.out).toMatch(/All passed/);
+    const dir = mkdtempSync(join(tmpdir(), 'atk-broken-'));
+    try {
+      const broken = join(dir, 'manifest.json');
+      const text = readFileSync(join(ROOT, 'appPackage', 'manifest.json'), 'utf8');
+      writeFileSync(broken, text.replace('"#0F6CBD"', '"blue"'));
+      expect(run(broken).out).toMatch(/accentColor/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
 
 describe('command lists respect Teams limits', () => {
