@@ -106,6 +106,9 @@ const envSchema = z.object({
     .default('info'),
 });
 
+/** Every variable the configuration reads (deployment templates are checked against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export type StoreConfig =
   | { kind: 'memory' }
   | { kind: 'sqlite'; path: string }

@@ -1,11 +1,26 @@
 /**
  * `npm run emulator [catalog.yaml] [port]`: a local Azure DevOps organization for the bot.
  * Prints `ADO_ORG_URL=...` and `ADO_PAT=...` (one per line) and runs until SIGINT/SIGTERM.
+ * As a service of its own (compose.yaml), `--host 0.0.0.0 --pat <pat> --org-url <url>` fix
+ * where it listens, the PAT and the organization URL the bots are given.
  */
 import { loadCatalog } from '../catalog/load-catalog';
 import { startEmulator } from './start-emulator';
 
-async function main(argv: string[]): Promise<void> {
+/** `--name value` options out of argv; what is left are the positional arguments. */
+function takeOptions(argv: string[]): { positional: string[]; options: Map<string, string> } {
+  const positional: string[] = [];
+  const options = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg.startsWith('--')) options.set(arg.slice(2), argv[++i] ?? '');
+    else positional.push(arg);
+  }
+  return { positional, options };
+}
+
+async function main(rawArgv: string[]): Promise<void> {
+  const { positional: argv, options } = takeOptions(rawArgv);
   const catalogPath = argv[2] ?? 'config/digitre.yaml';
   const port = argv[3] !== undefined ? Number(argv[3]) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -15,6 +30,9 @@ async function main(argv: string[]): Promise<void> {
     catalog: loadCatalog(catalogPath),
     port,
     serviceIdentityIsApprover: true,
+    host: options.get('host') || undefined,
+    pat: options.get('pat') || undefined,
+    publicOrgUrl: options.get('org-url') || undefined,
   });
   process.stdout.write(`ADO_ORG_URL=${emu.orgUrl}\nADO_PAT=${emu.pat}\n`);
   process.stderr.write(

@@ -47,6 +47,12 @@ export interface EmulatorOptions {
   organization?: string;
   /** The accepted PAT; a random 52-character one when omitted. */
   pat?: string;
+  /**
+   * The organization URL clients use, when it is not the listening address (in compose.yaml the
+   * emulator listens on 0.0.0.0 and the bots reach it as http://emulator:8080/digitre). The
+   * emulator puts it in the URLs it returns (resource areas), so it must be what clients can reach.
+   */
+  publicOrgUrl?: string;
   /** Bearer check; default: decode the JWT payload (no signature check), reject expired, use oid/name/upn. */
   acceptBearer?: (token: string) => { id: string; displayName: string; uniqueName: string } | null;
   /** Simulated duration of one task; default 1000 ms (tests ~10-30). */
@@ -156,7 +162,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     });
   });
   const port = (server.address() as AddressInfo).port;
-  ctx.orgUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}/${organization}`;
+  ctx.orgUrl =
+    opts.publicOrgUrl?.replace(/\/+$/, '') ??
+    `http://${host.includes(':') ? `[${host}]` : host}:${port}/${organization}`;
   if (opts.seed !== false) seedHistory(ctx, engine, clock);
   for (const h of opts.hooks ?? []) hooks.add(h);
 

@@ -28,7 +28,7 @@ export interface BuildManifestOptions {
   appId?: string;
   /** Entra app for SSO, when the bot signs users in. */
   webApplicationInfo?: { id: string; resource: string };
-  /** Defaults to `manifest/manifest.template.json` at the package root. */
+  /** Defaults to `appPackage/manifest.json` at the package root (the Agents Toolkit's template). */
   templatePath?: string;
 }
 
@@ -91,8 +91,12 @@ export function manifestCommands(commands: BotCommand[]): BotCommand[] {
   return out;
 }
 
+/**
+ * Fills the Agents Toolkit's `${{NAME}}` placeholders, so the Toolkit (`teamsApp/zipAppPackage`)
+ * and `npm run package` read the same appPackage/manifest.json.
+ */
 function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => {
+  return template.replace(/\$\{\{(\w+)\}\}/g, (whole, key: string) => {
     const value = values[key];
     if (value === undefined) throw new Error(`manifest template has an unknown field ${whole}`);
     // JSON.stringify gives a valid JSON string body for any value.
@@ -116,10 +120,13 @@ export function buildManifest(options: BuildManifestOptions): TeamsAppManifestJs
   if (!SEMVER.test(options.version)) {
     throw new Error(`version '${options.version}' must be major.minor.patch, e.g. 1.0.0`);
   }
-  const path =
-    options.templatePath ?? join(findPackageRoot(), 'manifest', 'manifest.template.json');
+  const path = options.templatePath ?? join(findPackageRoot(), 'appPackage', 'manifest.json');
   const manifest = JSON.parse(
-    fill(readFileSync(path, 'utf8'), { appId, botId: options.botId, version: options.version }),
+    fill(readFileSync(path, 'utf8'), {
+      TEAMS_APP_ID: appId,
+      BOT_ID: options.botId,
+      APP_VERSION: options.version,
+    }),
   ) as TeamsAppManifestJson;
 
   const bot = manifest.bots[0];

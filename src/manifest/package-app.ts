@@ -3,6 +3,7 @@ import { manifestCommandLists } from '../commands/command-menu';
 import { loadConfig } from '../config/load-config';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import {
   buildManifest,
   type BotCommand,
@@ -11,7 +12,6 @@ import {
 } from './build-manifest';
 import { findPackageRoot } from './package-root';
 import { validateManifest } from './validate-manifest';
-import { zipStore } from './zip-store';
 
 /** Used by the bare CLI until the composition root passes the registry's own list. */
 export const DEFAULT_COMMANDS: BotCommand[] = [
@@ -32,7 +32,7 @@ export const DEFAULT_COMMANDS: BotCommand[] = [
 
 export interface PackageAppOptions extends Partial<Omit<BuildManifestOptions, 'botId'>> {
   botId: string;
-  /** Where to write `digitre-chatops.zip`; defaults to `manifest/build/`. */
+  /** Where to write `digitre-chatops.zip`; defaults to `appPackage/build/` (as the Agents Toolkit). */
   outDir?: string;
   /** Validate against the bundled Teams schema first (default true). */
   validate?: boolean;
@@ -45,6 +45,9 @@ export interface PackagedApp {
 
 export const PACKAGE_FILE_NAME = 'digitre-chatops.zip';
 
+/** A fixed timestamp for every entry: the same inputs give the same zip, byte for byte. */
+const ZIP_MTIME = new Date('2024-01-01T00:00:00Z');
+
 /**
  * Builds the Teams app package: manifest.json + color.png + outline.png in one zip, ready to
  * upload in Teams (Apps → Manage your apps → Upload an app) or the Developer Portal.
@@ -53,7 +56,7 @@ export const PACKAGE_FILE_NAME = 'digitre-chatops.zip';
  */
 export async function packageApp(options: PackageAppOptions): Promise<PackagedApp> {
   const root = findPackageRoot();
-  const manifestDir = join(root, 'manifest');
+  const manifestDir = join(root, 'appPackage');
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   const manifest = buildManifest({
     ...options,
@@ -71,14 +74,16 @@ export async function packageApp(options: PackageAppOptions): Promise<PackagedAp
   const outDir = options.outDir ?? join(manifestDir, 'build');
   mkdirSync(outDir, { recursive: true });
   const zipPath = join(outDir, PACKAGE_FILE_NAME);
-  writeFileSync(
-    zipPath,
-    zipStore([
-      { name: 'manifest.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
-      { name: 'color.png', data: readFileSync(join(manifestDir, 'color.png')) },
-      { name: 'outline.png', data: readFileSync(join(manifestDir, 'outline.png')) },
-    ]),
+  const zip = zipSync(
+    {
+      'manifest.json': strToU8(`${JSON.stringify(manifest, null, 2)}\n`),
+      // PNGs are compressed already: store them as they are.
+      'color.png': [readFileSync(join(manifestDir, 'color.png')), { level: 0 }],
+      'outline.png': [readFileSync(join(manifestDir, 'outline.png')), { level: 0 }],
+    },
+    { level: 9, mtime: ZIP_MTIME },
   );
+  writeFileSync(zipPath, zip);
   return { zipPath, manifest };
 }
 
