@@ -26,8 +26,9 @@ import {
 } from './devops-port';
 import { knownBuild } from './known-build';
 import { toApprovalSummary } from './map-approval';
-import { correlationIdOf, runToSummary, toRunSummary, type MapContext } from './map-build';
+import { runToSummary, toRunSummary, type MapContext } from './map-build';
 import { failedTask, toStages } from './map-timeline';
+import { REQUEST_ID_PARAMETER, requestIdOf } from './request-id';
 import type { RetryOptions } from './retry-policy';
 import type { BuildLike, RunLike, TimelineLike } from './wire-types';
 
@@ -74,6 +75,8 @@ export class AdoDevOps implements DevOpsPort {
   private readonly approvals: ApprovalsClient;
   private readonly ctx: MapContext;
   private pipelineIds: Promise<Map<string, number>> | undefined;
+  /** Pipelines that refused the request-id parameter (not declared in their YAML). */
+  private readonly withoutRequestId = new Set<number>();
 
   constructor(private readonly opts: AdoDevOpsOptions) {
     this.t = new AdoTransport(opts);
@@ -85,16 +88,43 @@ export class AdoDevOps implements DevOpsPort {
   async runPipeline(req: RunRequest, actAs?: ActAs): Promise<RunSummary> {
     const spec = this.spec(req.pipelineKey);
     const pipelineId = await this.pipelineId(spec);
+    // The request id rides as a runtime parameter the pipeline declares, so no admin has to mark
+    // a variable "Settable at queue time"; a pipeline without it still runs, unprotected.
+    const tagged = !this.withoutRequestId.has(pipelineId);
     const body: RunPipelineParameters = {
       resources: { repositories: { self: { refName: toRef(req.branch ?? spec.defaultBranch) } } },
-      templateParameters: { ...req.parameters },
-      variables: { chatopsCorrelationId: { value: req.correlationId, isSecret: false } },
+      templateParameters: {
+        ...req.parameters,
+        ...(tagged ? { [REQUEST_ID_PARAMETER]: req.correlationId } : {}),
+      },
     };
     if (req.stagesToSkip?.length) body.stagesToSkip = [...req.stagesToSkip];
+    try {
+      return await this.queueOnce(spec, pipelineId, body, req.correlationId, actAs);
+    } catch (err) {
+      if (!tagged || !undeclaredRequestId(err)) throw err;
+      this.withoutRequestId.add(pipelineId);
+      this.t.logger.warn(
+        { pipeline: spec.name },
+        `runPipeline: the pipeline does not declare the ${REQUEST_ID_PARAMETER} parameter; queuing without duplicate protection (npm run doctor explains the fix)`,
+      );
+      delete body.templateParameters![REQUEST_ID_PARAMETER];
+      return this.queueOnce(spec, pipelineId, body, undefined, actAs);
+    }
+  }
+
+  /** Queues with retries; with a request id, a retry after an ambiguous failure looks first. */
+  private queueOnce(
+    spec: PipelineSpec,
+    pipelineId: number,
+    body: RunPipelineParameters,
+    requestId: string | undefined,
+    actAs: ActAs | undefined,
+  ): Promise<RunSummary> {
     return this.t.retrying('runPipeline', async (_attempt, previous) => {
       // The server may have queued the run before the failure reached us: look before queuing.
-      if (previous?.ambiguous) {
-        const existing = await this.findByCorrelation(pipelineId, req.correlationId);
+      if (previous?.ambiguous && requestId) {
+        const existing = await this.findByRequestId(pipelineId, requestId);
         if (existing) {
           this.t.logger.warn(
             { runId: existing.id },
@@ -371,12 +401,12 @@ export class AdoDevOps implements DevOpsPort {
     return this.pipelineIds;
   }
 
-  private async findByCorrelation(
+  private async findByRequestId(
     pipelineId: number,
-    correlationId: string,
+    requestId: string,
   ): Promise<RunSummary | undefined> {
     const builds = await this.fetchBuilds({ definitions: [pipelineId], top: DEDUP_SCAN });
-    const match = builds.find((b) => correlationIdOf(b) === correlationId);
+    const match = builds.find((b) => requestIdOf(b.templateParameters) === requestId);
     return match ? toRunSummary(match, this.ctx) : undefined;
   }
 
@@ -432,6 +462,15 @@ export class AdoDevOps implements DevOpsPort {
  */
 export function createAdoDevOps(opts: AdoDevOpsOptions): AdoDevOps {
   return new AdoDevOps(opts);
+}
+
+/** The service's 400 for a template parameter the YAML does not declare, naming ours. */
+function undeclaredRequestId(err: unknown): boolean {
+  return (
+    err instanceof DevOpsError &&
+    err.code === 'invalidParameter' &&
+    err.message.includes(`Unexpected parameter '${REQUEST_ID_PARAMETER}'`)
+  );
 }
 
 function toRef(branch: string): string {

@@ -9,6 +9,7 @@ import type { Catalog } from '../catalog/catalog-schema';
 import { type Clock, systemClock } from '../clock/clock';
 import { jwtPayloadValidator } from './authenticate';
 import { createContext } from './emulator-context';
+import { findPackageRoot } from '../manifest/package-root';
 import { serviceIdentity } from './identities';
 import type { EmulatedApproval, EmulatedRun } from './model';
 import { FaultInjector } from './fault-injector';
@@ -65,6 +66,16 @@ export interface EmulatorOptions {
   serviceIdentityIsApprover?: boolean;
   /** Webhook delivery retries; default 4 attempts, 500 ms doubling, 10 s timeout. */
   hookRetry?: HookRetryOptions;
+  /**
+   * The Devops-MLops checkout the catalog's yamlPaths are relative to (default: this package,
+   * whose `pipelines/` holds the DigitRE pipelines). A pipeline's YAML, when present, is the truth
+   * for its parameters and stages.
+   */
+  pipelinesRoot?: string;
+  /** Scopes the PAT carries (e.g. `['vso.build']`); default full access. */
+  patScopes?: string[];
+  /** Variables marked "Settable at queue time" in the pipeline editor; default none. */
+  settableVariables?: string[];
 }
 
 export interface Emulator {
@@ -91,6 +102,15 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+/** This package's root (the folder holding `pipelines/`), or the working directory. */
+function defaultRoot(): string {
+  try {
+    return findPackageRoot(__dirname);
+  } catch {
+    return process.cwd();
+  }
+}
+
 /** 52 lower-case base32 characters, like an Azure DevOps PAT. */
 function randomPat(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -108,7 +128,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const clock = opts.clock ?? systemClock;
   const organization = opts.organization ?? 'digitre';
   const host = opts.host ?? '127.0.0.1';
-  const ctx = createContext(opts.catalog, organization);
+  const ctx = createContext(opts.catalog, organization, opts.pipelinesRoot ?? defaultRoot());
   const hooks = new HookRegistry(clock, opts.hookRetry);
   const engine = new RunEngine({
     ctx,
@@ -130,6 +150,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     hooks,
     clock,
     signingKey: randomBytes(32).toString('hex'),
+    settableVariables: opts.settableVariables ?? [],
   };
   registerLocationRoutes(router, deps);
   registerHooksRoutes(router, deps);
@@ -142,6 +163,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       router,
       organization,
       pat,
+      ...(opts.patScopes ? { patScopes: opts.patScopes } : {}),
       bearer: opts.acceptBearer ?? jwtPayloadValidator(clock),
       faults,
       requestLog,

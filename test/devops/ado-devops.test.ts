@@ -260,7 +260,8 @@ describe('AdoDevOps against the emulator', () => {
     expect(runsOf('extract-prepare').length).toBe(before + 1);
     const created = runsOf('extract-prepare')[0]!;
     expect(run.id).toBe(created.id);
-    expect(created.variables['chatopsCorrelationId']?.value).toBe(correlationId);
+    expect(created.templateParameters['chatopsRequestId']).toBe(correlationId);
+    expect(created.variables).toEqual({}); // no queue-time variable: nothing to mark settable
     expect(warnings.some((w) => /found the run/.test(w))).toBe(true);
   });
 
@@ -387,14 +388,14 @@ describe('AdoDevOps against the emulator', () => {
     );
   });
 
-  it("rejects a bad parameter value with the server's message", async () => {
+  it("rejects a parameter the pipeline does not declare with the server's message", async () => {
     const p = devops.runPipeline({
       pipelineKey: 'qa',
-      parameters: { modelVersion: 'latest' },
+      parameters: { modelVersion: '3', colour: 'red' },
       correlationId: nextCorrelation(),
     });
     await expect(p).rejects.toMatchObject({ code: 'invalidParameter' });
-    await expect(p).rejects.toThrow(/modelVersion/);
+    await expect(p).rejects.toThrow(/Unexpected parameter 'colour'/);
   });
 
   it('answers null for an unknown run and notFound for an unknown pipeline key', async () => {
