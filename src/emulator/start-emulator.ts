@@ -26,6 +26,7 @@ import { registerBuildRoutes } from './routes/build-routes';
 import { registerHooksRoutes } from './routes/hooks-routes';
 import { registerLocationRoutes } from './routes/location-routes';
 import { registerPipelinesRoutes } from './routes/pipelines-routes';
+import { registerEnvironmentsRoutes } from './routes/environments-routes';
 import type { RouteDeps } from './routes/route-deps';
 
 export type { HookTarget } from './hook-registry';
@@ -151,12 +152,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     clock,
     signingKey: randomBytes(32).toString('hex'),
     settableVariables: opts.settableVariables ?? [],
+    serviceIdentityIsApprover: opts.serviceIdentityIsApprover ?? false,
   };
   registerLocationRoutes(router, deps);
   registerHooksRoutes(router, deps);
   registerApprovalsRoutes(router, deps);
   registerPipelinesRoutes(router, deps);
   registerBuildRoutes(router, deps);
+  registerEnvironmentsRoutes(router, deps);
 
   const server = http.createServer(
     createRequestListener({
