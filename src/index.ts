@@ -25,6 +25,7 @@ import { CachedDevOps } from './devops/cached-devops';
 import type { AdoDevOpsOptions } from './devops/ado-devops';
 import type { DevOpsPort } from './devops/devops-port';
 import { HooksClient, type HooksPort } from './devops/hooks-client';
+import type { DoctorDeps } from './commands/handlers/doctor';
 import { saveConversation } from './conversations/save-conversation';
 import type { Emulator } from './emulator/start-emulator';
 import { createHttpServer } from './http/create-server';
@@ -136,7 +137,7 @@ export async function startApp(
     },
   });
 
-  const deps: CommandDeps = {
+  const deps: CommandDeps & DoctorDeps = {
     catalog,
     devops,
     store,
@@ -146,6 +147,7 @@ export async function startApp(
     localMode,
     onRunQueued: (runId) => notifications.trackRun(runId),
     hooks: ado.hooks,
+    doctor: ado.doctor,
     publicUrl: config.publicUrl,
     webhookSecret: config.webhookSecret,
     secrets: config.secrets,
@@ -262,8 +264,22 @@ async function connectDevOps(
   hooks?: HooksPort;
   emulator?: Emulator;
   warm?: () => Promise<unknown>;
+  doctor?: DoctorDeps['doctor'];
 }> {
   const { catalog, clock, logger, overrides } = ctx;
+  // `doctor` in chat: the same checks as `npm run doctor`, loaded on first use.
+  const doctorFor =
+    (orgUrl: string, project: string, auth: AdoDevOpsOptions['auth'], localMode = false) =>
+    () =>
+      (require('./doctor/run-doctor') as typeof import('./doctor/run-doctor')).runDoctor({
+        catalog,
+        orgUrl,
+        project,
+        auth,
+        publicUrl: config.publicUrl,
+        webhookSecret: config.webhookSecret,
+        localMode,
+      });
   // azure-devops-node-api loads in ~100 ms: built on first use, warmed right after listening.
   const adoClient = (orgUrl: string, project: string, auth: AdoDevOpsOptions['auth']) =>
     lazyPort<DevOpsPort>(() =>
@@ -282,9 +298,10 @@ async function connectDevOps(
       : { credential: new (await import('@azure/identity')).DefaultAzureCredential() };
     const { orgUrl, project } = config.ado;
     const hooks = new HooksClient({ orgUrl, project, auth });
-    if (overrides.devops) return { devops: overrides.devops, hooks };
+    const doctor = doctorFor(orgUrl, project, auth);
+    if (overrides.devops) return { devops: overrides.devops, hooks, doctor };
     const ado = adoClient(orgUrl, project, auth);
-    return { devops: ado.port, hooks, warm: ado.warm };
+    return { devops: ado.port, hooks, warm: ado.warm, doctor };
   }
   if (overrides.devops) return { devops: overrides.devops };
   // The bot's PAT identity decides approvals for people in local mode, where everyone approves.
@@ -305,6 +322,7 @@ async function connectDevOps(
     hooks: new HooksClient({ orgUrl, project, auth }),
     emulator,
     warm: ado.warm,
+    doctor: doctorFor(orgUrl, project, auth, true),
   };
 }
 
