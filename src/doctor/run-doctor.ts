@@ -30,7 +30,7 @@ export interface DoctorOptions {
 
 /** The PAT scopes the bot needs, as the PAT page names them (README lists why). */
 export const PAT_SCOPES_TEXT =
-  'Build (Read & execute), Pipeline Resources (Use), Environment (Read & manage), Service Hooks (Read & write)';
+  'Build (Read & execute), Pipeline Resources (Use), Service Hooks (Read & write), Environment (Read & manage) and Project and Team (Read)';
 
 const API = 'api-version=7.1';
 const CHECKS_API = 'api-version=7.1-preview.1';
