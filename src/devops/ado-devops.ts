@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Catalog, PipelineSpec } from '../catalog/catalog-schema';
 import { findEnvironment } from '../catalog/find-in-catalog';
 import type { Clock } from '../clock/clock';
-import { AdoTransport, rateLimitOfResponse, type DevOpsLogger } from './ado-transport';
+import { AdoTransport, rateLimitOfResponse, signInError, type DevOpsLogger } from './ado-transport';
 import { ApprovalsClient } from './approvals-client';
 import {
   DevOpsError,
@@ -41,7 +41,7 @@ export interface AdoDevOpsOptions {
   catalog: Catalog;
   /** A PAT, or an Entra ID credential (token scope `499b84ac-…/.default`, refreshed early). */
   auth: { pat: string } | { credential: TokenCredential };
-  /** Per HTTP call. Default 10 000 ms. */
+  /** Per HTTP call. Default 35 000 ms (the service delays throttled calls up to 30 s). */
   timeoutMs?: number;
   retry?: RetryOptions;
   clock?: Clock;
@@ -361,12 +361,13 @@ export class AdoDevOps implements DevOpsPort {
 
   /** Pipeline id by its Azure DevOps name: one list call, cached; reloaded once on a miss. */
   private async pipelineId(spec: PipelineSpec): Promise<number> {
+    const name = spec.name.toLowerCase();
     let ids = await this.loadPipelineIds();
-    if (!ids.has(spec.name)) {
+    if (!ids.has(name)) {
       this.pipelineIds = undefined; // maybe created since we looked
       ids = await this.loadPipelineIds();
     }
-    const id = ids.get(spec.name);
+    const id = ids.get(name);
     if (id === undefined) {
       throw new DevOpsError(
         'notFound',
@@ -379,7 +380,7 @@ export class AdoDevOps implements DevOpsPort {
   private async catalogPipelineIds(): Promise<number[]> {
     const ids = await this.loadPipelineIds();
     return this.opts.catalog.pipelines.flatMap((p) => {
-      const id = ids.get(p.name);
+      const id = ids.get(p.name.toLowerCase());
       return id === undefined ? [] : [id];
     });
   }
@@ -392,7 +393,14 @@ export class AdoDevOps implements DevOpsPort {
         ),
       )
       .then(
-        (list) => new Map((list ?? []).flatMap((p) => (p.name && p.id ? [[p.name, p.id]] : []))),
+        (list) => {
+          // A JSON API never answers null here: that is an HTML page (sign-in, proxy, wrong URL).
+          if (!list) throw signInError('listPipelines');
+          // Azure DevOps pipeline names are case-insensitive, so is our lookup.
+          return new Map(
+            list.flatMap((p) => (p.name && p.id ? [[p.name.toLowerCase(), p.id]] : [])),
+          );
+        },
         (err: unknown) => {
           this.pipelineIds = undefined; // don't cache a failure
           throw err;

@@ -114,7 +114,8 @@ export function runToSummary(run: RunLike, ctx: MapContext): RunSummary {
 
 /** Catalog key for an Azure DevOps pipeline name (names are unique in a catalog). */
 export function pipelineKeyOf(catalog: Catalog, pipelineName: string): string | undefined {
-  return catalog.pipelines.find((p) => p.name === pipelineName)?.key;
+  const name = pipelineName.toLowerCase(); // Azure DevOps names are case-insensitive
+  return catalog.pipelines.find((p) => p.name.toLowerCase() === name)?.key;
 }
 
 function stringValues(obj: Record<string, unknown> | null | undefined): Record<string, string> {
