@@ -26,6 +26,7 @@ import type { AdoDevOpsOptions } from './devops/ado-devops';
 import type { DevOpsPort } from './devops/devops-port';
 import { HooksClient, type HooksPort } from './devops/hooks-client';
 import type { DoctorDeps } from './commands/handlers/doctor';
+import { checkProjectExists } from './devops/check-project';
 import { saveConversation } from './conversations/save-conversation';
 import type { Emulator } from './emulator/start-emulator';
 import { createHttpServer } from './http/create-server';
@@ -301,6 +302,7 @@ async function connectDevOps(
     const doctor = doctorFor(orgUrl, project, auth);
     if (overrides.devops) return { devops: overrides.devops, hooks, doctor };
     const ado = adoClient(orgUrl, project, auth);
+    await checkProjectExists(hooks, { orgUrl, project, warn: (m) => logger.warn(m) });
     return { devops: ado.port, hooks, warm: ado.warm, doctor };
   }
   if (overrides.devops) return { devops: overrides.devops };
