@@ -273,23 +273,35 @@ export class AdoDevOps implements DevOpsPort {
     actAs?: ActAs,
   ): Promise<ApprovalSummary> {
     const rest = this.t.rest(actAs);
-    const approval = await this.t.retrying('decideApproval', async (_attempt, previous) => {
-      // A decision that timed out may have landed; deciding twice would fail confusingly.
-      if (previous?.ambiguous) {
-        const current = await this.t.call(
-          'approvals.get',
-          () => this.approvals.get(rest, approvalId),
+    const approval = await this.t
+      .retrying('decideApproval', async (_attempt, previous) => {
+        // A decision that timed out may have landed; deciding twice would fail confusingly.
+        if (previous?.ambiguous) {
+          const current = await this.t.call(
+            'approvals.get',
+            () => this.approvals.get(rest, approvalId),
+            rateLimitOfResponse,
+          );
+          if (current.result && current.result.status !== 'pending') return current.result;
+        }
+        const res = await this.t.call(
+          'approvals.decide',
+          () => this.approvals.decide(rest, approvalId, decision, comment),
           rateLimitOfResponse,
         );
-        if (current.result && current.result.status !== 'pending') return current.result;
-      }
-      const res = await this.t.call(
-        'approvals.decide',
-        () => this.approvals.decide(rest, approvalId, decision, comment),
-        rateLimitOfResponse,
-      );
-      return res.result;
-    });
+        return res.result;
+      })
+      .catch(async (err: unknown) => {
+        // Microsoft documents no status for deciding a decided approval, so we do not depend on
+        // one: after any refusal, an approval that is no longer pending is a conflict.
+        if (!(err instanceof DevOpsError) || !['conflict', 'invalidParameter'].includes(err.code))
+          throw err;
+        const now = await this.getApproval(approvalId).catch(() => null);
+        if (now && now.status !== 'pending') {
+          throw new DevOpsError('conflict', `approval ${approvalId} is already ${now.status}`);
+        }
+        throw err;
+      });
     if (!approval) throw new DevOpsError('notFound', `approval ${approvalId} was not found`);
     return toApprovalSummary(approval, this.opts.catalog);
   }

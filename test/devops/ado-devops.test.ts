@@ -178,6 +178,19 @@ describe('AdoDevOps against the emulator', () => {
     expect(failed?.result).toBe('failed');
     expect(failed?.stages?.find((s) => s.name === 'Deploy_Prod')?.result).toBe('rejected');
     expect((await devops.getApproval(p2!.id))?.status).toBe('rejected');
+
+    // Deciding again: Microsoft documents no status for it, so whatever 4xx the service
+    // answers (the emulator's own 409, or a 400), the adapter re-reads and says conflict.
+    await expect(
+      devops.decideApproval(p2!.id, 'approved', 'again', approver),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+      message: `approval ${p2!.id} is already rejected`,
+    });
+    emu.faults.add({ method: 'PATCH', path: /approvals/i, status: 400, times: 1 });
+    await expect(
+      devops.decideApproval(p2!.id, 'approved', 'again', approver),
+    ).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('approval decisions: forbidden for a non-approver, notFound for unknown, safe after a timeout', async () => {
