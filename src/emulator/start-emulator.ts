@@ -20,7 +20,7 @@ import { createRequestListener } from './request-listener';
 import { Router } from './router';
 import { RunEngine } from './run-engine';
 import { seedHistory } from './seed-history';
-import { hookEventFor } from './webhook-payloads';
+import { hookEventFor, jobEventFor } from './webhook-payloads';
 import { registerApprovalsRoutes } from './routes/approvals-routes';
 import { registerBuildRoutes } from './routes/build-routes';
 import { registerHooksRoutes } from './routes/hooks-routes';
@@ -138,7 +138,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     serviceIdentityIsApprover: opts.serviceIdentityIsApprover ?? false,
     // Payloads are built only when someone listens (benchmarks run without subscriptions).
     onEvent: (e) => {
-      if (hooks.list().length > 0) hooks.publish(hookEventFor(ctx, e, randomGuid(), clock.now()));
+      if (hooks.list().length === 0) return;
+      hooks.publish(hookEventFor(ctx, e, randomGuid(), clock.now()));
+      const job = e.type === 'stage-state' && jobEventFor(ctx, e, randomGuid(), clock.now());
+      if (job) hooks.publish(job);
     },
   });
   const pat = opts.pat ?? randomPat();
