@@ -27,6 +27,7 @@ import { registerHooksRoutes } from './routes/hooks-routes';
 import { registerLocationRoutes } from './routes/location-routes';
 import { registerPipelinesRoutes } from './routes/pipelines-routes';
 import { registerEnvironmentsRoutes } from './routes/environments-routes';
+import { registerRunPageRoutes } from './routes/run-page-routes';
 import type { RouteDeps } from './routes/route-deps';
 
 export type { HookTarget } from './hook-registry';
@@ -163,6 +164,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   registerPipelinesRoutes(router, deps);
   registerBuildRoutes(router, deps);
   registerEnvironmentsRoutes(router, deps);
+  registerRunPageRoutes(router, deps);
 
   const server = http.createServer(
     createRequestListener({
