@@ -66,6 +66,8 @@ export interface RunningApp {
   store: Store;
   /** Graceful: stop accepting, finish in-flight turns, stop the emulator, close the store. */
   close(): Promise<void>;
+  /** With a real organization: rejects when ADO_PROJECT does not exist there (npm start exits). */
+  checkProject?: () => Promise<void>;
 }
 
 /**
@@ -239,6 +241,7 @@ export async function startApp(
     logger,
     emulator,
     store,
+    ...(ado.checkProject && { checkProject: ado.checkProject }),
     close() {
       closed ??= (async () => {
         ready = false;
@@ -266,6 +269,7 @@ async function connectDevOps(
   emulator?: Emulator;
   warm?: () => Promise<unknown>;
   doctor?: DoctorDeps['doctor'];
+  checkProject?: () => Promise<void>;
 }> {
   const { catalog, clock, logger, overrides } = ctx;
   // `doctor` in chat: the same checks as `npm run doctor`, loaded on first use.
@@ -302,8 +306,9 @@ async function connectDevOps(
     const doctor = doctorFor(orgUrl, project, auth);
     if (overrides.devops) return { devops: overrides.devops, hooks, doctor };
     const ado = adoClient(orgUrl, project, auth);
-    await checkProjectExists(hooks, { orgUrl, project, warn: (m) => logger.warn(m) });
-    return { devops: ado.port, hooks, warm: ado.warm, doctor };
+    const checkProject = () =>
+      checkProjectExists(hooks, { orgUrl, project, warn: (m) => logger.warn(m) });
+    return { devops: ado.port, hooks, warm: ado.warm, doctor, checkProject };
   }
   if (overrides.devops) return { devops: overrides.devops };
   // The bot's PAT identity decides approvals for people in local mode, where everyone approves.
@@ -345,6 +350,14 @@ async function main(): Promise<void> {
     app = await startApp(config);
   } catch (err) {
     process.stderr.write(`digitre-chatops: could not start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  // After listening (start-up loads nothing it does not need first), before the banner.
+  try {
+    await app.checkProject?.();
+  } catch (err) {
+    process.stderr.write(`digitre-chatops: could not start: ${(err as Error).message}\n`);
+    await app.close();
     process.exit(1);
   }
   const lines = [

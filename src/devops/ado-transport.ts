@@ -7,7 +7,8 @@ import type { IPipelinesApi } from 'azure-devops-node-api/PipelinesApi';
 import { systemClock, type Clock } from '../clock/clock';
 import { classifyError, type ClassifiedError } from './classify-error';
 import type { ActAs } from './devops-port';
-import { rateLimitFromHeaders, rateLimitOf, slowDownMs, type RateLimitInfo } from './rate-limit';
+import { rateLimitOf, slowDownMs, type RateLimitInfo } from './rate-limit';
+export { rateLimitOfResponse } from './rate-limit';
 import { withRetry, type RetryOptions } from './retry-policy';
 import { TokenRefresher } from './token-refresher';
 import { withTimeout } from './with-timeout';
@@ -179,12 +180,4 @@ function isSignInPage(result: unknown): boolean {
 /** A 401-shaped error, so classification and the Entra ID refresh treat it as one. */
 export function signInError(what: string): Error {
   return Object.assign(new Error(`${what}: ${SIGN_IN_MESSAGE}`), { statusCode: 401 });
-}
-
-/** Rate-limit info of a raw REST response (`{ headers }`). */
-export function rateLimitOfResponse(res: { headers: unknown }): RateLimitInfo | undefined {
-  const h = res.headers;
-  return typeof h === 'object' && h !== null
-    ? rateLimitFromHeaders(h as Record<string, string | string[] | undefined>)
-    : undefined;
 }

@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
-import { AdoTransport, rateLimitOfResponse } from './ado-transport';
+import type { AdoTransport } from './ado-transport';
 import { classifyError } from './classify-error';
+import { rateLimitOfResponse } from './rate-limit';
 import type { RetryOptions } from './retry-policy';
 
 /** A Web Hooks subscription as the bot cares about it. */
@@ -91,20 +92,30 @@ function toInfo(raw: unknown): HookSubscriptionInfo {
  */
 export class HooksClient implements HooksPort {
   private readonly org: string;
-  private readonly t: AdoTransport;
+  private transport: AdoTransport | undefined;
   private project: Promise<string> | undefined;
 
   constructor(private readonly opts: HooksClientOptions) {
     this.org = opts.orgUrl.replace(/\/+$/, '');
-    this.t =
-      opts.transport ??
-      new AdoTransport({
-        orgUrl: opts.orgUrl,
-        auth: opts.auth,
-        ...(opts.timeoutMs !== undefined && { timeoutMs: opts.timeoutMs }),
-        ...(opts.retry && { retry: opts.retry }),
-        ...(opts.sleep && { sleep: opts.sleep }),
+    this.transport = opts.transport;
+  }
+
+  /** Built on first use: azure-devops-node-api is not loaded at start-up (issue #10). */
+  private get t(): AdoTransport {
+    if (!this.transport) {
+      const { AdoTransport: Transport } =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
+        require('./ado-transport') as typeof import('./ado-transport');
+      const o = this.opts;
+      this.transport = new Transport({
+        orgUrl: o.orgUrl,
+        auth: o.auth,
+        ...(o.timeoutMs !== undefined && { timeoutMs: o.timeoutMs }),
+        ...(o.retry && { retry: o.retry }),
+        ...(o.sleep && { sleep: o.sleep }),
       });
+    }
+    return this.transport;
   }
 
   async listSubscriptions(): Promise<HookSubscriptionInfo[]> {

@@ -79,3 +79,11 @@ export function rateLimitOf(result: unknown): RateLimitInfo | undefined {
   const rl = (result as { rateLimit?: unknown }).rateLimit;
   return typeof rl === 'object' && rl !== null ? (rl as RateLimitInfo) : undefined;
 }
+
+/** Rate-limit info of a raw REST response (`{ headers }`). */
+export function rateLimitOfResponse(res: { headers: unknown }): RateLimitInfo | undefined {
+  const h = res.headers;
+  return typeof h === 'object' && h !== null
+    ? rateLimitFromHeaders(h as Record<string, string | string[] | undefined>)
+    : undefined;
+}

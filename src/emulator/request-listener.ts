@@ -302,7 +302,7 @@ async function route(
         'server',
       );
     }
-    if (apiVersion) checkApiVersion(apiVersion);
+    if (apiVersion) checkApiVersion(apiVersion, url.pathname);
     if (BODY_METHODS.has(method) && !apiVersion) {
       throw new AdoHttpError(
         400,

@@ -136,6 +136,21 @@ describe('emulator: as strict as the service', () => {
     expect(String(res.json().message)).toMatch(message);
   });
 
+  it.each([
+    ['6.0', 400, /under preview/],
+    ['5.0-preview.1', 400, /out of range for the Approvals API/],
+    ['5.1-preview.1', 200, undefined],
+    ['7.1', 200, undefined],
+    ['7.2-preview.2', 200, undefined],
+  ])('approvals API: api-version %s answers %i', async (version, status, message) => {
+    const res = await rawRequest(
+      `${emu.orgUrl}/${emu.project}/_apis/pipelines/approvals?api-version=${version}`,
+      { headers: { Authorization: basicPat(emu.pat) } },
+    );
+    expect(res.status).toBe(status);
+    if (message) expect(String(res.json().message)).toMatch(message);
+  });
+
   it('reads parameters from the YAML: values and types as the file declares them', async () => {
     const root = mkdtempSync(join(tmpdir(), 'pipelines-'));
     cpSync('pipelines', join(root, 'pipelines'), { recursive: true });
