@@ -151,6 +151,31 @@ describe('emulator: as strict as the service', () => {
     if (message) expect(String(res.json().message)).toMatch(message);
   });
 
+  it.each([
+    [false, ['Devops Lead', 'Release Manager']],
+    [true, ['Devops Lead', 'Release Manager', 'DigitRE ChatOps']],
+  ])(
+    'assigns approvals to the identities the check names (bot identity an approver: %s)',
+    async (serviceIdentityIsApprover, names) => {
+      const org = await fastEmulator({ seed: false, serviceIdentityIsApprover });
+      try {
+        const run = org.queueRun('prod', { modelVersion: '3' });
+        const approval = await org.untilWaitingForApproval(run.id);
+        expect(approval.steps.map((st) => st.assignedApprover.displayName)).toEqual(names);
+        const checks = await rawRequest(
+          `${org.orgUrl}/${org.project}/_apis/pipelines/checks/configurations?resourceType=environment&resourceId=4&api-version=7.1-preview.1`,
+          { headers: { Authorization: basicPat(org.pat) } },
+        );
+        const value = checks.json().value as {
+          settings: { approvers: { displayName: string }[] };
+        }[];
+        expect(value[0]!.settings.approvers.map((a) => a.displayName)).toEqual(names);
+      } finally {
+        await org.close();
+      }
+    },
+  );
+
   it('reads parameters from the YAML: values and types as the file declares them', async () => {
     const root = mkdtempSync(join(tmpdir(), 'pipelines-'));
     cpSync('pipelines', join(root, 'pipelines'), { recursive: true });
