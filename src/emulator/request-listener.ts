@@ -204,6 +204,10 @@ async function handle(
     extra['X-RateLimit-Reset'] = String(
       Math.ceil(deps.clock.now() / 1000) + (rate.resetSeconds ?? 300),
     );
+    if (rate.retryAfterSeconds !== undefined) {
+      extra['Retry-After'] = String(rate.retryAfterSeconds);
+      extra['X-RateLimit-Delay'] = String(rate.retryAfterSeconds);
+    }
   }
   if (fault?.afterResponse) {
     // The work is done (e.g. the run is queued); now the caller never hears about it.

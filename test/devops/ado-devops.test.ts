@@ -290,6 +290,16 @@ describe('AdoDevOps against the emulator', () => {
     expect(run.id).toBe(runsOf('train')[0]!.id);
   });
 
+  it('honours Retry-After on a 200 before the next call', async () => {
+    emu.faults.rateLimitHeaders({ remaining: 150, limit: 200, retryAfterSeconds: 2 });
+    try {
+      await devops.listRuns({ pipelineKey: 'qa' });
+    } finally {
+      emu.faults.rateLimitHeaders(null);
+    }
+    expect(sleeps).toContain(2000);
+  });
+
   it('retries 503 on reads and gives up with unavailable after maxAttempts', async () => {
     emu.faults.add({ method: 'GET', path: /_apis\/build\/builds\?/i, status: 503, times: 1 });
     await expect(devops.listRuns({ pipelineKey: 'qa' })).resolves.toEqual(expect.any(Array));
