@@ -25,6 +25,8 @@ import { CachedDevOps } from './devops/cached-devops';
 import type { AdoDevOpsOptions } from './devops/ado-devops';
 import type { DevOpsPort } from './devops/devops-port';
 import { HooksClient, type HooksPort } from './devops/hooks-client';
+import type { DoctorDeps } from './commands/handlers/doctor';
+import { checkProjectExists } from './devops/check-project';
 import { saveConversation } from './conversations/save-conversation';
 import type { Emulator } from './emulator/start-emulator';
 import { createHttpServer } from './http/create-server';
@@ -65,6 +67,8 @@ export interface RunningApp {
   store: Store;
   /** Graceful: stop accepting, finish in-flight turns, stop the emulator, close the store. */
   close(): Promise<void>;
+  /** With a real organization: rejects when ADO_PROJECT does not exist there (npm start exits). */
+  checkProject?: () => Promise<void>;
 }
 
 /**
@@ -138,7 +142,7 @@ export async function startApp(
     },
   });
 
-  const deps: CommandDeps = {
+  const deps: CommandDeps & DoctorDeps = {
     catalog,
     devops,
     store,
@@ -148,6 +152,7 @@ export async function startApp(
     localMode,
     onRunQueued: (runId) => notifications.trackRun(runId),
     hooks: ado.hooks,
+    doctor: ado.doctor,
     publicUrl: config.publicUrl,
     webhookSecret: config.webhookSecret,
     secrets: config.secrets,
@@ -242,6 +247,7 @@ export async function startApp(
     logger,
     emulator,
     store,
+    ...(ado.checkProject && { checkProject: ado.checkProject }),
     close() {
       closed ??= (async () => {
         ready = false;
@@ -268,8 +274,23 @@ async function connectDevOps(
   hooks?: HooksPort;
   emulator?: Emulator;
   warm?: () => Promise<unknown>;
+  doctor?: DoctorDeps['doctor'];
+  checkProject?: () => Promise<void>;
 }> {
   const { catalog, clock, logger, overrides } = ctx;
+  // `doctor` in chat: the same checks as `npm run doctor`, loaded on first use.
+  const doctorFor =
+    (orgUrl: string, project: string, auth: AdoDevOpsOptions['auth'], localMode = false) =>
+    () =>
+      (require('./doctor/run-doctor') as typeof import('./doctor/run-doctor')).runDoctor({
+        catalog,
+        orgUrl,
+        project,
+        auth,
+        publicUrl: config.publicUrl,
+        webhookSecret: config.webhookSecret,
+        localMode,
+      });
   // azure-devops-node-api loads in ~100 ms: built on first use, warmed right after listening.
   const adoClient = (orgUrl: string, project: string, auth: AdoDevOpsOptions['auth']) =>
     lazyPort<DevOpsPort>(() =>
@@ -288,9 +309,12 @@ async function connectDevOps(
       : { credential: new (await import('@azure/identity')).DefaultAzureCredential() };
     const { orgUrl, project } = config.ado;
     const hooks = new HooksClient({ orgUrl, project, auth });
-    if (overrides.devops) return { devops: overrides.devops, hooks };
+    const doctor = doctorFor(orgUrl, project, auth);
+    if (overrides.devops) return { devops: overrides.devops, hooks, doctor };
     const ado = adoClient(orgUrl, project, auth);
-    return { devops: ado.port, hooks, warm: ado.warm };
+    const checkProject = () =>
+      checkProjectExists(hooks, { orgUrl, project, warn: (m) => logger.warn(m) });
+    return { devops: ado.port, hooks, warm: ado.warm, doctor, checkProject };
   }
   if (overrides.devops) return { devops: overrides.devops };
   // The bot's PAT identity decides approvals for people in local mode, where everyone approves.
@@ -311,6 +335,7 @@ async function connectDevOps(
     hooks: new HooksClient({ orgUrl, project, auth }),
     emulator,
     warm: ado.warm,
+    doctor: doctorFor(orgUrl, project, auth, true),
   };
 }
 
@@ -337,6 +362,14 @@ async function main(): Promise<void> {
     process.stderr.write(
       `digitre-chatops: ${listening ?? `could not start: ${(err as Error).message}`}\n`,
     );
+    process.exit(1);
+  }
+  // After listening (start-up loads nothing it does not need first), before the banner.
+  try {
+    await app.checkProject?.();
+  } catch (err) {
+    process.stderr.write(`digitre-chatops: could not start: ${(err as Error).message}\n`);
+    await app.close();
     process.exit(1);
   }
   const lines = [

@@ -23,7 +23,8 @@ export const COMMAND_MENU: Record<BotScope, readonly string[]> = {
   team: [
     'status',
     'deploy',
-    'approve',
+    // `approve` is in the personal menu and on every approval card's buttons.
+    'doctor',
     'subscribe',
     'unsubscribe',
     'subscriptions',

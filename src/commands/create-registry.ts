@@ -2,6 +2,7 @@ import type { CommandRegistry } from './command-spec';
 import { approveCommand, rejectCommand } from './handlers/approve';
 import { auditCommand } from './handlers/audit';
 import { deployCommand } from './handlers/deploy';
+import { doctorCommand } from './handlers/doctor';
 import { helpCommand } from './handlers/help';
 import { approvalsCommand, modelsCommand, pipelinesCommand, runsCommand } from './handlers/lists';
 import { lockCommand, locksCommand, unlockCommand, wcidCommand } from './handlers/locks';
@@ -68,6 +69,7 @@ export function createRegistry(): CommandRegistry {
     whoamiCommand,
     auditCommand,
     setupHooksCommand,
+    doctorCommand,
     helpCommand,
   ];
 }

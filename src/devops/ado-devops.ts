@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Catalog, PipelineSpec } from '../catalog/catalog-schema';
 import { findEnvironment } from '../catalog/find-in-catalog';
 import type { Clock } from '../clock/clock';
-import { AdoTransport, rateLimitOfResponse, type DevOpsLogger } from './ado-transport';
+import { AdoTransport, rateLimitOfResponse, signInError, type DevOpsLogger } from './ado-transport';
 import { ApprovalsClient } from './approvals-client';
 import {
   DevOpsError,
@@ -26,8 +26,9 @@ import {
 } from './devops-port';
 import { knownBuild } from './known-build';
 import { toApprovalSummary } from './map-approval';
-import { correlationIdOf, runToSummary, toRunSummary, type MapContext } from './map-build';
+import { runToSummary, toRunSummary, type MapContext } from './map-build';
 import { failedTask, toStages } from './map-timeline';
+import { REQUEST_ID_PARAMETER, requestIdOf } from './request-id';
 import type { RetryOptions } from './retry-policy';
 import type { BuildLike, RunLike, TimelineLike } from './wire-types';
 
@@ -40,7 +41,7 @@ export interface AdoDevOpsOptions {
   catalog: Catalog;
   /** A PAT, or an Entra ID credential (token scope `499b84ac-…/.default`, refreshed early). */
   auth: { pat: string } | { credential: TokenCredential };
-  /** Per HTTP call. Default 10 000 ms. */
+  /** Per HTTP call. Default 35 000 ms (the service delays throttled calls up to 30 s). */
   timeoutMs?: number;
   retry?: RetryOptions;
   clock?: Clock;
@@ -74,6 +75,8 @@ export class AdoDevOps implements DevOpsPort {
   private readonly approvals: ApprovalsClient;
   private readonly ctx: MapContext;
   private pipelineIds: Promise<Map<string, number>> | undefined;
+  /** Pipelines that refused the request-id parameter (not declared in their YAML). */
+  private readonly withoutRequestId = new Set<number>();
 
   constructor(private readonly opts: AdoDevOpsOptions) {
     this.t = new AdoTransport(opts);
@@ -85,16 +88,43 @@ export class AdoDevOps implements DevOpsPort {
   async runPipeline(req: RunRequest, actAs?: ActAs): Promise<RunSummary> {
     const spec = this.spec(req.pipelineKey);
     const pipelineId = await this.pipelineId(spec);
+    // The request id rides as a runtime parameter the pipeline declares, so no admin has to mark
+    // a variable "Settable at queue time"; a pipeline without it still runs, unprotected.
+    const tagged = !this.withoutRequestId.has(pipelineId);
     const body: RunPipelineParameters = {
       resources: { repositories: { self: { refName: toRef(req.branch ?? spec.defaultBranch) } } },
-      templateParameters: { ...req.parameters },
-      variables: { chatopsCorrelationId: { value: req.correlationId, isSecret: false } },
+      templateParameters: {
+        ...req.parameters,
+        ...(tagged ? { [REQUEST_ID_PARAMETER]: req.correlationId } : {}),
+      },
     };
     if (req.stagesToSkip?.length) body.stagesToSkip = [...req.stagesToSkip];
+    try {
+      return await this.queueOnce(spec, pipelineId, body, req.correlationId, actAs);
+    } catch (err) {
+      if (!tagged || !undeclaredRequestId(err)) throw err;
+      this.withoutRequestId.add(pipelineId);
+      this.t.logger.warn(
+        { pipeline: spec.name },
+        `runPipeline: the pipeline does not declare the ${REQUEST_ID_PARAMETER} parameter; queuing without duplicate protection (npm run doctor explains the fix)`,
+      );
+      delete body.templateParameters![REQUEST_ID_PARAMETER];
+      return this.queueOnce(spec, pipelineId, body, undefined, actAs);
+    }
+  }
+
+  /** Queues with retries; with a request id, a retry after an ambiguous failure looks first. */
+  private queueOnce(
+    spec: PipelineSpec,
+    pipelineId: number,
+    body: RunPipelineParameters,
+    requestId: string | undefined,
+    actAs: ActAs | undefined,
+  ): Promise<RunSummary> {
     return this.t.retrying('runPipeline', async (_attempt, previous) => {
       // The server may have queued the run before the failure reached us: look before queuing.
-      if (previous?.ambiguous) {
-        const existing = await this.findByCorrelation(pipelineId, req.correlationId);
+      if (previous?.ambiguous && requestId) {
+        const existing = await this.findByRequestId(pipelineId, requestId);
         if (existing) {
           this.t.logger.warn(
             { runId: existing.id },
@@ -243,23 +273,35 @@ export class AdoDevOps implements DevOpsPort {
     actAs?: ActAs,
   ): Promise<ApprovalSummary> {
     const rest = this.t.rest(actAs);
-    const approval = await this.t.retrying('decideApproval', async (_attempt, previous) => {
-      // A decision that timed out may have landed; deciding twice would fail confusingly.
-      if (previous?.ambiguous) {
-        const current = await this.t.call(
-          'approvals.get',
-          () => this.approvals.get(rest, approvalId),
+    const approval = await this.t
+      .retrying('decideApproval', async (_attempt, previous) => {
+        // A decision that timed out may have landed; deciding twice would fail confusingly.
+        if (previous?.ambiguous) {
+          const current = await this.t.call(
+            'approvals.get',
+            () => this.approvals.get(rest, approvalId),
+            rateLimitOfResponse,
+          );
+          if (current.result && current.result.status !== 'pending') return current.result;
+        }
+        const res = await this.t.call(
+          'approvals.decide',
+          () => this.approvals.decide(rest, approvalId, decision, comment),
           rateLimitOfResponse,
         );
-        if (current.result && current.result.status !== 'pending') return current.result;
-      }
-      const res = await this.t.call(
-        'approvals.decide',
-        () => this.approvals.decide(rest, approvalId, decision, comment),
-        rateLimitOfResponse,
-      );
-      return res.result;
-    });
+        return res.result;
+      })
+      .catch(async (err: unknown) => {
+        // Microsoft documents no status for deciding a decided approval, so we do not depend on
+        // one: after any refusal, an approval that is no longer pending is a conflict.
+        if (!(err instanceof DevOpsError) || !['conflict', 'invalidParameter'].includes(err.code))
+          throw err;
+        const now = await this.getApproval(approvalId).catch(() => null);
+        if (now && now.status !== 'pending') {
+          throw new DevOpsError('conflict', `approval ${approvalId} is already ${now.status}`);
+        }
+        throw err;
+      });
     if (!approval) throw new DevOpsError('notFound', `approval ${approvalId} was not found`);
     return toApprovalSummary(approval, this.opts.catalog);
   }
@@ -331,12 +373,13 @@ export class AdoDevOps implements DevOpsPort {
 
   /** Pipeline id by its Azure DevOps name: one list call, cached; reloaded once on a miss. */
   private async pipelineId(spec: PipelineSpec): Promise<number> {
+    const name = spec.name.toLowerCase();
     let ids = await this.loadPipelineIds();
-    if (!ids.has(spec.name)) {
+    if (!ids.has(name)) {
       this.pipelineIds = undefined; // maybe created since we looked
       ids = await this.loadPipelineIds();
     }
-    const id = ids.get(spec.name);
+    const id = ids.get(name);
     if (id === undefined) {
       throw new DevOpsError(
         'notFound',
@@ -349,7 +392,7 @@ export class AdoDevOps implements DevOpsPort {
   private async catalogPipelineIds(): Promise<number[]> {
     const ids = await this.loadPipelineIds();
     return this.opts.catalog.pipelines.flatMap((p) => {
-      const id = ids.get(p.name);
+      const id = ids.get(p.name.toLowerCase());
       return id === undefined ? [] : [id];
     });
   }
@@ -362,7 +405,14 @@ export class AdoDevOps implements DevOpsPort {
         ),
       )
       .then(
-        (list) => new Map((list ?? []).flatMap((p) => (p.name && p.id ? [[p.name, p.id]] : []))),
+        (list) => {
+          // A JSON API never answers null here: that is an HTML page (sign-in, proxy, wrong URL).
+          if (!list) throw signInError('listPipelines');
+          // Azure DevOps pipeline names are case-insensitive, so is our lookup.
+          return new Map(
+            list.flatMap((p) => (p.name && p.id ? [[p.name.toLowerCase(), p.id]] : [])),
+          );
+        },
         (err: unknown) => {
           this.pipelineIds = undefined; // don't cache a failure
           throw err;
@@ -371,12 +421,12 @@ export class AdoDevOps implements DevOpsPort {
     return this.pipelineIds;
   }
 
-  private async findByCorrelation(
+  private async findByRequestId(
     pipelineId: number,
-    correlationId: string,
+    requestId: string,
   ): Promise<RunSummary | undefined> {
     const builds = await this.fetchBuilds({ definitions: [pipelineId], top: DEDUP_SCAN });
-    const match = builds.find((b) => correlationIdOf(b) === correlationId);
+    const match = builds.find((b) => requestIdOf(b.templateParameters) === requestId);
     return match ? toRunSummary(match, this.ctx) : undefined;
   }
 
@@ -432,6 +482,15 @@ export class AdoDevOps implements DevOpsPort {
  */
 export function createAdoDevOps(opts: AdoDevOpsOptions): AdoDevOps {
   return new AdoDevOps(opts);
+}
+
+/** The service's 400 for a template parameter the YAML does not declare, naming ours. */
+function undeclaredRequestId(err: unknown): boolean {
+  return (
+    err instanceof DevOpsError &&
+    err.code === 'invalidParameter' &&
+    err.message.includes(`Unexpected parameter '${REQUEST_ID_PARAMETER}'`)
+  );
 }
 
 function toRef(branch: string): string {

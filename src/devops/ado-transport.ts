@@ -7,7 +7,8 @@ import type { IPipelinesApi } from 'azure-devops-node-api/PipelinesApi';
 import { systemClock, type Clock } from '../clock/clock';
 import { classifyError, type ClassifiedError } from './classify-error';
 import type { ActAs } from './devops-port';
-import { rateLimitFromHeaders, rateLimitOf, slowDownMs, type RateLimitInfo } from './rate-limit';
+import { rateLimitOf, slowDownMs, type RateLimitInfo } from './rate-limit';
+export { rateLimitOfResponse } from './rate-limit';
 import { withRetry, type RetryOptions } from './retry-policy';
 import { TokenRefresher } from './token-refresher';
 import { withTimeout } from './with-timeout';
@@ -51,7 +52,8 @@ export class AdoTransport {
   private pipelinesApi: Promise<IPipelinesApi> | undefined;
 
   constructor(private readonly opts: AdoTransportOptions) {
-    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    // Above the service's own throttling delays (up to 30 s), so a delayed answer still lands.
+    this.timeoutMs = opts.timeoutMs ?? 35_000;
     this.sleep = opts.sleep ?? realSleep;
     this.logger = opts.logger ?? silentLogger;
     let handler;
@@ -71,19 +73,33 @@ export class AdoTransport {
   }
 
   builds(): Promise<IBuildApi> {
-    this.buildApi ??= this.webApi.getBuildApi().catch((err: unknown) => {
+    this.buildApi ??= this.webApi.getBuildApi().catch(async (err: unknown) => {
       this.buildApi = undefined; // don't cache a failed discovery
-      throw err;
+      throw await this.explainDiscovery(err);
     });
     return this.buildApi;
   }
 
   pipelines(): Promise<IPipelinesApi> {
-    this.pipelinesApi ??= this.webApi.getPipelinesApi().catch((err: unknown) => {
+    this.pipelinesApi ??= this.webApi.getPipelinesApi().catch(async (err: unknown) => {
       this.pipelinesApi = undefined;
-      throw err;
+      throw await this.explainDiscovery(err);
     });
     return this.pipelinesApi;
+  }
+
+  /**
+   * Location discovery found no JSON ("Failed to find api location"): when the organization
+   * answers connectionData with a sign-in page or anything but JSON, say so instead.
+   */
+  private async explainDiscovery(err: unknown): Promise<unknown> {
+    if (!/Failed to find api location/i.test(String((err as Error)?.message))) return err;
+    const probe = await this.webApi.rest
+      .get<unknown>(`${this.opts.orgUrl.replace(/\/+$/, '')}/_apis/connectionData`)
+      .catch(() => undefined);
+    return probe && (probe.statusCode === 203 || probe.result === null)
+      ? signInError('discovery')
+      : err;
   }
 
   /** The bot's raw REST client, or one carrying a user's own token (on-behalf-of). */
@@ -126,6 +142,7 @@ export class AdoTransport {
       await this.refresher?.ensureFresh();
       try {
         const result = await withTimeout(fn(), this.timeoutMs, what);
+        if (isSignInPage(result)) throw signInError(what);
         const pace = slowDownMs(rateLimit(result));
         if (pace > 0) {
           this.logger.debug({ op: what, pace }, 'Azure DevOps rate-limit budget low; slowing down');
@@ -144,10 +161,23 @@ export class AdoTransport {
   }
 }
 
-/** Rate-limit info of a raw REST response (`{ headers }`). */
-export function rateLimitOfResponse(res: { headers: unknown }): RateLimitInfo | undefined {
-  const h = res.headers;
-  return typeof h === 'object' && h !== null
-    ? rateLimitFromHeaders(h as Record<string, string | string[] | undefined>)
-    : undefined;
+/**
+ * What the service says to a bad or expired credential when the client did not ask for a 401:
+ * 203 and its HTML sign-in page (typed-rest-client resolves it with `result: null`). Never a
+ * "not found".
+ */
+export const SIGN_IN_MESSAGE =
+  'Azure DevOps answered with its sign-in page instead of data: the PAT or token is wrong, expired, or has no access to this organization. Create a new PAT (Build: Read & execute, Pipeline Resources: Use, Service Hooks: Read & write) and set ADO_PAT, then run npm run doctor.';
+
+function isSignInPage(result: unknown): boolean {
+  return (
+    typeof result === 'object' &&
+    result !== null &&
+    (result as { statusCode?: unknown }).statusCode === 203
+  );
+}
+
+/** A 401-shaped error, so classification and the Entra ID refresh treat it as one. */
+export function signInError(what: string): Error {
+  return Object.assign(new Error(`${what}: ${SIGN_IN_MESSAGE}`), { statusCode: 401 });
 }

@@ -1,4 +1,5 @@
 import { DevOpsError, type DevOpsErrorCode } from './devops-port';
+import { retryAfterSeconds } from './rate-limit';
 
 /** What the retry loop needs to know about a failed call. */
 export interface ClassifiedError {
@@ -124,24 +125,6 @@ export function classifyError(err: unknown): ClassifiedError {
     retryable: false,
     ambiguous: false,
   };
-}
-
-/** Retry-After in whole seconds (delta-seconds or an HTTP date), if the server sent one. */
-export function retryAfterSeconds(
-  headers: Record<string, unknown> | undefined,
-  rateLimit?: { retryAfter?: number },
-  now: number = Date.now(),
-): number | undefined {
-  if (rateLimit?.retryAfter !== undefined && Number.isFinite(rateLimit.retryAfter)) {
-    return Math.max(0, rateLimit.retryAfter);
-  }
-  const raw = headers?.['retry-after'];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(String(value));
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
 /** Error texts can echo request headers; never let a credential reach a chat card or a log. */

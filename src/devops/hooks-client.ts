@@ -1,4 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
+import type { AdoTransport } from './ado-transport';
+import { classifyError } from './classify-error';
+import { rateLimitOfResponse } from './rate-limit';
+import type { RetryOptions } from './retry-policy';
 
 /** A Web Hooks subscription as the bot cares about it. */
 export interface HookSubscriptionInfo {
@@ -39,13 +43,14 @@ export interface HooksClientOptions {
   orgUrl: string;
   project: string;
   auth: { pat: string } | { credential: TokenCredential };
-  /** Injected for tests; default global fetch. */
-  fetch?: typeof fetch;
   timeoutMs?: number;
+  /** The bot's transport, to share its connection, token and retries; default: a new one. */
+  transport?: AdoTransport;
+  retry?: RetryOptions;
+  sleep?: (ms: number) => Promise<void>;
 }
 
-/** Azure DevOps' Entra ID resource. */
-const ADO_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
+const ACCEPT = { acceptHeader: 'application/json;api-version=7.1' };
 
 /** A Hooks API call that failed; `message` is safe to show (no secrets). */
 export class HooksApiError extends Error {
@@ -77,43 +82,84 @@ function toInfo(raw: unknown): HookSubscriptionInfo {
 }
 
 /**
- * The Hooks REST API (`{org}/_apis/hooks/subscriptions`, api-version 7.1) over fetch, with a PAT
- * or an Entra ID token. azure-devops-node-api has no typed client for it.
+ * The Hooks REST API (`{org}/_apis/hooks/subscriptions`, api-version 7.1), which
+ * azure-devops-node-api has no typed client for, through the same transport as every other
+ * Azure DevOps call: its authenticated RestClient (PAT or a refreshed Entra ID token, and
+ * `X-TFS-FedAuthRedirect: Suppress`), deadlines, rate-limit pacing and retries of reads.
  * @example
  *   const hooks = new HooksClient({ orgUrl, project: 'DigitRE', auth: { pat } });
  *   await hooks.createSubscription({ publisherId: 'pipelines', eventType: 'ms.vss-pipelines.run-state-changed-event', … });
  */
 export class HooksClient implements HooksPort {
   private readonly org: string;
-  private readonly fetch: typeof fetch;
+  private transport: AdoTransport | undefined;
   private project: Promise<string> | undefined;
 
   constructor(private readonly opts: HooksClientOptions) {
     this.org = opts.orgUrl.replace(/\/+$/, '');
-    this.fetch = opts.fetch ?? fetch;
+    this.transport = opts.transport;
+  }
+
+  /** Built on first use: azure-devops-node-api is not loaded at start-up (issue #10). */
+  private get t(): AdoTransport {
+    if (!this.transport) {
+      const { AdoTransport: Transport } =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
+        require('./ado-transport') as typeof import('./ado-transport');
+      const o = this.opts;
+      this.transport = new Transport({
+        orgUrl: o.orgUrl,
+        auth: o.auth,
+        ...(o.timeoutMs !== undefined && { timeoutMs: o.timeoutMs }),
+        ...(o.retry && { retry: o.retry }),
+        ...(o.sleep && { sleep: o.sleep }),
+      });
+    }
+    return this.transport;
   }
 
   async listSubscriptions(): Promise<HookSubscriptionInfo[]> {
-    const body = await this.call('GET', `${this.org}/_apis/hooks/subscriptions?api-version=7.1`);
+    const body = await this.get(
+      'hooks.list',
+      `${this.org}/_apis/hooks/subscriptions?api-version=7.1`,
+    );
     const value = (body as { value?: unknown[] } | null)?.value ?? [];
     return value.map(toInfo);
   }
 
   async createSubscription(subscription: NewHookSubscription): Promise<HookSubscriptionInfo> {
-    const body = await this.call('POST', `${this.org}/_apis/hooks/subscriptions?api-version=7.1`, {
-      ...subscription,
-      consumerId: 'webHooks',
-      consumerActionId: 'httpRequest',
+    // Not retried: a create that timed out may have landed, and `setup hooks` lists first anyway.
+    const body = await this.wrap(async () => {
+      const res = await this.t.call(
+        'hooks.create',
+        () =>
+          this.t.webApi.rest.create<unknown>(
+            `${this.org}/_apis/hooks/subscriptions?api-version=7.1`,
+            { ...subscription, consumerId: 'webHooks', consumerActionId: 'httpRequest' },
+            ACCEPT,
+          ),
+        rateLimitOfResponse,
+      );
+      return res.result;
     });
     return toInfo(body);
   }
 
   projectId(): Promise<string> {
-    this.project ??= this.call(
-      'GET',
+    this.project ??= this.get(
+      'project',
       `${this.org}/_apis/projects/${encodeURIComponent(this.opts.project)}?api-version=7.1`,
     )
-      .then((body) => str((body as { id?: unknown } | null)?.id))
+      .then((body) => {
+        const id = str((body as { id?: unknown } | null)?.id);
+        if (!id) {
+          throw new HooksApiError(
+            `project "${this.opts.project}" was not found; check ADO_PROJECT`,
+            404,
+          );
+        }
+        return id;
+      })
       .catch((err: unknown) => {
         this.project = undefined;
         throw err;
@@ -122,8 +168,8 @@ export class HooksClient implements HooksPort {
   }
 
   async listPipelines(): Promise<{ id: number; name: string }[]> {
-    const body = await this.call(
-      'GET',
+    const body = await this.get(
+      'hooks.pipelines',
       `${this.org}/${encodeURIComponent(this.opts.project)}/_apis/pipelines?$top=1000&api-version=7.1`,
     );
     const value = (body as { value?: { id?: unknown; name?: unknown }[] } | null)?.value ?? [];
@@ -132,40 +178,31 @@ export class HooksClient implements HooksPort {
       .map((p) => ({ id: p.id as number, name: p.name as string }));
   }
 
-  private async authorization(): Promise<string> {
-    if ('pat' in this.opts.auth) {
-      return `Basic ${Buffer.from(`:${this.opts.auth.pat}`).toString('base64')}`;
-    }
-    const token = await this.opts.auth.credential.getToken(ADO_SCOPE);
-    if (!token) throw new HooksApiError('could not get an Azure DevOps token');
-    return `Bearer ${token.token}`;
+  /** A read, retried like every other read. */
+  private get(what: string, url: string): Promise<unknown> {
+    return this.wrap(() =>
+      this.t.retrying(what, async () => {
+        const res = await this.t.call(
+          what,
+          () => this.t.webApi.rest.get<unknown>(url, ACCEPT),
+          rateLimitOfResponse,
+        );
+        return res.result;
+      }),
+    );
   }
 
-  private async call(method: 'GET' | 'POST', url: string, body?: unknown): Promise<unknown> {
-    const res = await this.fetch(url, {
-      method,
-      headers: {
-        Accept: 'application/json',
-        Authorization: await this.authorization(),
-        ...(body !== undefined && { 'Content-Type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15_000),
-    });
-    const text = await res.text();
-    let json: unknown = null;
+  /** Failures as HooksApiError (status and a safe message) for `setup hooks`. */
+  private async wrap<T>(op: () => Promise<T>): Promise<T> {
     try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = null;
-    }
-    if (!res.ok) {
-      const message = str((json as { message?: unknown } | null)?.message) || res.statusText;
+      return await op();
+    } catch (err) {
+      if (err instanceof HooksApiError) throw err;
+      const c = classifyError(err);
       throw new HooksApiError(
-        `Azure DevOps Hooks API answered ${res.status}: ${message}`,
-        res.status,
+        `Azure DevOps Hooks API answered ${c.status ?? c.error.code}: ${c.error.message}`,
+        c.status ?? (c.error.code === 'unauthorized' ? 401 : undefined),
       );
     }
-    return json;
   }
 }

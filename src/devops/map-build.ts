@@ -112,22 +112,10 @@ export function runToSummary(run: RunLike, ctx: MapContext): RunSummary {
   });
 }
 
-/** The correlation id a build was queued with (our `chatopsCorrelationId` variable), if any. */
-export function correlationIdOf(build: BuildLike): string | undefined {
-  if (!build.parameters) return undefined;
-  try {
-    const vars: unknown = JSON.parse(build.parameters);
-    if (typeof vars !== 'object' || vars === null) return undefined;
-    const v = (vars as Record<string, unknown>)['chatopsCorrelationId'];
-    return typeof v === 'string' ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Catalog key for an Azure DevOps pipeline name (names are unique in a catalog). */
 export function pipelineKeyOf(catalog: Catalog, pipelineName: string): string | undefined {
-  return catalog.pipelines.find((p) => p.name === pipelineName)?.key;
+  const name = pipelineName.toLowerCase(); // Azure DevOps names are case-insensitive
+  return catalog.pipelines.find((p) => p.name.toLowerCase() === name)?.key;
 }
 
 function stringValues(obj: Record<string, unknown> | null | undefined): Record<string, string> {

@@ -9,14 +9,20 @@ export interface RateLimitInfo {
 /** Below this share of the budget we start pacing ourselves. */
 const LOW_WATER = 0.1;
 const MAX_PACE_MS = 1000;
+/** The longest wait a Retry-After can impose on one call (the service's own delays reach 30 s). */
+const MAX_RETRY_AFTER_MS = 30_000;
 
 /**
- * How long to pause after a successful call so we slow down before Azure DevOps starts
- * delaying or blocking us: 0 while the budget is healthy, growing to 1 s as it runs out.
+ * How long to pause after a successful call: the server's Retry-After when it sends one (on a
+ * 200 too), else 0 while the X-RateLimit budget is healthy, growing to 1 s as it runs out.
  * @example slowDownMs({ limit: 200, remaining: 5 }) // 750
  */
 export function slowDownMs(info: RateLimitInfo | undefined): number {
   if (!info) return 0;
+  // Retry-After on a success too: the service asks us to wait before the next request.
+  if (info.retryAfter !== undefined && Number.isFinite(info.retryAfter) && info.retryAfter > 0) {
+    return Math.min(info.retryAfter * 1000, MAX_RETRY_AFTER_MS);
+  }
   const { limit, remaining } = info;
   if (remaining === undefined || !Number.isFinite(remaining)) return 0;
   if (limit === undefined || !Number.isFinite(limit) || limit <= 0) {
@@ -25,6 +31,28 @@ export function slowDownMs(info: RateLimitInfo | undefined): number {
   const share = remaining / limit;
   if (share >= LOW_WATER) return 0;
   return Math.round(MAX_PACE_MS * (1 - Math.max(0, share) / LOW_WATER));
+}
+
+/**
+ * Retry-After in whole seconds (delta-seconds or an HTTP date), from node-api's `rateLimit` or
+ * the raw headers: the one parser for every status, 200 included.
+ * @example retryAfterSeconds({ 'retry-after': '5' }) // 5
+ */
+export function retryAfterSeconds(
+  headers: Record<string, unknown> | undefined,
+  rateLimit?: { retryAfter?: number },
+  now: number = Date.now(),
+): number | undefined {
+  if (rateLimit?.retryAfter !== undefined && Number.isFinite(rateLimit.retryAfter)) {
+    return Math.max(0, rateLimit.retryAfter);
+  }
+  const raw = headers?.['retry-after'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(String(value));
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
 /** Reads rate-limit headers from a raw response (raw REST calls). */
@@ -40,7 +68,7 @@ export function rateLimitFromHeaders(
     limit: num('x-ratelimit-limit'),
     remaining: num('x-ratelimit-remaining'),
     delay: num('x-ratelimit-delay'),
-    retryAfter: num('retry-after'),
+    retryAfter: retryAfterSeconds(headers),
   };
   return Object.values(info).some((v) => v !== undefined) ? info : undefined;
 }
@@ -50,4 +78,12 @@ export function rateLimitOf(result: unknown): RateLimitInfo | undefined {
   if (typeof result !== 'object' || result === null || !('rateLimit' in result)) return undefined;
   const rl = (result as { rateLimit?: unknown }).rateLimit;
   return typeof rl === 'object' && rl !== null ? (rl as RateLimitInfo) : undefined;
+}
+
+/** Rate-limit info of a raw REST response (`{ headers }`). */
+export function rateLimitOfResponse(res: { headers: unknown }): RateLimitInfo | undefined {
+  const h = res.headers;
+  return typeof h === 'object' && h !== null
+    ? rateLimitFromHeaders(h as Record<string, string | string[] | undefined>)
+    : undefined;
 }

@@ -1,6 +1,9 @@
-import type { Catalog } from '../catalog/catalog-schema';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Catalog, PipelineSpec } from '../catalog/catalog-schema';
 import type { Definition } from './model';
 import { deterministicGuid } from './ids';
+import { loadPipelineYaml } from './load-pipeline-yaml';
 
 /** What every projection needs: where the organization lives and what it holds. */
 export interface EmulatorContext {
@@ -15,11 +18,27 @@ export interface EmulatorContext {
 }
 
 /**
- * Builds the context from the catalog: definition ids are the catalog order (1, 2, ...), so they
- * are the same on every start.
- * @example createContext(catalog, 'digitre').definitions[0]?.id === 1
+ * The definition of one catalog pipeline: its YAML (under `root`, at the catalog's yamlPath) is
+ * the truth for parameters and stages, as on the service; without a file (another team's catalog
+ * in local mode) the catalog stands in.
  */
-export function createContext(catalog: Catalog, organization: string): EmulatorContext {
+function definitionSpec(spec: PipelineSpec, root: string | undefined) {
+  if (!root || !existsSync(join(root, spec.yamlPath))) return { spec };
+  const yaml = loadPipelineYaml(root, spec.yamlPath);
+  return { spec: { ...spec, parameters: yaml.parameters, stages: yaml.stages }, yaml };
+}
+
+/**
+ * Builds the context from the catalog: definition ids are the catalog order (1, 2, ...), so they
+ * are the same on every start. `pipelinesRoot` is the Devops-MLops checkout the catalog's
+ * yamlPaths are relative to.
+ * @example createContext(catalog, 'digitre', '.').definitions[0]?.id === 1
+ */
+export function createContext(
+  catalog: Catalog,
+  organization: string,
+  pipelinesRoot?: string,
+): EmulatorContext {
   const repoIds = new Map(
     catalog.repositories.map((r) => [r.name, deterministicGuid(`repo:${r.name}`)]),
   );
@@ -35,7 +54,7 @@ export function createContext(catalog: Catalog, organization: string): EmulatorC
       key: spec.key,
       name: spec.name,
       revision: 1,
-      spec,
+      ...definitionSpec(spec, pipelinesRoot),
       repositoryId: repoIds.get(spec.repository) ?? deterministicGuid(`repo:${spec.repository}`),
     })),
   };

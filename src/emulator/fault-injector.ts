@@ -24,6 +24,8 @@ export interface RateLimitHeaderMode {
   limit?: number;
   resource?: string;
   resetSeconds?: number;
+  /** Also send Retry-After (and X-RateLimit-Delay) on these successful answers. */
+  retryAfterSeconds?: number;
 }
 
 /**

@@ -3,6 +3,8 @@ export interface Reply {
   status?: number;
   json?: unknown;
   text?: string;
+  /** An HTML page (the sign-in page a bad credential gets without the suppress header). */
+  html?: string;
   headers?: Record<string, string | string[]>;
 }
 

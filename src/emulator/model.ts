@@ -3,6 +3,7 @@
  * the Approvals API and the service-hook payloads (a run *is* a build, a pipeline *is* a definition).
  */
 import type { PipelineSpec } from '../catalog/catalog-schema';
+import type { PipelineYaml } from './load-pipeline-yaml';
 
 /** An Azure DevOps identity as IdentityRef fields. */
 export interface Identity {
@@ -11,7 +12,10 @@ export interface Identity {
   uniqueName: string;
 }
 
-/** A pipeline (build definition) projected from a catalog entry. */
+/**
+ * A pipeline (build definition): the catalog names it and points at its YAML; parameters and
+ * stages come from that YAML when it exists (what the service runs), else from the catalog.
+ */
 export interface Definition {
   id: number;
   key: string;
@@ -19,6 +23,8 @@ export interface Definition {
   revision: number;
   spec: PipelineSpec;
   repositoryId: string;
+  /** The loaded YAML; undefined for a catalog whose pipelines have no file here. */
+  yaml?: PipelineYaml;
 }
 
 /** Timeline record state and TaskResult names, as the Build API writes them. */

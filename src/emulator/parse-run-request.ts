@@ -2,7 +2,7 @@ import type { Definition } from './model';
 import { AdoHttpError } from './http-reply';
 import { pipelineValidationMessage, validateRunParameters } from './validate-run-parameters';
 
-/** A RunPipelineParameters body, checked against the catalog. */
+/** A RunPipelineParameters body, checked against the pipeline's YAML. */
 export interface ParsedRunRequest {
   templateParameters: Record<string, string>;
   variables: Record<string, { value: string; isSecret?: boolean }>;
@@ -34,7 +34,11 @@ function scalar(v: unknown, what: string): string {
  * PipelineValidationException like the service does.
  * @example parseRunRequest(def, { templateParameters: { modelVersion: '3' } })
  */
-export function parseRunRequest(def: Definition, body: unknown): ParsedRunRequest {
+export function parseRunRequest(
+  def: Definition,
+  body: unknown,
+  settableVariables: readonly string[] = [],
+): ParsedRunRequest {
   const b = obj(body, 'The request body');
   const templateParameters: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj(b.templateParameters, 'templateParameters'))) {
@@ -51,6 +55,13 @@ export function parseRunRequest(def: Definition, body: unknown): ParsedRunReques
     } else {
       variables[k] = { value: scalar(v, `Variable '${k}'`) };
     }
+  }
+  // Only variables an editor ticked "Settable at queue time" in the UI may be set (S6 sample).
+  const unsettable = Object.keys(variables).filter((k) => !settableVariables.includes(k));
+  if (unsettable.length > 0) {
+    throw invalid(
+      `You can't set the following variables (${unsettable.join(', ')}). If you want to be able to set these variables, then edit the pipeline and select Settable at queue time on the variables tab of the pipeline editor.`,
+    );
   }
   const self = obj(
     obj(obj(b.resources, 'resources').repositories, 'resources.repositories').self,

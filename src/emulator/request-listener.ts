@@ -11,11 +11,16 @@ import { AdoHttpError, errorEnvelope, type Reply } from './http-reply';
 import { randomGuid } from './ids';
 import type { RequestLog } from './request-log';
 import type { Router } from './router';
+import { requiredScope, scopeGranted } from './pat-scopes';
+import { signInPage } from './sign-in-page';
+import { checkApiVersion } from './check-api-version';
 
 export interface ListenerDeps {
   router: Router;
   organization: string;
   pat: string;
+  /** Scopes the PAT carries; undefined is a full-access PAT. */
+  patScopes?: readonly string[];
   bearer: BearerValidator;
   faults: FaultInjector;
   requestLog: RequestLog;
@@ -112,7 +117,10 @@ function write(
   };
   let body: Buffer | undefined;
   if (status !== 204) {
-    if (reply.text !== undefined) {
+    if (reply.html !== undefined) {
+      headers['Content-Type'] = 'text/html; charset=utf-8';
+      body = Buffer.from(reply.html, 'utf8');
+    } else if (reply.text !== undefined) {
       headers['Content-Type'] = 'text/plain; charset=utf-8';
       body = Buffer.from(reply.text, 'utf8');
     } else if (reply.json !== undefined) {
@@ -196,6 +204,10 @@ async function handle(
     extra['X-RateLimit-Reset'] = String(
       Math.ceil(deps.clock.now() / 1000) + (rate.resetSeconds ?? 300),
     );
+    if (rate.retryAfterSeconds !== undefined) {
+      extra['Retry-After'] = String(rate.retryAfterSeconds);
+      extra['X-RateLimit-Delay'] = String(rate.retryAfterSeconds);
+    }
   }
   if (fault?.afterResponse) {
     // The work is done (e.g. the run is queued); now the caller never hears about it.
@@ -268,6 +280,8 @@ async function route(
       ? undefined
       : authenticate(req.headers.authorization, deps.pat, deps.bearer);
     if (!match.anonymous && !identity) {
+      const suppress = String(req.headers['x-tfs-fedauthredirect'] ?? '').toLowerCase();
+      if (suppress !== 'suppress') return signInPage();
       throw new AdoHttpError(
         401,
         'UnauthorizedRequestException',
@@ -281,6 +295,18 @@ async function route(
         },
       );
     }
+    const scope = requiredScope(method, `/${segments.slice(1).join('/')}`);
+    const viaPat = /^basic\s/i.test(String(req.headers.authorization ?? ''));
+    if (identity && viaPat && scope && !scopeGranted(deps.patScopes, scope)) {
+      // The service names no scope; the token simply is not authorized for this call.
+      throw new AdoHttpError(
+        401,
+        'UnauthorizedRequestException',
+        `TF400813: The user '${identity.id}' is not authorized to access this resource.`,
+        'server',
+      );
+    }
+    if (apiVersion) checkApiVersion(apiVersion, url.pathname);
     if (BODY_METHODS.has(method) && !apiVersion) {
       throw new AdoHttpError(
         400,

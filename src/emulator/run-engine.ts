@@ -456,6 +456,13 @@ export class RunEngine {
     const approvers = spec.approvers
       .map(identityForPrincipal)
       .filter((i): i is Identity => i !== undefined);
+    // The check names the bot's identity only where it was configured so (local mode), and
+    // the approval is assigned to exactly the identities the check names.
+    if (
+      this.opts.serviceIdentityIsApprover &&
+      !approvers.some((p) => sameIdentity(p, serviceIdentity))
+    )
+      approvers.push(serviceIdentity);
     const requesterIsService = sameIdentity(run.requestedBy, serviceIdentity);
     const blocked =
       spec.noSelfApproval && !(requesterIsService && this.opts.serviceIdentityIsApprover)

@@ -9,6 +9,7 @@ import type { Catalog } from '../catalog/catalog-schema';
 import { type Clock, systemClock } from '../clock/clock';
 import { jwtPayloadValidator } from './authenticate';
 import { createContext } from './emulator-context';
+import { findPackageRoot } from '../manifest/package-root';
 import { serviceIdentity } from './identities';
 import type { EmulatedApproval, EmulatedRun } from './model';
 import { FaultInjector } from './fault-injector';
@@ -19,12 +20,14 @@ import { createRequestListener } from './request-listener';
 import { Router } from './router';
 import { RunEngine } from './run-engine';
 import { seedHistory } from './seed-history';
-import { hookEventFor } from './webhook-payloads';
+import { hookEventFor, jobEventFor } from './webhook-payloads';
 import { registerApprovalsRoutes } from './routes/approvals-routes';
 import { registerBuildRoutes } from './routes/build-routes';
 import { registerHooksRoutes } from './routes/hooks-routes';
 import { registerLocationRoutes } from './routes/location-routes';
 import { registerPipelinesRoutes } from './routes/pipelines-routes';
+import { registerEnvironmentsRoutes } from './routes/environments-routes';
+import { registerRunPageRoutes } from './routes/run-page-routes';
 import type { RouteDeps } from './routes/route-deps';
 
 export type { HookTarget } from './hook-registry';
@@ -71,6 +74,16 @@ export interface EmulatorOptions {
   serviceIdentityIsApprover?: boolean;
   /** Webhook delivery retries; default 4 attempts, 500 ms doubling, 10 s timeout. */
   hookRetry?: HookRetryOptions;
+  /**
+   * The Devops-MLops checkout the catalog's yamlPaths are relative to (default: this package,
+   * whose `pipelines/` holds the DigitRE pipelines). A pipeline's YAML, when present, is the truth
+   * for its parameters and stages.
+   */
+  pipelinesRoot?: string;
+  /** Scopes the PAT carries (e.g. `['vso.build']`); default full access. */
+  patScopes?: string[];
+  /** Variables marked "Settable at queue time" in the pipeline editor; default none. */
+  settableVariables?: string[];
 }
 
 export interface Emulator {
@@ -97,6 +110,15 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+/** This package's root (the folder holding `pipelines/`), or the working directory. */
+function defaultRoot(): string {
+  try {
+    return findPackageRoot(__dirname);
+  } catch {
+    return process.cwd();
+  }
+}
+
 /** 52 lower-case base32 characters, like an Azure DevOps PAT. */
 function randomPat(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -114,7 +136,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const clock = opts.clock ?? systemClock;
   const organization = opts.organization ?? 'digitre';
   const host = opts.host ?? '127.0.0.1';
-  const ctx = createContext(opts.catalog, organization);
+  const ctx = createContext(opts.catalog, organization, opts.pipelinesRoot ?? defaultRoot());
   const hooks = new HookRegistry(clock, opts.hookRetry);
   const engine = new RunEngine({
     ctx,
@@ -123,7 +145,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     serviceIdentityIsApprover: opts.serviceIdentityIsApprover ?? false,
     // Payloads are built only when someone listens (benchmarks run without subscriptions).
     onEvent: (e) => {
-      if (hooks.list().length > 0) hooks.publish(hookEventFor(ctx, e, randomGuid(), clock.now()));
+      if (hooks.list().length === 0) return;
+      hooks.publish(hookEventFor(ctx, e, randomGuid(), clock.now()));
+      const job = e.type === 'stage-state' && jobEventFor(ctx, e, randomGuid(), clock.now());
+      if (job) hooks.publish(job);
     },
   });
   const pat = opts.pat ?? randomPat();
@@ -136,18 +161,23 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     hooks,
     clock,
     signingKey: randomBytes(32).toString('hex'),
+    settableVariables: opts.settableVariables ?? [],
+    serviceIdentityIsApprover: opts.serviceIdentityIsApprover ?? false,
   };
   registerLocationRoutes(router, deps);
   registerHooksRoutes(router, deps);
   registerApprovalsRoutes(router, deps);
   registerPipelinesRoutes(router, deps);
   registerBuildRoutes(router, deps);
+  registerEnvironmentsRoutes(router, deps);
+  registerRunPageRoutes(router, deps);
 
   const server = http.createServer(
     createRequestListener({
       router,
       organization,
       pat,
+      ...(opts.patScopes ? { patScopes: opts.patScopes } : {}),
       bearer: opts.acceptBearer ?? jwtPayloadValidator(clock),
       faults,
       requestLog,

@@ -19,6 +19,9 @@ export const EVENT_TYPES = [
   'ms.vss-pipelinechecks-events.approval-pending',
   'ms.vss-pipelinechecks-events.approval-completed',
   'build.complete',
+  // The bot does not act on job events, but the service delivers them to whoever subscribes
+  // (a subscription to "all" gets them too), so the emulator does.
+  'ms.vss-pipelines.job-state-changed-event',
 ] as const;
 
 export type HookEventType = (typeof EVENT_TYPES)[number];
@@ -73,6 +76,47 @@ function hookStage(
 
 function stageWord(stage: Record<string, unknown>): string {
   return String(stage.state === 'completed' ? stage.result : stage.state);
+}
+
+/**
+ * "Run job state changed" for a stage's state change: each emulated stage runs one job. Sent
+ * next to the stage event; undefined where no job runs.
+ * @example jobEventFor(ctx, { type: 'stage-state', run, stage }, randomGuid(), Date.now())
+ */
+export function jobEventFor(
+  ctx: EmulatorContext,
+  e: Extract<EngineEvent, { type: 'stage-state' }>,
+  id: string,
+  now: number,
+): HookEvent | undefined {
+  // No job runs while a stage waits for its approval, nor in a rejected or skipped stage.
+  if (e.stage.waiting || e.stage.rejected || e.stage.result === 'skipped') return undefined;
+  const stageEvent = hookEventFor(ctx, e, id, now);
+  const stage = stageEvent.resource.stage as Record<string, unknown>;
+  const state = stage.state === 'notStarted' ? 'waiting' : stage.state;
+  const job: Record<string, unknown> = {
+    _links: stage._links,
+    id: e.stage.jobId,
+    name: e.stage.environment ? 'Deploy' : 'Job',
+    state,
+    attempt: 1,
+  };
+  if (state === 'completed') job.result = stage.result;
+  if (e.stage.startTime) job.startTime = adoDate(e.stage.startTime);
+  if (e.stage.finishTime) job.finishTime = adoDate(e.stage.finishTime);
+  const word = String(state === 'completed' ? job.result : state);
+  const m = msg(
+    `Run ${e.run.buildNumber} stage ${e.stage.displayName} job ${String(job.name)} ${word}.`,
+    `Run ${e.run.buildNumber} stage ${e.stage.displayName} job ${String(job.name)} ${word}.`,
+    `Run ${e.run.buildNumber} stage ${e.stage.displayName} job ${String(job.name)} ${word}.`,
+  );
+  return {
+    ...stageEvent,
+    eventType: 'ms.vss-pipelines.job-state-changed-event',
+    message: m,
+    detailedMessage: m,
+    resource: { job, ...stageEvent.resource },
+  };
 }
 
 /** The envelope for one engine event. */

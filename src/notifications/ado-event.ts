@@ -119,7 +119,10 @@ export const adoEventSchema = z.discriminatedUnion('eventType', [
 /** A validated service-hook envelope. */
 export type AdoEvent = z.infer<typeof adoEventSchema>;
 
-export type ParsedAdoEvent = { ok: true; event: AdoEvent } | { ok: false; problem: string };
+export type ParsedAdoEvent =
+  | { ok: true; event: AdoEvent }
+  /** `unhandled`: a well-formed event of a type the bot does not act on (acknowledge it). */
+  | { ok: false; problem: string; unhandled?: true };
 
 /**
  * Validates a service-hook body: an object, one of the five event types, and the fields the
@@ -137,6 +140,7 @@ export function parseAdoEvent(body: unknown): ParsedAdoEvent {
   ) {
     return {
       ok: false,
+      ...(typeof eventType === 'string' && eventType !== '' ? { unhandled: true as const } : {}),
       problem: `unsupported eventType ${JSON.stringify(typeof eventType === 'string' ? eventType.slice(0, 80) : (eventType ?? null))}; supported: ${ADO_EVENT_TYPES.join(', ')}`,
     };
   }

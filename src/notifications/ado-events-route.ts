@@ -79,6 +79,13 @@ export function registerAdoEventsRoute(server: Server, deps: AdoEventsRouteDeps)
         return;
       }
       const parsed = parseAdoEvent(body.body);
+      if (!parsed.ok && parsed.unhandled) {
+        // Another event type on a shared subscription: a 4xx would put it on probation.
+        count('unknown', 'ignored');
+        deps.logger.debug({ problem: parsed.problem }, 'service-hook event type not handled');
+        res.send(200, { status: 'ignored' });
+        return;
+      }
       if (!parsed.ok) {
         count('unknown', 'invalid');
         deps.logger.warn({ problem: parsed.problem }, 'service-hook event rejected');

@@ -178,6 +178,19 @@ describe('AdoDevOps against the emulator', () => {
     expect(failed?.result).toBe('failed');
     expect(failed?.stages?.find((s) => s.name === 'Deploy_Prod')?.result).toBe('rejected');
     expect((await devops.getApproval(p2!.id))?.status).toBe('rejected');
+
+    // Deciding again: Microsoft documents no status for it, so whatever 4xx the service
+    // answers (the emulator's own 409, or a 400), the adapter re-reads and says conflict.
+    await expect(
+      devops.decideApproval(p2!.id, 'approved', 'again', approver),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+      message: `approval ${p2!.id} is already rejected`,
+    });
+    emu.faults.add({ method: 'PATCH', path: /approvals/i, status: 400, times: 1 });
+    await expect(
+      devops.decideApproval(p2!.id, 'approved', 'again', approver),
+    ).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('approval decisions: forbidden for a non-approver, notFound for unknown, safe after a timeout', async () => {
@@ -260,7 +273,8 @@ describe('AdoDevOps against the emulator', () => {
     expect(runsOf('extract-prepare').length).toBe(before + 1);
     const created = runsOf('extract-prepare')[0]!;
     expect(run.id).toBe(created.id);
-    expect(created.variables['chatopsCorrelationId']?.value).toBe(correlationId);
+    expect(created.templateParameters['chatopsRequestId']).toBe(correlationId);
+    expect(created.variables).toEqual({}); // no queue-time variable: nothing to mark settable
     expect(warnings.some((w) => /found the run/.test(w))).toBe(true);
   });
 
@@ -274,6 +288,16 @@ describe('AdoDevOps against the emulator', () => {
     });
     expect(runsOf('train').length).toBe(before + 1);
     expect(run.id).toBe(runsOf('train')[0]!.id);
+  });
+
+  it('honours Retry-After on a 200 before the next call', async () => {
+    emu.faults.rateLimitHeaders({ remaining: 150, limit: 200, retryAfterSeconds: 2 });
+    try {
+      await devops.listRuns({ pipelineKey: 'qa' });
+    } finally {
+      emu.faults.rateLimitHeaders(null);
+    }
+    expect(sleeps).toContain(2000);
   });
 
   it('retries 503 on reads and gives up with unavailable after maxAttempts', async () => {
@@ -387,14 +411,14 @@ describe('AdoDevOps against the emulator', () => {
     );
   });
 
-  it("rejects a bad parameter value with the server's message", async () => {
+  it("rejects a parameter the pipeline does not declare with the server's message", async () => {
     const p = devops.runPipeline({
       pipelineKey: 'qa',
-      parameters: { modelVersion: 'latest' },
+      parameters: { modelVersion: '3', colour: 'red' },
       correlationId: nextCorrelation(),
     });
     await expect(p).rejects.toMatchObject({ code: 'invalidParameter' });
-    await expect(p).rejects.toThrow(/modelVersion/);
+    await expect(p).rejects.toThrow(/Unexpected parameter 'colour'/);
   });
 
   it('answers null for an unknown run and notFound for an unknown pipeline key', async () => {

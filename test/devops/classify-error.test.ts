@@ -1,9 +1,5 @@
-import {
-  CallTimeoutError,
-  classifyError,
-  redactSecrets,
-  retryAfterSeconds,
-} from '../../src/devops/classify-error';
+import { CallTimeoutError, classifyError, redactSecrets } from '../../src/devops/classify-error';
+import { retryAfterSeconds } from '../../src/devops/rate-limit';
 import { DevOpsError } from '../../src/devops/devops-port';
 
 /** What typed-rest-client rejects with on an HTTP error. */

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { loadCatalog } from '../../src/catalog/load-catalog';
-import { correlationIdOf, runToSummary, toRunSummary } from '../../src/devops/map-build';
+import { runToSummary, toRunSummary } from '../../src/devops/map-build';
+import { requestIdOf } from '../../src/devops/request-id';
 import { failedTask, toStages } from '../../src/devops/map-timeline';
 import { toApprovalSummary } from '../../src/devops/map-approval';
 import type { TimelineLike } from '../../src/devops/wire-types';
@@ -55,10 +56,11 @@ describe('toRunSummary (Build API)', () => {
     expect(toRunSummary({ id: 1, status }, ctx).state).toBe(state);
   });
 
-  it('reads the correlation id from the queue-time variables', () => {
-    expect(correlationIdOf(fixture('build-in-progress.json'))).toBe('corr-1');
-    expect(correlationIdOf({ parameters: 'not json' })).toBeUndefined();
-    expect(correlationIdOf({})).toBeUndefined();
+  it('reads the request id from the run template parameters', () => {
+    expect(requestIdOf({ modelVersion: '3', chatopsRequestId: 'corr-1' })).toBe('corr-1');
+    expect(requestIdOf({ chatopsRequestId: '' })).toBeUndefined(); // the YAML default
+    expect(requestIdOf({ modelVersion: '3' })).toBeUndefined();
+    expect(requestIdOf(null)).toBeUndefined();
   });
 });
 

@@ -94,6 +94,23 @@ describe('deploys, confirmations and approvals end to end (production roles, emu
     expect(runs[0]!.definitionId).toBe(emu.pipelineId('custom-qa'));
   });
 
+  it('a deploy whose queue call is cut off after Azure DevOps created the run queues exactly once', async () => {
+    const before = lastRunId();
+    // The service queues the run, then the connection drops before the answer reaches the bot.
+    emu.faults.add({ method: 'POST', path: /\/runs/i, afterResponse: true, drop: true, times: 1 });
+    const reply = await say('deploy qa model v2', conv('qa-retry'));
+    expect(JSON.stringify(cardOf(reply))).toContain('[QA]-Deploy');
+    const runs = runsAfter(before);
+    expect(runs).toHaveLength(1);
+    // Found again through its runtime parameter: no queue-time variable, nothing to tick in the UI.
+    expect(runs[0]!.templateParameters).toMatchObject({
+      modelVersion: '2',
+      chatopsRequestId: expect.stringMatching(/\S/),
+    });
+    expect(runs[0]!.variables).toEqual({});
+    expect(emu.requestLog.count({ method: 'POST', path: /\/runs/i })).toBeGreaterThanOrEqual(1);
+  });
+
   it('`deploy prod model v3` asks to confirm, queues on Confirm, and `approve prod` lets the run finish', async () => {
     const c = conv('prod');
     const before = lastRunId();

@@ -309,7 +309,7 @@ describe('notifications end to end (service hooks)', () => {
     expect(text(last)).toContain('Succeeded');
   }, 40_000);
 
-  it('refuses bad deliveries (401/401/400/400/413) and keeps answering /healthz', async () => {
+  it('refuses bad deliveries (401/401/400/400/413), acknowledges unhandled types, keeps answering /healthz', async () => {
     const ok = JSON.stringify({ id: 'x1', eventType: 'git.push', resource: {} });
     const json = { 'content-type': 'application/json' };
     expect(
@@ -325,12 +325,19 @@ describe('notifications end to end (service hooks)', () => {
         })
       ).status,
     ).toBe(400);
+    // A type the bot does not handle is acknowledged (a 4xx would put the subscription on
+    // probation) and not stored.
     const unknown = await post(`${h.url}/api/ado-events`, ok, {
       ...json,
       'x-chatops-secret': SECRET,
     });
-    expect(unknown.status).toBe(400);
-    expect(unknown.body).toContain('git.push');
+    expect(unknown.status).toBe(200);
+    expect(JSON.parse(unknown.body)).toEqual({ status: 'ignored' });
+    const typeless = JSON.stringify({ id: 'x2', resource: {} });
+    expect(
+      (await post(`${h.url}/api/ado-events`, typeless, { ...json, 'x-chatops-secret': SECRET }))
+        .status,
+    ).toBe(400);
     const huge = Buffer.alloc(5 * 1024 * 1024, 'a');
     expect(
       (await post(`${h.url}/api/ado-events`, huge, { ...json, 'x-chatops-secret': SECRET })).status,

@@ -79,6 +79,7 @@ describe('emulator: discovery, auth and robustness', () => {
   it('rejects missing and wrong PATs with 401 and WWW-Authenticate', async () => {
     const noAuth = await rawRequest(
       `${emu.orgUrl}/${emu.project}/_apis/build/builds?api-version=7.1`,
+      { headers: { 'X-TFS-FedAuthRedirect': 'Suppress' } },
     );
     expect(noAuth.status).toBe(401);
     expect(noAuth.headers.get('www-authenticate')).toMatch(/Bearer/);

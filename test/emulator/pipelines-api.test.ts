@@ -48,19 +48,18 @@ describe('emulator: Pipelines API through azure-devops-node-api', () => {
     const qa = emu.pipelineId('qa');
     const run = await pipelines.runPipeline(
       {
-        templateParameters: { modelVersion: '3' },
-        variables: { chatopsCorrelationId: { value: 'corr-123' } },
+        templateParameters: { modelVersion: '3', chatopsRequestId: 'corr-123' },
         resources: { repositories: { self: { refName: 'release/1.4' } } },
       },
       emu.project,
       qa,
     );
     expect(run.state).toBe(RunState.InProgress);
-    expect(run.templateParameters).toEqual({ modelVersion: '3' });
+    expect(run.templateParameters).toEqual({ modelVersion: '3', chatopsRequestId: 'corr-123' });
     const b = await build.getBuild(emu.project, run.id!);
     expect([BuildStatus.NotStarted, BuildStatus.InProgress]).toContain(b.status);
     expect(b.sourceBranch).toBe('refs/heads/release/1.4');
-    expect(JSON.parse(b.parameters!)).toEqual({ chatopsCorrelationId: 'corr-123' });
+    expect(b.templateParameters).toEqual({ modelVersion: '3', chatopsRequestId: 'corr-123' });
     expect(b.requestedBy?.displayName).toBe('DigitRE ChatOps');
     expect(b._links.web.href).toMatch(new RegExp(`/_build/results\\?buildId=${run.id}$`));
     await emu.engine.waitFor(run.id!, (r) => r.status === 'completed', 5000);
@@ -71,13 +70,12 @@ describe('emulator: Pipelines API through azure-devops-node-api', () => {
     const doneBuild = await build.getBuild(emu.project, run.id!);
     expect(doneBuild.status).toBe(BuildStatus.Completed);
     expect(doneBuild.result).toBe(BuildResult.Succeeded);
-    expect(doneBuild.templateParameters).toEqual({ modelVersion: '3' });
+    expect(doneBuild.templateParameters).toMatchObject({ modelVersion: '3' });
     const runs = await pipelines.listRuns(emu.project, qa);
     expect(runs[0]?.id).toBe(run.id);
   });
 
   it.each([
-    [{ modelVersion: 'abc' }, /modelVersion' parameter value 'abc' does not match/],
     [{ modelVersion: '3', colour: 'red' }, /Unexpected parameter 'colour'/],
     [{}, /A value for the 'modelVersion' parameter must be provided/],
   ])('rejects bad parameters %j with 400 PipelineValidationException', async (params, message) => {
@@ -101,17 +99,12 @@ describe('emulator: Pipelines API through azure-devops-node-api', () => {
     expect(emu.engine.runs().length).toBe(before);
   });
 
-  it('checks number parameters against min/max', async () => {
+  it('checks number parameters by type (the YAML has no min/max; the bot checks those)', async () => {
     const id = emu.pipelineId('dev-cleanup');
-    await expect(
-      pipelines.runPipeline({ templateParameters: { maxAgeHours: '500' } }, emu.project, id),
-    ).rejects.toMatchObject({
-      statusCode: 400,
-      message: expect.stringMatching(/greater than the maximum allowed value 168/),
-    });
     await expect(
       pipelines.runPipeline({ templateParameters: { maxAgeHours: 'x' } }, emu.project, id),
     ).rejects.toMatchObject({
+      statusCode: 400,
       message: expect.stringMatching(/not a valid Number/),
     });
   });

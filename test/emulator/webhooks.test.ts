@@ -33,6 +33,10 @@ function describeEvent(r: Received): string {
     }
     case 'build.complete':
       return `build.complete ${String(res.result)}`;
+    case 'ms.vss-pipelines.job-state-changed-event': {
+      const j = res.job as Obj;
+      return `job ${String((res.stage as Obj).name)}/${String(j.name)} ${String(j.state)}${j.result ? ` ${String(j.result)}` : ''}`;
+    }
     default:
       return `${String(r.body.eventType).split('.').pop()} ${String((res.approval as Obj).status)}`;
   }
@@ -93,12 +97,16 @@ describe('emulator: service hooks', () => {
     expect(events.map(describeEvent)).toEqual([
       'run inProgress',
       'stage Build running',
+      'job Build/Job running', // a type the bot does not handle, delivered all the same
       'stage Build completed succeeded',
+      'job Build/Job completed succeeded',
       'stage Deploy_Prod waiting',
       'approval-pending pending',
       'approval-completed approved',
       'stage Deploy_Prod running',
+      'job Deploy_Prod/Deploy running',
       'stage Deploy_Prod completed succeeded',
+      'job Deploy_Prod/Deploy completed succeeded',
       'run completed succeeded',
       'build.complete succeeded',
     ]);
@@ -134,9 +142,13 @@ describe('emulator: service hooks', () => {
       runStarted,
       stageRunning,
       ,
+      ,
+      ,
       stageWaiting,
       pending,
       completed,
+      ,
+      ,
       ,
       ,
       runDone,

@@ -90,7 +90,7 @@ export function registerPipelinesRoutes(router: Router, deps: RouteDeps): void {
     '/:project/_apis/pipelines/:pipelineId#/runs',
     ({ params, body, identity }) => {
       const def = definition(params.project, params.pipelineId);
-      const req = parseRunRequest(def, body);
+      const req = parseRunRequest(def, body, deps.settableVariables);
       if (req.previewRun) {
         return {
           json: {
@@ -117,7 +117,11 @@ export function registerPipelinesRoutes(router: Router, deps: RouteDeps): void {
   );
   router.add('POST', '/:project/_apis/pipelines/:pipelineId#/preview', ({ params, body }) => {
     const def = definition(params.project, params.pipelineId);
-    return { json: { finalYaml: finalYaml(ctx.catalog, def, parseRunRequest(def, body)) } };
+    return {
+      json: {
+        finalYaml: finalYaml(ctx.catalog, def, parseRunRequest(def, body, deps.settableVariables)),
+      },
+    };
   });
   router.add('GET', '/:project/_apis/pipelines/:pipelineId#/runs', ({ params }) => {
     const def = definition(params.project, params.pipelineId);

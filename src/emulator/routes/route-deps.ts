@@ -13,6 +13,10 @@ export interface RouteDeps {
   clock: Clock;
   /** HMAC key for signed log URLs. */
   signingKey: string;
+  /** Variables marked "Settable at queue time" (a UI-only setting); default none. */
+  settableVariables: readonly string[];
+  /** Whether the PAT's identity is named in environment approval checks (local mode). */
+  serviceIdentityIsApprover: boolean;
 }
 
 /** 404 with the real TF200016 message unless `name` is the project's name or id. */

@@ -407,6 +407,7 @@ const subscriptionCases: Case[] = [
   ['whoami please', bad(/`whoami` takes no arguments/, [], 'whoami')],
   ['setup hooks', ok('setup', {})],
   ['setup', ok('setup', {})],
+  ['doctor', ok('doctor', {})],
   ['audit', ok('audit', { count: 20 })],
   ['audit 50', ok('audit', { count: 50 })],
   ['audit-log', ok('audit', { count: 20 })],
