@@ -2,6 +2,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
+import { requireJson } from './require-json';
 
 export interface HttpServerOptions {
   adapter: CloudAdapter;
@@ -35,6 +36,8 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
   const drained: (() => void)[] = [];
 
   server.use(restify.plugins.queryParser({ mapParams: false }));
+  // Before the body parser: a form or multipart post never becomes an activity or an event.
+  server.use(requireJson(['/api/messages', '/api/ado-events']));
   server.use(
     restify.plugins.bodyParser({
       maxBodySize: opts.maxBodyBytes,
