@@ -6,6 +6,7 @@ import { CARD_ACTIONS } from './actions/card-actions';
 import { CardSigner, signCardData } from './actions/card-signer';
 import { CatalogAuthorizer } from './auth/authorizer';
 import { RateLimiter } from './auth/rate-limiter';
+import { TenantPolicy } from './auth/tenant-policy';
 import { createBotFrameworkAuthentication } from './auth/bot-framework-authentication';
 import { UserTokenExchanger } from './auth/user-token';
 import { PersonSignIn } from './bot/person-sign-in';
@@ -168,6 +169,7 @@ export async function startApp(
   }
   const bot = new ChatOpsBot({
     signIn,
+    tenantPolicy: new TenantPolicy(config.allowedTenants),
     registry: deps.registry,
     actions: CARD_ACTIONS,
     deps,
