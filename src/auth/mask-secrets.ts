@@ -1,19 +1,68 @@
 /** Shorter values are not masked: they would shred ordinary words. */
 const MIN_SECRET_LENGTH = 8;
 
+export const REDACTED = '[REDACTED]';
+
 /**
- * Replaces every configured secret value in `text` (and the PAT's Basic-auth form) with
- * `[REDACTED]`: for anything a person typed that is stored or echoed (audit details, card text),
- * the way the logger already masks log lines.
+ * Secrets people paste that are not ours to know, by their published shapes. Each keeps what
+ * says what it was (`AccountKey=`, `Bearer `) and masks the value.
+ */
+const PASTED_SECRET_PATTERNS: [RegExp, string][] = [
+  // Storage / Service Bus / Event Hubs connection strings and SAS URLs.
+  [/\b(AccountKey|SharedAccessKey|SharedAccessSignature)=[^;\s"'&]+/gi, `$1=${REDACTED}`],
+  [/([?&;\s"']sig=)[^&\s"';]+/gi, `$1${REDACTED}`],
+  // JWTs (Entra ID, Bot Framework tokens) and anything sent as a bearer token.
+  [/\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g, REDACTED],
+  [/\b(Bearer\s+)[\w.~+/=-]{16,}/gi, `$1${REDACTED}`],
+  // Azure DevOps PATs: 52 base32 characters, or the 84-character format with "AZDO" at 76.
+  [/\b[a-z2-7]{52}\b/g, REDACTED],
+  [/\b[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4}\b/g, REDACTED],
+  // Entra ID client secrets (three characters, a digit and "Q~", then 31–34 more).
+  [/(^|[^\w~.-])[\w~.-]{3}\dQ~[\w~.-]{31,34}/g, `$1${REDACTED}`],
+  // Slack tokens and GitHub tokens.
+  [/\bxox[abposre]-[\w-]{10,}/g, REDACTED],
+  [/\bxapp-[\w-]{10,}/g, REDACTED],
+  [/\bgh[pousr]_\w{30,}/g, REDACTED],
+  // key=value / key: value for names that mean a secret.
+  [
+    /\b(password|passwd|pwd|client[_-]?secret|api[_-]?key|access[_-]?token|secret)(\s*[=:]\s*)[^\s;,&"']{6,}/gi,
+    `$1$2${REDACTED}`,
+  ],
+];
+
+/**
+ * Masks every configured secret value in `text` (and the PAT's Basic-auth form), then anything
+ * shaped like a secret someone pasted: Azure DevOps PATs, storage keys and SAS signatures, JWTs
+ * and bearer tokens, Entra client secrets, Slack and GitHub tokens. For everything that leaves
+ * the bot with text a person typed (cards, Azure DevOps comments, lock reasons, the audit log);
+ * mask before clipping, or a cut secret escapes its pattern.
  * @example maskSecrets(`help ${pat}`, config.secrets) // 'help [REDACTED]'
  */
-export function maskSecrets(text: string, secrets: readonly string[]): string {
+export function maskSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const s of secrets) {
     if (s.length < MIN_SECRET_LENGTH) continue;
     for (const form of [s, Buffer.from(`:${s}`).toString('base64')]) {
-      out = out.split(form).join('[REDACTED]');
+      out = out.split(form).join(REDACTED);
     }
   }
+  for (const [pattern, replacement] of PASTED_SECRET_PATTERNS) {
+    out = out.replace(pattern, replacement);
+  }
   return out;
+}
+
+/**
+ * `maskSecrets` over every string in a JSON-like value (card data), keys untouched.
+ * @example maskDeep(reply.data, config.secrets)
+ */
+export function maskDeep<T>(value: T, secrets: readonly string[] = []): T {
+  if (typeof value === 'string') return maskSecrets(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => maskDeep(v, secrets)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, maskDeep(v, secrets)]),
+    ) as T;
+  }
+  return value;
 }

@@ -162,7 +162,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
       const needsSignIn = err instanceof SignInRequiredError || err.code !== 'unavailable';
       await audit(deps, ctx, {
         action: `command:${text.trim().split(/\s+/)[0]?.toLowerCase().slice(0, 40) ?? ''}`,
-        detail: `${text.slice(0, 200)} (${needsSignIn ? 'sign-in needed' : err.message})`,
+        detail: `${text} (${needsSignIn ? 'sign-in needed' : err.message})`,
         outcome: 'refused',
       });
       if (!needsSignIn || resumed) {
@@ -290,7 +290,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
     // Who typed what, for every command; handlers add their own records for the effects.
     await audit(deps, ctx, {
       action: `command:${parsed.spec.name}`,
-      detail: text.slice(0, 200),
+      detail: text,
       outcome,
       runId: reply.runId,
     });
