@@ -31,6 +31,33 @@ const PASTED_SECRET_PATTERNS: [RegExp, string][] = [
 ];
 
 /**
+ * Every pattern above needs a run of 16 token characters or a secret-meaning key name: one scan
+ * for either spares ordinary text (nearly every card string) the dozen pattern scans.
+ */
+const MIGHT_HOLD_A_SECRET =
+  /[\w~.%+/=-]{16}|password|passwd|pwd|secret|api[_-]?key|access[_-]?token/i;
+
+/** Each configured secret long enough to mask, as is and as the PAT's Basic-auth form. */
+function secretForms(secrets: readonly string[]): string[] {
+  return secrets
+    .filter((s) => s.length >= MIN_SECRET_LENGTH)
+    .flatMap((s) => [s, Buffer.from(`:${s}`).toString('base64')]);
+}
+
+function maskWith(text: string, forms: readonly string[]): string {
+  let out = text;
+  for (const form of forms) {
+    if (out.includes(form)) out = out.split(form).join(REDACTED);
+  }
+  // The shortest pattern match ("pwd=" and six characters) is 10 long; card labels are shorter.
+  if (out.length < 10 || !MIGHT_HOLD_A_SECRET.test(out)) return out;
+  for (const [pattern, replacement] of PASTED_SECRET_PATTERNS) {
+    out = out.replace(pattern, replacement);
+  }
+  return out;
+}
+
+/**
  * Masks every configured secret value in `text` (and the PAT's Basic-auth form), then anything
  * shaped like a secret someone pasted: Azure DevOps PATs, storage keys and SAS signatures, JWTs
  * and bearer tokens, Entra client secrets, Slack and GitHub tokens. For everything that leaves
@@ -39,17 +66,7 @@ const PASTED_SECRET_PATTERNS: [RegExp, string][] = [
  * @example maskSecrets(`help ${pat}`, config.secrets) // 'help [REDACTED]'
  */
 export function maskSecrets(text: string, secrets: readonly string[] = []): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s.length < MIN_SECRET_LENGTH) continue;
-    for (const form of [s, Buffer.from(`:${s}`).toString('base64')]) {
-      out = out.split(form).join(REDACTED);
-    }
-  }
-  for (const [pattern, replacement] of PASTED_SECRET_PATTERNS) {
-    out = out.replace(pattern, replacement);
-  }
-  return out;
+  return maskWith(text, secretForms(secrets));
 }
 
 /**
@@ -57,12 +74,14 @@ export function maskSecrets(text: string, secrets: readonly string[] = []): stri
  * @example maskDeep(reply.data, config.secrets)
  */
 export function maskDeep<T>(value: T, secrets: readonly string[] = []): T {
-  if (typeof value === 'string') return maskSecrets(value, secrets) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => maskDeep(v, secrets)) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, maskDeep(v, secrets)]),
-    ) as T;
-  }
-  return value;
+  const forms = secretForms(secrets);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return maskWith(v, forms);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    }
+    return v;
+  };
+  return walk(value) as T;
 }
