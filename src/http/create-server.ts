@@ -61,9 +61,11 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
       res.send(400, { error: 'expected a Bot Framework activity as a JSON object' });
       return;
     }
-    const body = req.body as Record<string, unknown>;
-    if (typeof body.type !== 'string' || typeof body.serviceUrl !== 'string') {
-      res.send(400, { error: 'an activity needs a string type and serviceUrl' });
+    const problem = activityProblem(req.body as Record<string, unknown>);
+    if (problem) {
+      // The sender's mistake, not ours: one warning line, no stack (a flood must not flood logs).
+      opts.logger.warn({ problem }, 'malformed activity refused');
+      res.send(400, { error: problem });
       return;
     }
     inFlight++;
@@ -112,4 +114,29 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
       await stopped;
     },
   };
+}
+
+/**
+ * What botbuilder needs of an activity before it can even answer it: without these it throws
+ * deep inside the turn, and the failure and the failed error reply were each logged with a stack.
+ */
+function activityProblem(body: Record<string, unknown>): string | undefined {
+  if (typeof body.type !== 'string' || typeof body.serviceUrl !== 'string') {
+    return 'an activity needs a string type and serviceUrl';
+  }
+  if (!isHttpUrl(body.serviceUrl)) return 'serviceUrl must be an http(s) URL';
+  const conversation = body.conversation as { id?: unknown } | null | undefined;
+  if (typeof conversation?.id !== 'string' || conversation.id === '') {
+    return 'an activity needs a conversation with an id';
+  }
+  return undefined;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
 }
