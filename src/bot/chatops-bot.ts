@@ -11,6 +11,7 @@ import type { RateLimiter } from '../auth/rate-limiter';
 import type { TenantPolicy } from '../auth/tenant-policy';
 import { SignInRequiredError, UserTokenError } from '../auth/user-token';
 import type { CommandContext, CommandDeps, CommandRegistry } from '../commands/command-spec';
+import { maskSecrets } from '../auth/mask-secrets';
 import { audit } from '../commands/handler-kit';
 import { messageReply } from '../commands/message-reply';
 import { parseCommand } from '../commands/parse-command';
@@ -275,7 +276,11 @@ export class ChatOpsBot extends TeamsActivityHandler {
 
   private async replyFor(text: string, ctx: CommandContext): Promise<Reply> {
     const { deps, registry, logger, metrics } = this.opts;
-    const parsed = parseCommand(text, registry, { catalog: deps.catalog });
+    // A configured secret pasted into chat never reaches a parser: usage errors clip what they
+    // echo, and a clipped secret no longer matches itself to be masked later.
+    const parsed = parseCommand(maskSecrets(text, deps.secrets), registry, {
+      catalog: deps.catalog,
+    });
     if (!parsed.ok) {
       metrics?.commands.inc({ command: parsed.error.command ?? 'unknown', outcome: 'usage' });
       return usageReply(parsed.error);

@@ -15,7 +15,7 @@ const base32 = (n: number) =>
   [...randomBytes(n)].map((b) => 'abcdefghijklmnopqrstuvwxyz234567'[b % 32]).join('');
 
 /** A configured secret with no recognisable shape: only exact matching can mask it. */
-const WEBHOOK_SECRET = 'hook-Plain-7d3e9a1b5c';
+const WEBHOOK_SECRET = 'hook-Plain-7d3e9a1b5c-longer-than-what-usage-errors-echo';
 
 /**
  * Secrets people paste that the bot was never configured with: [kind, what is pasted, the part
@@ -121,6 +121,12 @@ describe('pasted secrets are masked on every path out', () => {
       expect(leaks(reply, secret)).toBe(false);
     },
   );
+
+  it('usage errors: a configured secret longer than what they echo is masked before it is parsed', async () => {
+    const reply = await say(`deploy qa ${WEBHOOK_SECRET}`);
+    expect(reply).toContain('REDACTED');
+    expect(leaks(reply, WEBHOOK_SECRET)).toBe(false);
+  });
 
   it.each([...PASTED, ['a configured secret', WEBHOOK_SECRET, WEBHOOK_SECRET]])(
     'lock reasons: %s is masked before it is stored, so `locks` never shows it',
