@@ -6,6 +6,7 @@ import { CARD_ACTIONS } from './actions/card-actions';
 import { CardSigner, signCardData } from './actions/card-signer';
 import { CatalogAuthorizer } from './auth/authorizer';
 import { RateLimiter } from './auth/rate-limiter';
+import { TenantPolicy } from './auth/tenant-policy';
 import { createBotFrameworkAuthentication } from './auth/bot-framework-authentication';
 import { UserTokenExchanger } from './auth/user-token';
 import { PersonSignIn } from './bot/person-sign-in';
@@ -18,10 +19,12 @@ import type { Catalog } from './catalog/catalog-schema';
 import { loadCatalog } from './catalog/load-catalog';
 import { systemClock, type Clock } from './clock/clock';
 import type { CommandDeps } from './commands/command-spec';
+import type { Reply } from './commands/reply';
 import { createRegistry } from './commands/create-registry';
 import { messageReply } from './commands/message-reply';
 import { ConfigError, loadConfig, type AppConfig } from './config/load-config';
 import { CachedDevOps } from './devops/cached-devops';
+import { MaskingDevOps } from './devops/masking-devops';
 import type { AdoDevOpsOptions } from './devops/ado-devops';
 import type { DevOpsPort } from './devops/devops-port';
 import { HooksClient, type HooksPort } from './devops/hooks-client';
@@ -99,16 +102,19 @@ export async function startApp(
   const localMode = !config.ado;
 
   const ado = await connectDevOps(config, { catalog, clock, logger, overrides });
-  const devops = new CachedDevOps(ado.devops, clock);
+  // Free text sent to Azure DevOps (approval comments) is masked like everything else going out.
+  const devops = new CachedDevOps(new MaskingDevOps(ado.devops, config.secrets), clock);
   const emulator = ado.emulator;
   const metrics = createMetrics();
+  // Every card the bot sends is masked (configured secrets and pasted ones) where it is rendered.
+  const toActivity = (reply: Reply) => replyToActivity(reply, config.secrets);
 
   // botbuilder's validation (signature, issuer, audience, expiry, serviceUrl), every failure a 401.
   const adapter = new CloudAdapter(
     createBotFrameworkAuthentication(config.bot, overrides.botCredentialsFactory),
   );
   adapter.onTurnError = onTurnError(logger, (ref) =>
-    replyToActivity(
+    toActivity(
       messageReply(
         'attention',
         'Something went wrong on my side',
@@ -175,6 +181,7 @@ export async function startApp(
   }
   const bot = new ChatOpsBot({
     signIn,
+    tenantPolicy: new TenantPolicy(config.allowedTenants),
     registry: deps.registry,
     actions: CARD_ACTIONS,
     deps,
@@ -189,13 +196,13 @@ export async function startApp(
             clock,
           })
         : undefined,
-    toActivity: replyToActivity,
+    toActivity,
     onActivitySeen: async (context) => {
       const info = conversationInfoFromActivity(context.activity);
       if (info) await saveConversation(store, info);
     },
     onInstalled: async (context) => {
-      await handleInstallation(context, { store, logger, toActivity: replyToActivity });
+      await handleInstallation(context, { store, logger, toActivity });
     },
   });
 

@@ -7,6 +7,7 @@ import {
 import {
   AuthenticationConstants,
   AuthenticationError,
+  SkillValidation,
   type AuthenticateRequestResult,
   type ClaimsIdentity,
   type ServiceClientCredentialsFactory,
@@ -33,6 +34,9 @@ const BOT_FRAMEWORK_TENANTS = [
 const JWT_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
 
 const UNAUTHORIZED = 401;
+
+/** The one channel this bot serves; its tenant and identity checks read Teams' channelData. */
+const TEAMS_CHANNEL = 'msteams';
 
 /**
  * botbuilder's options from our configuration. When any endpoint is overridden, botbuilder
@@ -96,15 +100,24 @@ function unverifiedClaims(authHeader: string): Record<string, unknown> | undefin
  *   sees it: botbuilder's emulator check appends every new `tid` it meets to a process-wide issuer
  *   list, so unauthenticated requests with random tenants grew memory (and each check's cost)
  *   without bound.
+ * - only Teams channel tokens: issuer = the channel issuer, no skill claims, an `exp`, channel
+ *   `msteams`. botbuilder sends Emulator-issued and skill-shaped tokens down a path that checks
+ *   neither the audience nor the `serviceurl` claim and trusts Entra ID's keys, so anyone with the
+ *   app password could forge `from` and make the bot post to their serviceUrl; and jsonwebtoken
+ *   accepts a token without `exp` forever. The bot serves no skills, so none of those is needed.
  */
 export class HardenedBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
   private readonly tenants: Set<string>;
   private readonly enabled: boolean;
+  private readonly channelIssuer: string;
 
   constructor(bot: BotAuthSettings, credentialsFactory?: ServiceClientCredentialsFactory) {
     super(botFrameworkAuthOptions(bot), credentialsFactory);
     // No app id = botbuilder's unauthenticated local mode: nothing to check.
     this.enabled = Boolean(bot.appId);
+    this.channelIssuer =
+      bot.endpoints?.ToBotFromChannelTokenIssuer ??
+      AuthenticationConstants.ToBotFromChannelTokenIssuer;
     this.tenants = new Set(
       [...BOT_FRAMEWORK_TENANTS, bot.tenantId].filter((t): t is string => Boolean(t)),
     );
@@ -114,7 +127,7 @@ export class HardenedBotFrameworkAuthentication extends ConfigurationBotFramewor
     activity: Activity,
     authHeader: string,
   ): Promise<AuthenticateRequestResult> {
-    this.precheck(authHeader);
+    this.precheck(authHeader, activity?.channelId ?? '');
     return super.authenticateRequest(activity, authHeader).catch(asAuthenticationError);
   }
 
@@ -122,7 +135,7 @@ export class HardenedBotFrameworkAuthentication extends ConfigurationBotFramewor
     authHeader: string,
     channelIdHeader: string,
   ): Promise<AuthenticateRequestResult> {
-    this.precheck(authHeader);
+    this.precheck(authHeader, channelIdHeader ?? '');
     return super
       .authenticateStreamingRequest(authHeader, channelIdHeader)
       .catch(asAuthenticationError);
@@ -133,11 +146,32 @@ export class HardenedBotFrameworkAuthentication extends ConfigurationBotFramewor
     return super.authenticateChannelRequest(authHeader).catch(asAuthenticationError);
   }
 
-  private precheck(authHeader: string): void {
+  /**
+   * Refusals decided from the unverified claims (refusing never needs a verified token);
+   * botbuilder then verifies what is left. `channelId` undefined = no activity to check.
+   */
+  private precheck(authHeader: string, channelId?: string): void {
     if (!this.enabled) return;
-    const tid = unverifiedClaims(authHeader ?? '')?.tid;
+    const claims = unverifiedClaims(authHeader ?? '');
+    // No readable token: botbuilder's own refusal (401) says it best.
+    if (!claims) return;
+    const refuse = (why: string) => {
+      throw new AuthenticationError(`Unauthorized. ${why}`, UNAUTHORIZED);
+    };
+    const { tid, iss, exp } = claims;
     if (tid !== undefined && (typeof tid !== 'string' || !this.tenants.has(tid))) {
-      throw new AuthenticationError('Unauthorized. Unexpected tenant.', UNAUTHORIZED);
+      refuse('Unexpected tenant.');
+    }
+    const asClaims = Object.entries(claims).map(([type, value]) => ({
+      type,
+      value: String(value),
+    }));
+    if (iss !== this.channelIssuer || SkillValidation.isSkillClaim(asClaims)) {
+      refuse('Only Bot Framework channel tokens are accepted (no Emulator or skill tokens).');
+    }
+    if (typeof exp !== 'number') refuse('The token has no expiry.');
+    if (channelId !== undefined && channelId !== TEAMS_CHANNEL) {
+      refuse(`Only the Teams channel is served, not "${channelId.slice(0, 40)}".`);
     }
   }
 }

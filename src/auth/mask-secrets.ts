@@ -1,19 +1,87 @@
 /** Shorter values are not masked: they would shred ordinary words. */
 const MIN_SECRET_LENGTH = 8;
 
+export const REDACTED = '[REDACTED]';
+
 /**
- * Replaces every configured secret value in `text` (and the PAT's Basic-auth form) with
- * `[REDACTED]`: for anything a person typed that is stored or echoed (audit details, card text),
- * the way the logger already masks log lines.
- * @example maskSecrets(`help ${pat}`, config.secrets) // 'help [REDACTED]'
+ * Secrets people paste that are not ours to know, by their published shapes. Each keeps what
+ * says what it was (`AccountKey=`, `Bearer `) and masks the value.
  */
-export function maskSecrets(text: string, secrets: readonly string[]): string {
+const PASTED_SECRET_PATTERNS: [RegExp, string][] = [
+  // Storage / Service Bus / Event Hubs connection strings and SAS URLs.
+  [/\b(AccountKey|SharedAccessKey|SharedAccessSignature)=[^;\s"'&]+/gi, `$1=${REDACTED}`],
+  [/([?&;\s"']sig=)[^&\s"';]+/gi, `$1${REDACTED}`],
+  // JWTs (Entra ID, Bot Framework tokens) and anything sent as a bearer token.
+  [/\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g, REDACTED],
+  [/\b(Bearer\s+)[\w.~+/=-]{16,}/gi, `$1${REDACTED}`],
+  // Azure DevOps PATs: 52 base32 characters, or the 84-character format with "AZDO" at 76.
+  [/\b[a-z2-7]{52}\b/g, REDACTED],
+  [/\b[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4}\b/g, REDACTED],
+  // Entra ID client secrets (three characters, a digit and "Q~", then 31–34 more).
+  [/(^|[^\w~.-])[\w~.-]{3}\dQ~[\w~.-]{31,34}/g, `$1${REDACTED}`],
+  // Slack tokens and GitHub tokens.
+  [/\bxox[abposre]-[\w-]{10,}/g, REDACTED],
+  [/\bxapp-[\w-]{10,}/g, REDACTED],
+  [/\bgh[pousr]_\w{30,}/g, REDACTED],
+  // key=value / key: value for names that mean a secret.
+  [
+    /\b(password|passwd|pwd|client[_-]?secret|api[_-]?key|access[_-]?token|secret)(\s*[=:]\s*)[^\s;,&"']{6,}/gi,
+    `$1$2${REDACTED}`,
+  ],
+];
+
+/**
+ * Every pattern above needs a run of 16 token characters or a secret-meaning key name: one scan
+ * for either spares ordinary text (nearly every card string) the dozen pattern scans.
+ */
+const MIGHT_HOLD_A_SECRET =
+  /[\w~.%+/=-]{16}|password|passwd|pwd|secret|api[_-]?key|access[_-]?token/i;
+
+/** Each configured secret long enough to mask, as is and as the PAT's Basic-auth form. */
+function secretForms(secrets: readonly string[]): string[] {
+  return secrets
+    .filter((s) => s.length >= MIN_SECRET_LENGTH)
+    .flatMap((s) => [s, Buffer.from(`:${s}`).toString('base64')]);
+}
+
+function maskWith(text: string, forms: readonly string[]): string {
   let out = text;
-  for (const s of secrets) {
-    if (s.length < MIN_SECRET_LENGTH) continue;
-    for (const form of [s, Buffer.from(`:${s}`).toString('base64')]) {
-      out = out.split(form).join('[REDACTED]');
-    }
+  for (const form of forms) {
+    if (out.includes(form)) out = out.split(form).join(REDACTED);
+  }
+  // The shortest pattern match ("pwd=" and six characters) is 10 long; card labels are shorter.
+  if (out.length < 10 || !MIGHT_HOLD_A_SECRET.test(out)) return out;
+  for (const [pattern, replacement] of PASTED_SECRET_PATTERNS) {
+    out = out.replace(pattern, replacement);
   }
   return out;
+}
+
+/**
+ * Masks every configured secret value in `text` (and the PAT's Basic-auth form), then anything
+ * shaped like a secret someone pasted: Azure DevOps PATs, storage keys and SAS signatures, JWTs
+ * and bearer tokens, Entra client secrets, Slack and GitHub tokens. For everything that leaves
+ * the bot with text a person typed (cards, Azure DevOps comments, lock reasons, the audit log);
+ * mask before clipping, or a cut secret escapes its pattern.
+ * @example maskSecrets(`help ${pat}`, config.secrets) // 'help [REDACTED]'
+ */
+export function maskSecrets(text: string, secrets: readonly string[] = []): string {
+  return maskWith(text, secretForms(secrets));
+}
+
+/**
+ * `maskSecrets` over every string in a JSON-like value (card data), keys untouched.
+ * @example maskDeep(reply.data, config.secrets)
+ */
+export function maskDeep<T>(value: T, secrets: readonly string[] = []): T {
+  const forms = secretForms(secrets);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return maskWith(v, forms);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    }
+    return v;
+  };
+  return walk(value) as T;
 }

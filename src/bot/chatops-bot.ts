@@ -8,8 +8,10 @@ import {
 import type { CardActionResult, CardActionSpec } from '../actions/card-actions';
 import { signCardData, type CardSigner } from '../actions/card-signer';
 import type { RateLimiter } from '../auth/rate-limiter';
+import type { TenantPolicy } from '../auth/tenant-policy';
 import { SignInRequiredError, UserTokenError } from '../auth/user-token';
 import type { CommandContext, CommandDeps, CommandRegistry } from '../commands/command-spec';
+import { maskSecrets } from '../auth/mask-secrets';
 import { audit } from '../commands/handler-kit';
 import { messageReply } from '../commands/message-reply';
 import { parseCommand } from '../commands/parse-command';
@@ -44,7 +46,12 @@ export interface ChatOpsBotOptions {
   onInstalled?(context: TurnContext): Promise<void>;
   /** Acting as the person (a sign-in connection is configured); none = the bot's identity acts. */
   signIn?: PersonSignIn;
+  /** The tenant boundary (`CHATOPS_ALLOWED_TENANTS`); none = every tenant. */
+  tenantPolicy?: TenantPolicy;
 }
+
+const OTHER_TENANT =
+  'This bot serves only the organizations its administrators allowed, and yours is not one of them. Nothing was done.';
 
 /** What a command turn answers: a reply card, or a ready activity (the OAuth sign-in card). */
 type TurnAnswer = { reply: Reply } | { activity: Partial<Activity> };
@@ -63,11 +70,11 @@ export class ChatOpsBot extends TeamsActivityHandler {
       await next();
     });
     this.onConversationUpdate(async (context, next) => {
-      await this.opts.onInstalled?.(context);
+      if (!(await this.refusedTenant(context, 'install'))) await this.opts.onInstalled?.(context);
       await next();
     });
     this.onInstallationUpdate(async (context, next) => {
-      await this.opts.onInstalled?.(context);
+      if (!(await this.refusedTenant(context, 'install'))) await this.opts.onInstalled?.(context);
       await next();
     });
   }
@@ -75,6 +82,9 @@ export class ChatOpsBot extends TeamsActivityHandler {
   /** Card clicks are validated here before botbuilder reads them (it trusts their shape). */
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     const { signIn } = this.opts;
+    if (context.activity.name !== 'adaptiveCard/action') {
+      if (await this.refusedTenant(context, 'invoke')) return { status: 403 };
+    }
     switch (context.activity.name) {
       case 'adaptiveCard/action': {
         const response = await this.handleCardAction(context);
@@ -97,6 +107,12 @@ export class ChatOpsBot extends TeamsActivityHandler {
 
   private async handleMessage(context: TurnContext): Promise<void> {
     const { activity } = context;
+    if (await this.refusedTenant(context, 'message')) {
+      await context.sendActivity(
+        this.opts.toActivity(messageReply('attention', 'Not available to you', OTHER_TENANT)),
+      );
+      return;
+    }
     if (activity.id && !(await this.firstDelivery(activity.id))) {
       this.opts.logger.info({ activityId: activity.id }, 'duplicate activity ignored');
       return;
@@ -147,7 +163,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
       const needsSignIn = err instanceof SignInRequiredError || err.code !== 'unavailable';
       await audit(deps, ctx, {
         action: `command:${text.trim().split(/\s+/)[0]?.toLowerCase().slice(0, 40) ?? ''}`,
-        detail: `${text.slice(0, 200)} (${needsSignIn ? 'sign-in needed' : err.message})`,
+        detail: `${text} (${needsSignIn ? 'sign-in needed' : err.message})`,
         outcome: 'refused',
       });
       if (!needsSignIn || resumed) {
@@ -260,7 +276,11 @@ export class ChatOpsBot extends TeamsActivityHandler {
 
   private async replyFor(text: string, ctx: CommandContext): Promise<Reply> {
     const { deps, registry, logger, metrics } = this.opts;
-    const parsed = parseCommand(text, registry, { catalog: deps.catalog });
+    // A configured secret pasted into chat never reaches a parser: usage errors clip what they
+    // echo, and a clipped secret no longer matches itself to be masked later.
+    const parsed = parseCommand(maskSecrets(text, deps.secrets), registry, {
+      catalog: deps.catalog,
+    });
     if (!parsed.ok) {
       metrics?.commands.inc({ command: parsed.error.command ?? 'unknown', outcome: 'usage' });
       return usageReply(parsed.error);
@@ -275,7 +295,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
     // Who typed what, for every command; handlers add their own records for the effects.
     await audit(deps, ctx, {
       action: `command:${parsed.spec.name}`,
-      detail: text.slice(0, 200),
+      detail: text,
       outcome,
       runId: reply.runId,
     });
@@ -284,6 +304,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
 
   private async handleCardAction(context: TurnContext): Promise<AdaptiveCardInvokeResponse> {
     const { deps, actions, signer, logger } = this.opts;
+    if (await this.refusedTenant(context, 'card')) return errorResponse(403, OTHER_TENANT);
     const parsed = parseCardInvoke(context.activity.value);
     if (!parsed.ok) return errorResponse(400, parsed.message);
     const spec = actions.find((a) => a.verb === parsed.verb);
@@ -443,6 +464,31 @@ export class ChatOpsBot extends TeamsActivityHandler {
       conversation: conversationFromActivity(context.activity),
       activityId: context.activity.id,
     };
+  }
+
+  /**
+   * True (logged and audited) when the activity comes from outside the tenant boundary; checked
+   * before anything is read, stored or sent to Azure DevOps.
+   */
+  private async refusedTenant(context: TurnContext, kind: string): Promise<boolean> {
+    const refusal = this.opts.tenantPolicy?.check(context.activity);
+    if (!refusal) return false;
+    const { activity } = context;
+    const actor = actorFromActivity(activity);
+    this.opts.logger.warn(
+      { activityId: activity.id, actor: actor.id, kind, ...refusal },
+      'activity from outside the allowed tenants refused',
+    );
+    await audit(
+      this.opts.deps,
+      { actor, conversation: conversationFromActivity(activity) },
+      {
+        action: `tenant:${kind}`,
+        detail: `${refusal.reason} (${refusal.tenantId ?? 'none'})`,
+        outcome: 'refused',
+      },
+    );
+    return true;
   }
 
   /** Undoes `firstDelivery` for an activity that did nothing (it stopped for a sign-in). */

@@ -19,8 +19,9 @@ export function onTurnError(
     try {
       await context.sendActivity(message(ref));
     } catch (sendError) {
-      logger.error(
-        { err: sendError, activityId: ref },
+      // The failure itself is logged above with its stack; this is its echo, so no second stack.
+      logger.warn(
+        { activityId: ref, error: (sendError as Error)?.message },
         'could not tell the user about the failure',
       );
     }

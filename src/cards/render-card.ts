@@ -1,3 +1,4 @@
+import { maskSecrets } from '../auth/mask-secrets';
 import { deepFreeze } from './deep-freeze';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -73,7 +74,9 @@ export function findCardsDir(start: string = __dirname): string {
 const ESCAPED_BINDING = '$\u200B{';
 
 function escapeData(value: unknown): unknown {
-  if (typeof value === 'string') return value.split('${').join(ESCAPED_BINDING);
+  // Masked here too, so cards posted by notifications (Azure DevOps comments, log lines) never
+  // carry a token or key someone pasted (the bot's replies also mask its configured secrets).
+  if (typeof value === 'string') return maskSecrets(value).split('${').join(ESCAPED_BINDING);
   if (Array.isArray(value)) return value.map(escapeData);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeData(v)]));

@@ -67,6 +67,18 @@ const pipelineSchema = z
     repository: z.string().min(1),
     yamlPath: z.string().min(1),
     defaultBranch: z.string().min(1).default('main'),
+    /**
+     * Refs a run may start from, as globs (`*` within a path segment, `**` across): default any
+     * branch (`refs/heads/**`). Add e.g. `refs/tags/v*` to deploy tags; PR merge refs stay out.
+     */
+    allowedRefs: z
+      .array(
+        z.string().regex(/^refs\/[A-Za-z0-9._*-]+(\/[A-Za-z0-9._*-]+)*$/, {
+          message: 'must be a ref glob such as refs/heads/** or refs/tags/v*',
+        }),
+      )
+      .min(1)
+      .optional(),
     environment: key.optional(),
     registersModel: z.boolean().default(false),
     triggers: z.array(z.string().min(1)).min(1),

@@ -56,7 +56,8 @@ export async function audit(
     await deps.store.appendAudit({
       ...record,
       // Someone may paste a token into chat; the audit log keeps what they did, not the secret.
-      detail: maskSecrets(record.detail, deps.secrets ?? []),
+      // Masked before clipped: a secret cut in half no longer looks like one.
+      detail: clipDetail(maskSecrets(record.detail, deps.secrets ?? [])),
       at: deps.clock.now(),
       actor: { id: ctx.actor.id, name: ctx.actor.name },
       conversationId: ctx.conversation.id,
@@ -64,6 +65,13 @@ export async function audit(
   } catch {
     // The audit log must not turn a done deploy into an error message; the store logs its own failures.
   }
+}
+
+/** Longest audit detail kept. */
+const MAX_AUDIT_DETAIL = 300;
+
+function clipDetail(detail: string): string {
+  return detail.length > MAX_AUDIT_DETAIL ? `${detail.slice(0, MAX_AUDIT_DETAIL)}…` : detail;
 }
 
 /** The catalog environment a pipeline deploys to, if any. */

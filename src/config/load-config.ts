@@ -64,6 +64,19 @@ const envSchema = z.object({
     .default(DEFAULT_AUDIT_DAYS),
   CHATOPS_PUBLIC_URL: z.url({ message: 'must be the https URL Azure DevOps can reach' }).optional(),
   CHATOPS_ALLOW_UNAUTHENTICATED: bool.default(false),
+  /** Entra tenants whose people may use the bot (comma list); default MicrosoftAppTenantId. */
+  CHATOPS_ALLOWED_TENANTS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .refine((ts) => ts.every((t) => /^[a-z0-9][a-z0-9.-]{0,99}$/.test(t)), {
+      message: 'must be a comma list of Entra tenant ids (GUIDs)',
+    })
+    .optional(),
   /** Commands one person may send per minute (0 = no limit). */
   CHATOPS_RATE_LIMIT_PER_MINUTE: z.coerce
     .number({ message: 'must be a number of commands per minute (0 = no limit)' })
@@ -166,6 +179,8 @@ export interface AppConfig {
   emulatorTaskMs: number;
   /** Commands per person per minute; 0 = unlimited. */
   rateLimitPerMinute: number;
+  /** Tenants (lower case) whose activities the bot serves; empty = any (local mode only). */
+  allowedTenants: string[];
   /** Run poller tuning; absent = its defaults. */
   poll: { intervalMs?: number; leaseMs?: number };
   /** Names and values of every configured secret, so logs and tests can check none leaks. */
@@ -230,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath?: st
   } else {
     store = { kind: 'sqlite', path: e.CHATOPS_STORE.slice('sqlite:'.length) || '.data/chatops.db' };
   }
+  const allowedTenants = allowedTenantsFrom(e);
   const userAuth = userAuthFrom(e);
   const secrets = [
     e.MicrosoftAppPassword,
@@ -268,9 +284,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath?: st
     logLevel: e.LOG_LEVEL,
     emulatorTaskMs: e.CHATOPS_EMULATOR_TASK_MS,
     rateLimitPerMinute: e.CHATOPS_RATE_LIMIT_PER_MINUTE,
+    allowedTenants,
     poll: { intervalMs: e.CHATOPS_POLL_INTERVAL_MS, leaseMs: e.CHATOPS_LEASE_MS },
     secrets,
   };
+}
+
+/**
+ * The tenant boundary: `CHATOPS_ALLOWED_TENANTS`, else the bot's own tenant. A multi-tenant app
+ * can be added by any Teams organization, so outside local mode it must name who it serves.
+ */
+function allowedTenantsFrom(e: z.infer<typeof envSchema>): string[] {
+  const tenants =
+    e.CHATOPS_ALLOWED_TENANTS ??
+    (e.MicrosoftAppTenantId ? [e.MicrosoftAppTenantId.toLowerCase()] : []);
+  const multiTenant = (e.MicrosoftAppType ?? 'MultiTenant') === 'MultiTenant';
+  if (tenants.length === 0 && e.MicrosoftAppId && multiTenant && e.ADO_ORG_URL) {
+    throw new ConfigError(
+      'invalid configuration:\n  CHATOPS_ALLOWED_TENANTS: required with a MultiTenant MicrosoftAppId outside local mode ' +
+        '(any Teams organization could otherwise use the bot); set it to your Entra tenant id(s), comma-separated, ' +
+        'or set MicrosoftAppTenantId',
+    );
+  }
+  return tenants;
 }
 
 /**

@@ -3,6 +3,7 @@ import { restify } from './load-restify';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
+import { requireJson } from './require-json';
 
 export interface HttpServerOptions {
   adapter: CloudAdapter;
@@ -36,6 +37,8 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
   const drained: (() => void)[] = [];
 
   server.use(restify.plugins.queryParser({ mapParams: false }));
+  // Before the body parser: a form or multipart post never becomes an activity or an event.
+  server.use(requireJson(['/api/messages', '/api/ado-events']));
   server.use(
     restify.plugins.bodyParser({
       maxBodySize: opts.maxBodyBytes,
@@ -59,9 +62,11 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
       res.send(400, { error: 'expected a Bot Framework activity as a JSON object' });
       return;
     }
-    const body = req.body as Record<string, unknown>;
-    if (typeof body.type !== 'string' || typeof body.serviceUrl !== 'string') {
-      res.send(400, { error: 'an activity needs a string type and serviceUrl' });
+    const problem = activityProblem(req.body as Record<string, unknown>);
+    if (problem) {
+      // The sender's mistake, not ours: one warning line, no stack (a flood must not flood logs).
+      opts.logger.warn({ problem }, 'malformed activity refused');
+      res.send(400, { error: problem });
       return;
     }
     inFlight++;
@@ -110,4 +115,29 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
       await stopped;
     },
   };
+}
+
+/**
+ * What botbuilder needs of an activity before it can even answer it: without these it throws
+ * deep inside the turn, and the failure and the failed error reply were each logged with a stack.
+ */
+function activityProblem(body: Record<string, unknown>): string | undefined {
+  if (typeof body.type !== 'string' || typeof body.serviceUrl !== 'string') {
+    return 'an activity needs a string type and serviceUrl';
+  }
+  if (!isHttpUrl(body.serviceUrl)) return 'serviceUrl must be an http(s) URL';
+  const conversation = body.conversation as { id?: unknown } | null | undefined;
+  if (typeof conversation?.id !== 'string' || conversation.id === '') {
+    return 'an activity needs a conversation with an id';
+  }
+  return undefined;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
 }

@@ -125,6 +125,25 @@ export type ParsedAdoEvent =
   | { ok: false; problem: string; unhandled?: true };
 
 /**
+ * Deepest nesting accepted. Real payloads nest about eight levels (resource.run.resources.
+ * repositories.self.repository…); a deeper body is never an Azure DevOps event, and recursive
+ * code (validation, JSON.stringify in the store) would overflow the stack on it.
+ */
+export const MAX_EVENT_DEPTH = 32;
+
+/** True when `value` nests deeper than `max`; iterative, so it cannot overflow the stack itself. */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
  * Validates a service-hook body: an object, one of the five event types, and the fields the
  * bot needs for that type (a run id, an approval id). Never throws.
  * @example const parsed = parseAdoEvent(req.body); if (!parsed.ok) res.send(400, { error: parsed.problem });
@@ -144,7 +163,16 @@ export function parseAdoEvent(body: unknown): ParsedAdoEvent {
       problem: `unsupported eventType ${JSON.stringify(typeof eventType === 'string' ? eventType.slice(0, 80) : (eventType ?? null))}; supported: ${ADO_EVENT_TYPES.join(', ')}`,
     };
   }
-  const result = adoEventSchema.safeParse(body);
+  if (nestsDeeperThan(body, MAX_EVENT_DEPTH)) {
+    return { ok: false, problem: `event nests deeper than ${MAX_EVENT_DEPTH} levels` };
+  }
+  let result: ReturnType<typeof adoEventSchema.safeParse>;
+  try {
+    result = adoEventSchema.safeParse(body);
+  } catch {
+    // Whatever made validation itself fail, this body will never be an event we accept.
+    return { ok: false, problem: `invalid ${eventType} event` };
+  }
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.join('.') || '(root)';

@@ -4,6 +4,7 @@ import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/store';
 import { ADO_EVENTS_QUEUE, parseAdoEvent } from './ado-event';
 import { checkWebhookAuth } from './check-webhook-auth';
+import { isJsonContentType, JSON_ONLY } from '../http/require-json';
 
 /** Service-hook payloads are a few KB; a build.complete with every link stays far below this. */
 export const MAX_EVENT_BYTES = 1024 * 1024;
@@ -46,6 +47,12 @@ export function registerAdoEventsRoute(server: Server, deps: AdoEventsRouteDeps)
 
   server.post('/api/ado-events', async (req: Request, res: Response) => {
     try {
+      // Azure DevOps posts JSON; also checked here for servers without requireJson in front.
+      if (!isJsonContentType(req.headers['content-type'])) {
+        count('unknown', 'invalid');
+        res.send(415, { error: JSON_ONLY });
+        return;
+      }
       const declared = Number(req.headers['content-length'] ?? 0);
       const received = Buffer.isBuffer(req.body)
         ? req.body.length

@@ -72,6 +72,8 @@ describe('acting as the person: the full chain with the real on-behalf-of exchan
         MicrosoftAppPassword: APP_PASSWORD,
         MicrosoftAppTenantId: TENANT,
         MicrosoftAppType: 'MultiTenant',
+        // The Teams tenant test activities carry (test/support/activities.ts).
+        CHATOPS_ALLOWED_TENANTS: 'tenant-1',
         ToBotFromChannelOpenIdMetadataUrl: issuer.metadataUrl,
         ToBotFromChannelTokenIssuer: issuer.issuer,
         ToBotFromEmulatorOpenIdMetadataUrl: issuer.metadataUrl,

@@ -96,6 +96,8 @@ describe('acting as the person: Teams sign-in, SSO and Universal Actions login, 
         MicrosoftAppPassword: APP_PASSWORD,
         MicrosoftAppTenantId: TENANT,
         MicrosoftAppType: 'MultiTenant',
+        // The Teams tenant test activities carry (test/support/activities.ts).
+        CHATOPS_ALLOWED_TENANTS: 'tenant-1',
         ToBotFromChannelOpenIdMetadataUrl: issuer.metadataUrl,
         ToBotFromChannelTokenIssuer: issuer.issuer,
         ToBotFromEmulatorOpenIdMetadataUrl: issuer.metadataUrl,

@@ -1,3 +1,4 @@
+import { maskSecrets } from '../../auth/mask-secrets';
 import { findEnvironment } from '../../catalog/find-in-catalog';
 import { formatAge, formatTimestamp } from '../../cards/format';
 import { acquireLock } from '../../locks/acquire-lock';
@@ -36,7 +37,9 @@ export const lockCommand = defineCommand<LockArgs>({
     if (!reason.ok) return reason;
     return { ok: true, args: { environment: env.args.key, reason: reason.args, ttlMs } };
   },
-  async run(args, ctx, deps) {
+  async run(rawArgs, ctx, deps) {
+    // The reason is shown to everyone by `locks`: a pasted secret is masked before it is stored.
+    const args = { ...rawArgs, reason: maskSecrets(rawArgs.reason, deps.secrets ?? []) };
     const env = findEnvironment(deps.catalog, args.environment)!;
     const decision = deps.authorizer.check(
       ctx.actor,

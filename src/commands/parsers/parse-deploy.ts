@@ -3,6 +3,7 @@ import { findEnvironment } from '../../catalog/find-in-catalog';
 import { clip } from '../clip';
 import type { ParseResult } from '../command-spec';
 import { didYouMean } from '../did-you-mean';
+import { parseRef } from './parse-ref';
 import {
   fail,
   parseBranch,
@@ -16,7 +17,10 @@ export interface DeployArgs {
   environment: string;
   /** Model version digits; absent = the latest registered one. */
   model?: string;
-  /** Branch name (without refs/heads/); absent = the pipeline's default branch. */
+  /**
+   * Branch name (without refs/heads/), or a full ref the pipeline's `allowedRefs` permit;
+   * absent = the pipeline's default branch.
+   */
   branch?: string;
   dryRun: boolean;
   /** Other `name=value` template parameters, validated against the catalog. */
@@ -37,6 +41,7 @@ export function parseDeploy(words: readonly string[], catalog: Catalog): ParseRe
   let environment: string | undefined;
   let model: string | undefined;
   let branch: string | undefined;
+  let branchWord: string | undefined;
   let dryRun = false;
   const paramWords: string[] = [];
 
@@ -62,10 +67,12 @@ export function parseDeploy(words: readonly string[], catalog: Catalog): ParseRe
       const set = setEnvironment(env.args.key);
       if (!set.ok) return set;
     } else if (BRANCH_WORDS.has(w)) {
+      // The syntax now (so the error names the first bad word); the catalog's refs below.
       const b = parseBranch(words[++i]);
       if (!b.ok) return b;
       if (branch !== undefined) return fail('Two branches given; pick one.');
       branch = b.args;
+      branchWord = words[i];
     } else if (
       DRY_RUN_WORDS.has(w) ||
       (w === 'dry' && words[i + 1]?.toLowerCase() === 'run' && ++i)
@@ -89,6 +96,11 @@ export function parseDeploy(words: readonly string[], catalog: Catalog): ParseRe
   if (environment === undefined) return parseEnvironment(undefined, catalog) as ParseResult<never>;
   const env = catalog.environments.find((e) => e.key === environment)!;
   const pipeline = catalog.pipelines.find((p) => p.key === env.pipeline)!;
+  if (branchWord !== undefined) {
+    const ref = parseRef(branchWord, pipeline);
+    if (!ref.ok) return ref;
+    branch = ref.args;
+  }
   const parameters = parseParameters(paramWords, pipeline);
   if (!parameters.ok) return parameters;
   const modelParam = catalog.models?.parameter ?? 'modelVersion';

@@ -1,6 +1,7 @@
 import type { Catalog, PipelineSpec } from '../../catalog/catalog-schema';
 import type { ParseResult } from '../command-spec';
-import { fail, parseBranch, parseParameters, parsePipeline } from '../parse-words';
+import { fail, parseParameters, parsePipeline } from '../parse-words';
+import { parseRef } from './parse-ref';
 
 export interface RunArgs {
   pipelineKey: string;
@@ -20,7 +21,7 @@ export function parseRunOptions(
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (BRANCH_WORDS.has(w.toLowerCase())) {
-      const b = parseBranch(words[++i]);
+      const b = parseRef(words[++i], pipeline);
       if (!b.ok) return b;
       if (branch !== undefined) return fail('Two branches given; pick one.');
       branch = b.args;

@@ -60,4 +60,45 @@ describe('loadConfig', () => {
     expect(c.logLevel).toBe('warn');
     expect(c.bot.appId).toBeUndefined();
   });
+
+  describe('CHATOPS_ALLOWED_TENANTS', () => {
+    const TENANT = '8F2A51C4-6B1E-4D2A-9C33-0D4E5F6A7B8C';
+    const production = {
+      MicrosoftAppId: 'app-id',
+      MicrosoftAppPassword: 'app-password',
+      ADO_ORG_URL: 'https://dev.azure.com/digitre',
+      ADO_PROJECT: 'DigitRE',
+    };
+
+    it('reads a comma list, trimmed and lower-cased', () => {
+      const c = loadConfig({ CHATOPS_ALLOWED_TENANTS: ` ${TENANT}, other-tenant ,` });
+      expect(c.allowedTenants).toEqual([TENANT.toLowerCase(), 'other-tenant']);
+    });
+
+    it('defaults to MicrosoftAppTenantId, and to every tenant in local mode without one', () => {
+      expect(loadConfig({ ...production, MicrosoftAppTenantId: TENANT }).allowedTenants).toEqual([
+        TENANT.toLowerCase(),
+      ]);
+      expect(loadConfig({}).allowedTenants).toEqual([]);
+      expect(loadConfig({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'p' }).allowedTenants).toEqual(
+        [],
+      );
+    });
+
+    it('is required with a multi-tenant app id outside local mode, and the error names it', () => {
+      expect(() => loadConfig(production)).toThrow(ConfigError);
+      expect(() => loadConfig({ ...production, MicrosoftAppType: 'MultiTenant' })).toThrow(
+        /CHATOPS_ALLOWED_TENANTS: required with a MultiTenant MicrosoftAppId/,
+      );
+      expect(loadConfig({ ...production, CHATOPS_ALLOWED_TENANTS: TENANT }).allowedTenants).toEqual(
+        [TENANT.toLowerCase()],
+      );
+    });
+
+    it('refuses a value that is not a list of tenant ids', () => {
+      expect(() => loadConfig({ CHATOPS_ALLOWED_TENANTS: 'contoso tenant;x' })).toThrow(
+        /CHATOPS_ALLOWED_TENANTS: must be a comma list of Entra tenant ids/,
+      );
+    });
+  });
 });
