@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CARD_IDS, type CardDataMap, type CardId } from '../../src/cards/card-data';
-import { CARD_FIXTURES } from '../../src/cards/card-fixtures';
+import { CARD_FIXTURES } from '../support/card-fixtures';
 import { renderCard, type AdaptiveCardJson } from '../../src/cards/render-card';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 

@@ -4,7 +4,7 @@ import {
   FAILED_LOG_TAIL,
   FIXTURE_NOW,
   RUN_FIXTURES,
-} from '../../src/cards/card-fixtures';
+} from '../support/card-fixtures';
 import { confirmCardData } from '../../src/cards/confirm-card-data';
 import { dashboardCardData } from '../../src/cards/dashboard-card-data';
 import {

@@ -1,9 +1,14 @@
-import type { ApprovalSummary, LogTail, RunSummary, StageSummary } from '../devops/devops-port';
-import { approvalCardData } from './approval-card-data';
-import type { CardDataMap, CardId } from './card-data';
-import { confirmCardData } from './confirm-card-data';
-import { dashboardCardData } from './dashboard-card-data';
-import { runCardData } from './run-card-data';
+import type {
+  ApprovalSummary,
+  LogTail,
+  RunSummary,
+  StageSummary,
+} from '../../src/devops/devops-port';
+import { approvalCardData } from '../../src/cards/approval-card-data';
+import type { CardDataMap, CardId } from '../../src/cards/card-data';
+import { confirmCardData } from '../../src/cards/confirm-card-data';
+import { dashboardCardData } from '../../src/cards/dashboard-card-data';
+import { runCardData } from '../../src/cards/run-card-data';
 
 /**
  * Realistic sample data for every card and every state, built through the same builders the
