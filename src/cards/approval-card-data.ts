@@ -1,6 +1,6 @@
 import type { ApprovalStatus, ApprovalSummary } from '../devops/devops-port';
 import type { ApprovalCardData, ApprovalView, CardStyle } from './card-data';
-import { formatDuration, formatTimestamp } from './format';
+import { formatDuration, formatTimestamp, runLabel } from './format';
 
 /** What the approval card needs beyond the approval itself. */
 export interface ApprovalCardExtra {
@@ -85,7 +85,7 @@ export function approvalCardData(
     statusText: status.text,
     style: status.style,
     pipelineName: approval.pipelineName,
-    runName: extra.runName ?? `#${approval.runId}`,
+    runName: runLabel(approval.runId, extra.runName),
     runId: approval.runId,
     stageName: approval.stageName ?? '',
     environment: extra.environment ?? approval.environment ?? '',

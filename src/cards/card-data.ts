@@ -249,8 +249,11 @@ export interface UsageErrorCardData {
 
 export interface ListColumn {
   title: string;
-  /** Relative width (Table column weight). */
-  width: number;
+  /**
+   * A relative weight, or fixed pixels (`'64px'`) for short values: a weighted column shrinks
+   * with the chat until its header splits mid-word ("Approval s"); a fixed one does not.
+   */
+  width: number | `${number}px`;
 }
 
 export interface ListRow {

@@ -1,6 +1,6 @@
 import type { ApprovalSummary, RunSummary } from '../devops/devops-port';
 import type { DashboardCardData, DashboardPipelineRow, TextColor } from './card-data';
-import { formatAge, formatDuration, formatTimestamp, stateIcon } from './format';
+import { formatAge, formatDuration, formatTimestamp, runLabel, stateIcon } from './format';
 import { runDisplayState, STATE_TEXT } from './run-card-data';
 
 /** An environment lock as the dashboard shows it. */
@@ -49,7 +49,7 @@ function pipelineRow(p: DashboardInput['pipelines'][number], now: number): Dashb
     key: p.key,
     name: p.name,
     result: STATE_TEXT[state] ?? state,
-    runName: run.name,
+    runName: runLabel(run.id, run.name),
     age: formatAge(now - Date.parse(run.finishedDate ?? run.createdDate)),
     requestedBy: run.requestedBy ?? '',
     runUrl: run.url,
@@ -100,7 +100,7 @@ export function dashboardCardData(input: DashboardInput): DashboardCardData {
     const where = [a.environment, a.stageName].filter(Boolean).join(' · ');
     return {
       title: where || a.pipelineName,
-      detail: `${a.pipelineName} · run ${run?.name ?? `#${a.runId}`}${by}`,
+      detail: `${a.pipelineName} · run ${runLabel(a.runId, run?.name)}${by}`,
       waiting: formatDuration(input.now - Date.parse(a.createdOn)),
     };
   });

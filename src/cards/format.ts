@@ -99,3 +99,12 @@ export function formatTimestamp(iso: string | number): string {
 export function shortBranch(ref: string): string {
   return ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref;
 }
+
+/**
+ * One run's one name on every card and list: its id (what commands take) and its build number
+ * (what Azure DevOps shows); either works in `status`, `logs` and the other run commands.
+ * @example runLabel(134, '20261129.3') // '#134 · 20261129.3'
+ */
+export function runLabel(id: number, buildNumber?: string): string {
+  return buildNumber && buildNumber !== String(id) ? `#${id} · ${buildNumber}` : `#${id}`;
+}

@@ -178,7 +178,7 @@ describe('approvalCardData', () => {
       isDecided: false,
       statusText: 'Waiting for approval',
       pipelineName: a.pipelineName,
-      runName: '20261126.3',
+      runName: '#4203 · 20261126.3',
       runId: a.runId,
       stageName: 'Deploy Production',
       environment: 'Production',

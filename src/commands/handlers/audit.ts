@@ -1,4 +1,4 @@
-import { formatTimestamp } from '../../cards/format';
+import { formatTimestamp, runLabel } from '../../cards/format';
 import { defineCommand } from '../command-spec';
 import { refusalReply } from '../handler-kit';
 import { fail } from '../parse-words';
@@ -30,10 +30,10 @@ export const auditCommand = defineCommand<{ count: number }>({
       cells: [
         formatTimestamp(e.at),
         e.actor.name,
-        e.action,
-        e.outcome,
-        e.runId ? `${e.runId}` : '—',
-        e.detail,
+        auditAction(e.action),
+        OUTCOME_TEXT[e.outcome] ?? e.outcome,
+        e.runId ? runLabel(e.runId) : '—',
+        auditDetail(e.detail),
       ],
     }));
     return {
@@ -45,8 +45,8 @@ export const auditCommand = defineCommand<{ count: number }>({
           { title: 'When', width: 2 },
           { title: 'Who', width: 2 },
           { title: 'What', width: 2 },
-          { title: 'Outcome', width: 1 },
-          { title: 'Run', width: 1 },
+          { title: 'Outcome', width: '80px' },
+          { title: 'Run', width: '64px' },
           { title: 'Detail', width: 4 },
         ],
         rows,
@@ -57,3 +57,44 @@ export const auditCommand = defineCommand<{ count: number }>({
     };
   },
 });
+
+const OUTCOME_TEXT: Record<string, string> = { ok: 'OK', refused: 'Refused', failed: 'Failed' };
+
+/**
+ * `command:deploy` → `deploy`, `card:approve` → `approve (button)`: the store keeps the
+ * machine-readable action, people read what they did.
+ */
+export function auditAction(action: string): string {
+  if (action.startsWith('command:')) return action.slice('command:'.length);
+  if (action.startsWith('card:')) return `${action.slice('card:'.length)} (button)`;
+  return action;
+}
+
+const DETAIL_NAMES: Record<string, string> = {
+  runId: 'run',
+  approvalId: 'approval',
+  confirmationId: 'confirmation',
+  environment: 'environment',
+};
+
+/**
+ * Card clicks are recorded with their ids as JSON (`{"runId":134}`); the table shows them as
+ * words ("run #134"). Any other detail is shown as it was recorded.
+ */
+export function auditDetail(detail: string): string {
+  if (!detail.startsWith('{')) return detail;
+  try {
+    const parsed: unknown = JSON.parse(detail);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return detail;
+    return Object.entries(parsed as Record<string, unknown>)
+      .map(([k, v]) => {
+        const name = DETAIL_NAMES[k] ?? k;
+        return k === 'runId' && typeof v === 'number'
+          ? `run ${runLabel(v)}`
+          : `${name} ${String(v)}`;
+      })
+      .join(', ');
+  } catch {
+    return detail;
+  }
+}

@@ -80,7 +80,7 @@ function helpReply(
         const example = examples ? examples.join(' · ') : (s.examples[0] ?? '');
         return { usage: s.usage, summary: s.summary, example, hasExample: example !== '' };
       }),
-      footer: 'Type `help <command>` for details, e.g. `help deploy`.',
+      footer: 'For one command in detail: help <command>, e.g. help deploy.',
     },
   };
 }

@@ -1,5 +1,5 @@
 import { findEnvironment } from '../../catalog/find-in-catalog';
-import { formatAge, formatTimestamp, shortBranch } from '../../cards/format';
+import { formatAge, formatTimestamp, runLabel, shortBranch } from '../../cards/format';
 import type { ListCardData } from '../../cards/card-data';
 import type { RunSummary } from '../../devops/devops-port';
 import { defineCommand, type ParseResult } from '../command-spec';
@@ -58,15 +58,15 @@ export const runsCommand = defineCommand<RunsArgs>({
         title: pipeline ? `Recent runs of ${pipeline.name}` : 'Recent runs',
         subtitle: '',
         columns: [
-          { title: 'Run', width: 1 },
+          { title: 'Run', width: '96px' },
           ...(pipeline ? [] : [{ title: 'Pipeline', width: 3 }]),
-          { title: 'State', width: 2 },
+          { title: 'State', width: '88px' },
           { title: 'Branch', width: 2 },
-          { title: 'Age', width: 1 },
+          { title: 'Age', width: '64px' },
         ],
         rows: runs.map((r) => ({
           cells: [
-            `${r.id}`,
+            runLabel(r.id, r.name),
             ...(pipeline ? [] : [r.pipelineName]),
             runState(r),
             shortBranch(r.branch),
@@ -97,14 +97,14 @@ export const approvalsCommand = defineCommand<Record<string, never>>({
         title: '⏳ Waiting for approval',
         subtitle: '',
         columns: [
-          { title: 'Run', width: 1 },
+          { title: 'Run', width: '96px' },
           { title: 'Pipeline', width: 3 },
-          { title: 'Environment', width: 2 },
-          { title: 'Waiting', width: 1 },
+          { title: 'Environment', width: '104px' },
+          { title: 'Waiting', width: '72px' },
         ],
         rows: pending.map((a) => ({
           cells: [
-            `${a.runId}`,
+            runLabel(a.runId),
             a.pipelineName,
             (a.environment
               ? findEnvironment(deps.catalog, a.environment)
@@ -138,7 +138,7 @@ export const pipelinesCommand = defineCommand<Record<string, never>>({
         { title: 'Key', width: 2 },
         { title: 'Pipeline and what it does', width: 5 },
         { title: 'Triggers', width: 3 },
-        { title: 'Approvals', width: 2 },
+        { title: 'Approvals', width: '88px' },
       ],
       rows: deps.catalog.pipelines.map((p) => {
         const env = p.environment ? findEnvironment(deps.catalog, p.environment) : undefined;
@@ -167,7 +167,7 @@ export const modelsCommand = defineCommand<Record<string, never>>({
           ? `From ${deps.catalog.pipelines.find((p) => p.key === deps.catalog.models!.pipeline)?.name}`
           : '',
         columns: [
-          { title: 'Version', width: 1 },
+          { title: 'Version', width: '72px' },
           { title: 'Registered by run', width: 2 },
           { title: 'When', width: 3 },
         ],

@@ -97,7 +97,14 @@ describe('runs, approvals, pipelines, models', () => {
     expect(list.title).toBe('Recent runs of [Manual]-[Prod]-deployment');
     expect(list.rows).toHaveLength(5);
     expect(h.devops.calls[0]!.args[0]).toEqual({ pipelineKey: 'prod', top: 5 });
-    const ids = list.rows.map((r) => Number(r.cells[0]));
+    // One run, one name: its id (what commands take) and its build number.
+    const runs = h.devops.allRuns();
+    for (const cell of list.rows.map((r) => r.cells[0]!)) {
+      const id = Number(/^#(\d+) · /.exec(cell)?.[1]);
+      expect(cell).toBe(`#${id} · ${runs.find((r) => r.id === id)!.name}`);
+    }
+    const ids = list.rows.map((r) => Number(/^#(\d+)/.exec(r.cells[0]!)?.[1]));
+    expect(ids.every((id) => id > 0)).toBe(true);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
   });
 
@@ -117,7 +124,7 @@ describe('runs, approvals, pipelines, models', () => {
     h.clock.advance(12 * 60_000);
     const list = cardOf(await h.run('approvals'), 'list');
     expect(list.rows).toEqual([
-      { cells: [`${prod.id}`, '[Manual]-[Prod]-deployment', 'Production', '12m ago'] },
+      { cells: [`#${prod.id}`, '[Manual]-[Prod]-deployment', 'Production', '12m ago'] },
     ]);
   });
 
@@ -158,6 +165,26 @@ describe('runs, approvals, pipelines, models', () => {
     expect(cardOf(await h.run('runs'), 'message').text).toBe(
       'I could not list the runs: slow Try again in 7 s.',
     );
+  });
+
+  it('audit: readable actions, outcomes and details, not the stored JSON', async () => {
+    const h = handlerHarness();
+    await h.store.appendAudit({
+      actor: { id: 'u1', name: 'Alex Wilber' },
+      action: 'card:approve',
+      detail: JSON.stringify({ approvalId: 'ab12', runId: 134 }),
+      outcome: 'ok',
+      runId: 134,
+    });
+    const list = cardOf(await h.run('audit 1', { actor: LEAD }), 'list');
+    expect(list.rows[0]!.cells.slice(1)).toEqual([
+      'Alex Wilber',
+      'approve (button)',
+      'OK',
+      '#134',
+      'approval ab12, run #134',
+    ]);
+    expect(list.rows[0]!.cells.join(' ')).not.toMatch(/[{}"]/);
   });
 
   it('the harness clock starts where the tests say', () => {
