@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import type { Emulator } from '../../src/emulator/start-emulator';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { startTestApp, type TestApp } from '../support/start-test-app';
-import { PlaygroundUser, startPlayground, type RunningPlayground } from './playground-support';
+import {
+  PlaygroundUser,
+  splitWords,
+  startPlayground,
+  type RunningPlayground,
+} from './playground-support';
 
 /**
  * Zero-config local mode, as a newcomer meets it: the bot in local mode (emulated Azure DevOps)
@@ -175,12 +180,61 @@ describe('Agents Playground against the bot in local mode', () => {
     await user.screenshot('retry');
   });
 
-  // PENDING (cards): the Playground's Markdown treats a bare `<env>` as an HTML tag and drops it,
-  // so help reads "deploy  [model vN] [branch ]". When the usage text survives, make this an `it`.
-  it.failing('help shows the usage placeholders, e.g. deploy <env>', async () => {
+  // Teams' Markdown treats a bare `<env>` as an HTML tag and drops it; usage lines are TextRuns,
+  // which are never Markdown.
+  it('help and usage errors show the placeholders, e.g. deploy <env>', async () => {
+    await user.open('Personal Chat');
     await user.say('help deploy');
     const card = await user.seeCard(/deploy.*model vN/);
-    await expect(card.innerText()).resolves.toContain('deploy <env>');
+    await expect(card.innerText()).resolves.toContain(
+      'deploy <env> [model vN] [branch <name>] [dry-run]',
+    );
+    await expect(card.innerText()).resolves.toContain('help <command>');
+    await user.screenshotOf(card, 'help-deploy');
+
+    await user.say('deploy');
+    const usage = await user.seeCard(/Usage[\s\S]*deploy/);
+    await expect(usage.innerText()).resolves.toContain('deploy <env> [model vN]');
+    await user.screenshotOf(usage, 'usage-deploy');
+  });
+
+  it('tables read at desktop chat width and at 360 px: no word split, audit is words', async () => {
+    await user.open('Personal Chat');
+    await user.say('pipelines');
+    const desktop = await user.seeCard(/Approvals[\s\S]*\[Manual\]-\[Prod\]-deployment/);
+    // A table at desktop width: the header row is there, and no header breaks mid-word.
+    await expect(desktop.getByText('Approvals', { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(splitWords(desktop)).resolves.toEqual([]);
+    await user.screenshotOf(desktop, 'pipelines-desktop');
+
+    await user.say('runs 4');
+    const runs = await user.seeCard(/Recent runs[\s\S]*Branch/);
+    await expect(splitWords(runs)).resolves.toEqual([]);
+    await expect(runs.innerText()).resolves.toMatch(/#\d+ · \d{8}\.\d+/);
+    await user.screenshotOf(runs, 'runs-desktop');
+
+    await user.say('audit 5');
+    const audit = await user.seeCard('Audit log');
+    const auditText = await audit.innerText();
+    expect(auditText).toContain('runs');
+    expect(auditText).not.toMatch(/[{}]|"runId"/);
+    await expect(splitWords(audit)).resolves.toEqual([]);
+    await user.screenshotOf(audit, 'audit-desktop');
+
+    // A phone: Teams mobile gives a card about 330 px.
+    await user.page.setViewportSize({ width: 360, height: 900 });
+    try {
+      await user.say('pipelines');
+      const phone = await user.seeCard(/Approvals[\s\S]*\[Manual\]-\[Prod\]-deployment/);
+      await expect(splitWords(phone)).resolves.toEqual([]);
+      await user.screenshot('pipelines-360');
+      await user.say('runs 4');
+      const phoneRuns = await user.seeCard(/Recent runs[\s\S]*Branch/);
+      await expect(splitWords(phoneRuns)).resolves.toEqual([]);
+      await user.screenshot('runs-360');
+    } finally {
+      await user.page.setViewportSize({ width: 1400, height: 1000 });
+    }
   });
 
   it('a typo gets a did-you-mean', async () => {

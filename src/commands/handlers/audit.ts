@@ -30,10 +30,9 @@ export const auditCommand = defineCommand<{ count: number }>({
       cells: [
         formatTimestamp(e.at),
         e.actor.name,
-        auditAction(e.action),
+        auditWhat(e.action, e.detail),
         OUTCOME_TEXT[e.outcome] ?? e.outcome,
         e.runId ? runLabel(e.runId) : '—',
-        auditDetail(e.detail),
       ],
     }));
     return {
@@ -44,10 +43,9 @@ export const auditCommand = defineCommand<{ count: number }>({
         columns: [
           { title: 'When', width: 2 },
           { title: 'Who', width: 2 },
-          { title: 'What', width: 2 },
+          { title: 'What', width: 4 },
           { title: 'Outcome', width: '80px' },
-          { title: 'Run', width: '64px' },
-          { title: 'Detail', width: 4 },
+          { title: 'Run', width: '56px' },
         ],
         rows,
         hasRows: rows.length > 0,
@@ -61,13 +59,16 @@ export const auditCommand = defineCommand<{ count: number }>({
 const OUTCOME_TEXT: Record<string, string> = { ok: 'OK', refused: 'Refused', failed: 'Failed' };
 
 /**
- * `command:deploy` → `deploy`, `card:approve` → `approve (button)`: the store keeps the
- * machine-readable action, people read what they did.
+ * What someone did, in words: a command is what they typed (`deploy qa v3`); a button is
+ * `approve (button): approval ab12, run #134`. The store keeps the machine-readable action
+ * (`command:deploy`, `card:approve`) and detail; the table is for people, and one column of
+ * words fits a chat where a sixth column split them mid-word.
  */
-export function auditAction(action: string): string {
-  if (action.startsWith('command:')) return action.slice('command:'.length);
-  if (action.startsWith('card:')) return `${action.slice('card:'.length)} (button)`;
-  return action;
+export function auditWhat(action: string, detail: string): string {
+  const readable = auditDetail(detail);
+  if (action.startsWith('command:')) return readable || action.slice('command:'.length);
+  const what = action.startsWith('card:') ? `${action.slice('card:'.length)} (button)` : action;
+  return readable ? `${what}: ${readable}` : what;
 }
 
 const DETAIL_NAMES: Record<string, string> = {
@@ -81,7 +82,7 @@ const DETAIL_NAMES: Record<string, string> = {
  * Card clicks are recorded with their ids as JSON (`{"runId":134}`); the table shows them as
  * words ("run #134"). Any other detail is shown as it was recorded.
  */
-export function auditDetail(detail: string): string {
+function auditDetail(detail: string): string {
   if (!detail.startsWith('{')) return detail;
   try {
     const parsed: unknown = JSON.parse(detail);

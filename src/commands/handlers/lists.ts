@@ -1,11 +1,13 @@
 import { findEnvironment } from '../../catalog/find-in-catalog';
 import { formatAge, formatTimestamp, runLabel, shortBranch } from '../../cards/format';
 import type { ListCardData } from '../../cards/card-data';
+import { runDisplayState, STATE_TEXT } from '../../cards/run-card-data';
 import type { RunSummary } from '../../devops/devops-port';
 import { defineCommand, type ParseResult } from '../command-spec';
 import { devopsFailureReply, environmentOf } from '../handler-kit';
 import { fail, noArgs, parsePipeline } from '../parse-words';
 import type { Reply } from '../reply';
+import { withStageResults } from '../with-stage-results';
 import type { Catalog } from '../../catalog/catalog-schema';
 
 function listReply(data: Omit<ListCardData, 'hasRows'>): Reply {
@@ -13,7 +15,7 @@ function listReply(data: Omit<ListCardData, 'hasRows'>): Reply {
 }
 
 function runState(r: RunSummary): string {
-  return r.state === 'completed' ? (r.result ?? 'completed') : r.state;
+  return STATE_TEXT[runDisplayState(r)];
 }
 
 interface RunsArgs {
@@ -52,7 +54,10 @@ export const runsCommand = defineCommand<RunsArgs>({
       ? deps.catalog.pipelines.find((p) => p.key === args.pipelineKey)
       : undefined;
     try {
-      const runs = await deps.devops.listRuns({ pipelineKey: args.pipelineKey, top: args.count });
+      const runs = await withStageResults(
+        await deps.devops.listRuns({ pipelineKey: args.pipelineKey, top: args.count }),
+        deps,
+      );
       const now = deps.clock.now();
       return listReply({
         title: pipeline ? `Recent runs of ${pipeline.name}` : 'Recent runs',

@@ -8,6 +8,7 @@ import { messageReply } from '../message-reply';
 import { fail, isRunId, parsePipeline, parseRunId } from '../parse-words';
 import type { Reply } from '../reply';
 import { runStatusReply } from '../run-status-reply';
+import { withStageResults } from '../with-stage-results';
 
 type StatusArgs =
   | { kind: 'dashboard' }
@@ -63,7 +64,7 @@ async function dashboard(deps: CommandDeps): Promise<Reply> {
   const { catalog } = deps;
   try {
     const [runs, approvals, locks] = await Promise.all([
-      deps.devops.listRuns({ perPipeline: 1 }),
+      deps.devops.listRuns({ perPipeline: 1 }).then((r) => withStageResults(r, deps)),
       deps.devops.pendingApprovals(),
       listLocks(deps.store, deps.clock),
     ]);

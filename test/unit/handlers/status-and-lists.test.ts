@@ -108,6 +108,22 @@ describe('runs, approvals, pipelines, models', () => {
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
   });
 
+  it('a rejected prod deploy reads Rejected in runs and on the dashboard, not Failed', async () => {
+    const h = handlerHarness();
+    const prod = h.devops.addRun({ pipelineKey: 'prod', parameters: { modelVersion: '3' } });
+    const approval = h.devops.advance(prod.id, 'waiting')!;
+    await h.devops.decideApproval(approval.id, 'rejected', 'not today');
+    const failedQa = h.devops.addRun({ pipelineKey: 'qa', result: 'failed' });
+    const list = cardOf(await h.run('runs'), 'list');
+    const stateOf = (id: number) =>
+      list.rows.find((r) => r.cells[0]!.startsWith(`#${id} `))!.cells[2];
+    expect(stateOf(prod.id)).toBe('Rejected');
+    expect(stateOf(failedQa.id)).toBe('Failed');
+    const card = cardOf(await h.run('status'), 'dashboard');
+    expect(card.pipelines.find((p) => p.key === 'prod')!.result).toBe('Rejected');
+    expect(card.pipelines.find((p) => p.key === 'qa')!.result).toBe('Failed');
+  });
+
   it('runs: all pipelines, with a pipeline column', async () => {
     const h = handlerHarness();
     const list = cardOf(await h.run('runs'), 'list');
@@ -179,10 +195,9 @@ describe('runs, approvals, pipelines, models', () => {
     const list = cardOf(await h.run('audit 1', { actor: LEAD }), 'list');
     expect(list.rows[0]!.cells.slice(1)).toEqual([
       'Alex Wilber',
-      'approve (button)',
+      'approve (button): approval ab12, run #134',
       'OK',
       '#134',
-      'approval ab12, run #134',
     ]);
     expect(list.rows[0]!.cells.join(' ')).not.toMatch(/[{}"]/);
   });
