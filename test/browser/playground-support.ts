@@ -186,9 +186,10 @@ export class PlaygroundUser {
  * Words the browser broke across two lines inside a card ("Approval|s", "Productio|n"): for
  * each word (split at spaces, hyphens, slashes and dots, where a line may legitimately break),
  * the word's own boxes sit on more than one line. What a person reads as a broken word.
+ * `only`: just these words (e.g. a table's column headers).
  */
-export async function splitWords(card: Locator): Promise<string[]> {
-  return card.evaluate((root) => {
+export async function splitWords(card: Locator, only?: readonly string[]): Promise<string[]> {
+  const found = await card.evaluate((root) => {
     // Runs in Chromium; the project compiles without the DOM lib, hence the narrow types.
     interface Rect {
       top: number;
@@ -221,4 +222,5 @@ export async function splitWords(card: Locator): Promise<string[]> {
     }
     return broken;
   });
+  return only ? found.filter((w) => only.includes(w.replace(/[,:;]$/, ''))) : found;
 }

@@ -31,8 +31,9 @@ export const auditCommand = defineCommand<{ count: number }>({
         formatTimestamp(e.at),
         e.actor.name,
         auditWhat(e.action, e.detail),
-        OUTCOME_TEXT[e.outcome] ?? e.outcome,
-        e.runId ? runLabel(e.runId) : '—',
+        [OUTCOME_TEXT[e.outcome] ?? e.outcome, e.runId ? `run ${runLabel(e.runId)}` : '']
+          .filter(Boolean)
+          .join(' · '),
       ],
     }));
     return {
@@ -44,8 +45,7 @@ export const auditCommand = defineCommand<{ count: number }>({
           { title: 'When', width: 2 },
           { title: 'Who', width: 2 },
           { title: 'What', width: 4 },
-          { title: 'Outcome', width: '80px' },
-          { title: 'Run', width: '56px' },
+          { title: 'Outcome', width: '88px' },
         ],
         rows,
         hasRows: rows.length > 0,

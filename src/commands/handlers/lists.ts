@@ -62,20 +62,18 @@ export const runsCommand = defineCommand<RunsArgs>({
       return listReply({
         title: pipeline ? `Recent runs of ${pipeline.name}` : 'Recent runs',
         subtitle: '',
+        // Three columns, two of them fixed: at phone width (about 330 px) a fourth or fifth
+        // column leaves each too narrow for its header ("Pipelin e").
         columns: [
-          { title: 'Run', width: '96px' },
-          ...(pipeline ? [] : [{ title: 'Pipeline', width: 3 }]),
-          { title: 'State', width: '88px' },
-          { title: 'Branch', width: 2 },
-          { title: 'Age', width: '64px' },
+          { title: 'Run', width: '88px' },
+          { title: pipeline ? 'Branch' : 'Pipeline · branch', width: 1 },
+          { title: 'State', width: '104px' },
         ],
         rows: runs.map((r) => ({
           cells: [
             runLabel(r.id, r.name),
-            ...(pipeline ? [] : [r.pipelineName]),
-            runState(r),
-            shortBranch(r.branch),
-            formatAge(now - Date.parse(r.createdDate)),
+            pipeline ? shortBranch(r.branch) : `${r.pipelineName} · ${shortBranch(r.branch)}`,
+            `${runState(r)} · ${formatAge(now - Date.parse(r.createdDate))}`,
           ],
         })),
         emptyText: 'No runs yet.',
@@ -102,9 +100,9 @@ export const approvalsCommand = defineCommand<Record<string, never>>({
         title: '⏳ Waiting for approval',
         subtitle: '',
         columns: [
-          { title: 'Run', width: '96px' },
+          { title: 'Run', width: '72px' },
           { title: 'Pipeline', width: 3 },
-          { title: 'Environment', width: '104px' },
+          { title: 'Environment', width: 2 },
           { title: 'Waiting', width: '72px' },
         ],
         rows: pending.map((a) => ({
@@ -140,15 +138,15 @@ export const pipelinesCommand = defineCommand<Record<string, never>>({
       title: `${deps.catalog.project} pipelines`,
       subtitle: 'Use the key in commands, e.g. `run train` or `deploy custom-qa`.',
       columns: [
-        { title: 'Key', width: 2 },
-        { title: 'Pipeline and what it does', width: 5 },
-        { title: 'Triggers', width: 3 },
-        { title: 'Approvals', width: '88px' },
+        { title: 'Key', width: '80px' },
+        { title: 'Pipeline, what it does, triggers', width: 1 },
+        { title: 'Approvals', width: '96px' },
       ],
       rows: deps.catalog.pipelines.map((p) => {
         const env = p.environment ? findEnvironment(deps.catalog, p.environment) : undefined;
-        const approvals = env?.approval ? `${env.displayName} environment approval` : 'none';
-        return { cells: [p.key, `${p.name}: ${p.description}`, p.triggers.join('; '), approvals] };
+        const approvals = env?.approval ? `Required (${env.displayName})` : 'None';
+        const what = `${p.name}: ${p.description} Triggers: ${p.triggers.join('; ')}.`;
+        return { cells: [p.key, what, approvals] };
       }),
       emptyText: 'The catalog has no pipelines.',
       footer: '',

@@ -207,7 +207,11 @@ describe('whoami, help, audit', () => {
     await h.run('deploy qa v3', { actor: ENGINEER });
     const list = cardOf(await h.run('audit 5'), 'list');
     expect(list.rows.map((r) => [r.cells[1], r.cells[2], r.cells[3]])).toEqual([
-      ['Eli Engineer', 'deploy qa: [QA]-Deploy, model v3 (as the bot identity)', 'OK'],
+      [
+        'Eli Engineer',
+        'deploy qa: [QA]-Deploy, model v3 (as the bot identity)',
+        expect.stringMatching(/^OK · run #\d+$/),
+      ],
       ['Eli Engineer', 'deploy prod: you are not allowed to deploy Production', 'Refused'],
     ]);
     const refused = await h.run('audit', { actor: ENGINEER });

@@ -117,8 +117,8 @@ describe('runs, approvals, pipelines, models', () => {
     const list = cardOf(await h.run('runs'), 'list');
     const stateOf = (id: number) =>
       list.rows.find((r) => r.cells[0]!.startsWith(`#${id} `))!.cells[2];
-    expect(stateOf(prod.id)).toBe('Rejected');
-    expect(stateOf(failedQa.id)).toBe('Failed');
+    expect(stateOf(prod.id)).toMatch(/^Rejected · /);
+    expect(stateOf(failedQa.id)).toMatch(/^Failed · /);
     const card = cardOf(await h.run('status'), 'dashboard');
     expect(card.pipelines.find((p) => p.key === 'prod')!.result).toBe('Rejected');
     expect(card.pipelines.find((p) => p.key === 'qa')!.result).toBe('Failed');
@@ -128,9 +128,11 @@ describe('runs, approvals, pipelines, models', () => {
     const h = handlerHarness();
     const list = cardOf(await h.run('runs'), 'list');
     expect(list.title).toBe('Recent runs');
-    expect(list.columns.map((c) => c.title)).toContain('Pipeline');
+    expect(list.columns.map((c) => c.title)).toEqual(['Run', 'Pipeline · branch', 'State']);
     // The three model-registering train runs of the fake.
-    expect(list.rows.map((r) => r.cells[1])).toEqual(Array(3).fill('[ML]-Train-Evaluate-Register'));
+    expect(list.rows.map((r) => r.cells[1])).toEqual(
+      Array(3).fill('[ML]-Train-Evaluate-Register · develop'),
+    );
   });
 
   it('approvals: every pending one, with its environment', async () => {
@@ -155,8 +157,9 @@ describe('runs, approvals, pipelines, models', () => {
     const h = handlerHarness();
     const list = cardOf(await h.run('pipelines'), 'list');
     expect(list.rows).toHaveLength(7);
-    expect(list.rows.find((r) => r.cells[0] === 'prod')!.cells[3]).toBe(
-      'Production environment approval',
+    expect(list.rows.find((r) => r.cells[0] === 'prod')!.cells[2]).toBe('Required (Production)');
+    expect(list.rows.find((r) => r.cells[0] === 'qa')!.cells[1]).toBe(
+      '[QA]-Deploy: Deploys to QA. Triggers: manual.',
     );
   });
 
@@ -196,8 +199,7 @@ describe('runs, approvals, pipelines, models', () => {
     expect(list.rows[0]!.cells.slice(1)).toEqual([
       'Alex Wilber',
       'approve (button): approval ab12, run #134',
-      'OK',
-      '#134',
+      'OK · run #134',
     ]);
     expect(list.rows[0]!.cells.join(' ')).not.toMatch(/[{}"]/);
   });
