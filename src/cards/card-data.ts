@@ -119,6 +119,12 @@ export interface ApprovalCardData {
   stageName: string;
   environment: string;
   modelVersion: string;
+  /** What approving does to the live model, e.g. 'v3 → v2, a downgrade'; '' when unknown. */
+  change: string;
+  /** A downgrade or rollback: the card says so in the attention colour. */
+  isDowngrade: boolean;
+  /** e.g. 'develop'; '' when unknown. */
+  branch: string;
   requestedBy: string;
   createdAt: string;
   /** How long it has been waiting, e.g. '12m'. */
@@ -220,6 +226,10 @@ export interface ConfirmCardData {
   /** One sentence saying what will run. */
   summary: string;
   facts: Fact[];
+  /** What confirming does to the live model, e.g. 'v3 → v2, a downgrade'; '' when unknown. */
+  change: string;
+  /** A downgrade or rollback: said in the attention colour above the facts. */
+  isDowngrade: boolean;
   /** e.g. 'Build → Deploy_Prod'. */
   stagesText: string;
   requestedBy: string;

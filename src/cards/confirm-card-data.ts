@@ -13,6 +13,8 @@ export interface ConfirmCardInput {
   /** What will run, one sentence. */
   summary: string;
   facts: Fact[];
+  /** What confirming does to the live model, e.g. 'v3 → v2, a downgrade'; '' (default) hides it. */
+  change?: string;
   stages: string[];
   requestedBy: string;
   /** Teams user id (MRI) of the requester, for `refresh.userIds`. */
@@ -74,7 +76,9 @@ export function confirmCardData(input: ConfirmCardInput): ConfirmCardData {
     style: s.style,
     title: input.title,
     summary: input.summary,
-    facts: input.facts,
+    facts: input.change ? [{ title: 'Change', value: input.change }, ...input.facts] : input.facts,
+    change: input.change ?? '',
+    isDowngrade: /downgrade|rollback/i.test(input.change ?? ''),
     stagesText: input.stages.join(' → '),
     requestedBy: input.requestedBy,
     expiresText,

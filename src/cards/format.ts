@@ -108,3 +108,19 @@ export function shortBranch(ref: string): string {
 export function runLabel(id: number, buildNumber?: string): string {
   return buildNumber && buildNumber !== String(id) ? `#${id} · ${buildNumber}` : `#${id}`;
 }
+
+/**
+ * What a deploy does to the live model, in words approvers read at a glance. '' when nothing
+ * is known to be live (or no model is deployed).
+ * @example modelChange('3', '2') // 'v3 → v2, a downgrade'
+ * @example modelChange('2', '3') // 'v2 → v3, an upgrade'
+ */
+export function modelChange(live: string | undefined, next: string | undefined): string {
+  if (!live || !next) return '';
+  const [a, b] = [Number(live), Number(next)];
+  if (live === next) return `v${live} again: the model already live`;
+  if (Number.isFinite(a) && Number.isFinite(b)) {
+    return b < a ? `v${live} → v${next}, a downgrade` : `v${live} → v${next}, an upgrade`;
+  }
+  return `v${live} → v${next}`;
+}

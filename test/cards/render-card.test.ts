@@ -267,6 +267,17 @@ describe('other cards show their data', () => {
     expect(markdown.filter((t) => /<[A-Za-z][^>]*>/.test(t))).toEqual([]);
   });
 
+  it('approval and confirm: a downgrade is said in words, with the branch', () => {
+    const approval = visibleText(render('approval', 'pending-approver'));
+    expect(approval).toContain('This deploy replaces the live model: v3 → v2, a downgrade.');
+    expect(approval).toContain('Branch: main');
+    expect(visibleText(render('approval', 'pending-viewer'))).not.toContain('downgrade');
+    const confirm = visibleText(render('confirm', 'pending-requester'));
+    expect(confirm).toContain('This replaces the live model: v3 → v2, a downgrade.');
+    expect(confirm).toContain('Change: v3 → v2, a downgrade');
+    expect(visibleText(render('confirm', 'pending-viewer'))).not.toContain('downgrade');
+  });
+
   it('help: every command with usage, summary and example', () => {
     const text = visibleText(render('help', 'all'));
     expect(text).toContain('deploy <environment> [model v<N>] [branch <name>]');

@@ -216,6 +216,8 @@ function approvalFixtures(): Record<string, CardDataMap['approval']> {
     'pending-approver': approvalCardData(APPROVAL_FIXTURES.pending, {
       ...common,
       view: 'approver',
+      change: 'v3 → v2, a downgrade',
+      branch: 'refs/heads/main',
     }),
     'pending-viewer': approvalCardData(APPROVAL_FIXTURES.pending, { ...common, view: 'viewer' }),
     approved: approvalCardData(APPROVAL_FIXTURES.approved, common),
@@ -336,7 +338,12 @@ function confirmFixtures(): Record<string, CardDataMap['confirm']> {
     now: FIXTURE_NOW,
   };
   return {
-    'pending-requester': confirmCardData({ ...base, state: 'pending', view: 'requester' }),
+    'pending-requester': confirmCardData({
+      ...base,
+      state: 'pending',
+      view: 'requester',
+      change: 'v3 → v2, a downgrade',
+    }),
     'pending-viewer': confirmCardData({ ...base, state: 'pending', view: 'viewer' }),
     confirmed: confirmCardData({
       ...base,

@@ -1,7 +1,9 @@
+import { modelChange } from '../../cards/format';
 import { createConfirmation } from '../../confirmations/create-confirmation';
 import { confirmReply, type DeployConfirmation } from '../confirm-reply';
 import { defineCommand, type CommandContext, type CommandDeps } from '../command-spec';
 import { devopsFailureReply } from '../handler-kit';
+import { liveDeployment } from '../live-deployment';
 import { messageReply } from '../message-reply';
 import { parseDeploy, type DeployArgs } from '../parsers/parse-deploy';
 import type { Reply } from '../reply';
@@ -66,6 +68,8 @@ export async function deploy(
     plan.parameters[modelParam] = model.model;
   }
   if (args.dryRun) return preview(plan, deps);
+  // Approvers and the person confirming see what changes in production: "v3 → v2, a downgrade".
+  if (env.confirm || env.approval || opts.alwaysConfirm) plan.change = await changeOf(plan, deps);
   if (env.confirm || opts.alwaysConfirm) {
     // Sign in before the question, so the Confirm click does not stop for a sign-in card.
     if (runsAsPerson(plan, ctx, deps)) await ctx.actAsPerson!();
@@ -75,6 +79,18 @@ export async function deploy(
   if (reply.card === 'run-status' && plan.modelDefaulted)
     reply.data.modelVersion = `v${plan.model} (latest registered)`;
   return reply;
+}
+
+/** The live model and the one this plan deploys, in words; '' when unknown. */
+async function changeOf(plan: RunPlan, deps: CommandDeps): Promise<string> {
+  if (!plan.environment || !plan.model) return '';
+  try {
+    const live = await liveDeployment(plan.environment, deps);
+    return modelChange(live?.model, plan.model);
+  } catch {
+    // The question still gets asked; it just cannot say what is live.
+    return '';
+  }
 }
 
 async function preview(plan: RunPlan, deps: CommandDeps): Promise<Reply> {
