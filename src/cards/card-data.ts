@@ -254,6 +254,8 @@ export interface UsageErrorCardData {
   /** Did-you-mean commands, e.g. `deploy custom-qa model v3`. */
   suggestions: string[];
   hasSuggestions: boolean;
+  /** Whole commands for the "Did you mean" buttons (each sends its text as the person). */
+  suggestedCommands: string[];
   helpHint: string;
 }
 

@@ -313,6 +313,11 @@ describe('Agents Playground against the bot in local mode', () => {
     await user.open('deployments');
     await user.post('deploy prod model v2');
     const confirm = await user.seeCard('Deploy model v2 to Production?');
+    // v3 went live in the test before: the question says what confirming changes.
+    await expect(confirm.innerText()).resolves.toMatch(
+      /This replaces the live model: v3 → v2, a downgrade[\s\S]*Branch\s*main/,
+    );
+    await user.screenshotOf(confirm, 'prod-confirm-downgrade');
     await confirm.getByRole('button', { name: 'Confirm' }).click();
     const approval = await user.seeCard(/Waiting for approval: Production[\s\S]*Model\s*v2/);
 

@@ -79,8 +79,15 @@ describe('every template × every fixture', () => {
           break;
       }
     }
-    // Buttons are Action.Execute (Universal Actions) or links; never the legacy Action.Submit.
-    for (const o of allObjects(card)) expect(o['type']).not.toBe('Action.Submit');
+    // Buttons are Action.Execute (Universal Actions) or links; never the legacy Action.Submit,
+    // except an imBack: it sends its text as if the person typed it ("Did you mean" buttons),
+    // so no server-side handler is involved.
+    for (const o of allObjects(card)) {
+      if (o['type'] !== 'Action.Submit') continue;
+      const msteams = (o['data'] as { msteams?: { type?: string; value?: unknown } }).msteams;
+      expect(msteams?.type).toBe('imBack');
+      expect(msteams?.value).toBe(o['title']);
+    }
   });
 });
 

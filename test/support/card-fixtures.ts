@@ -416,6 +416,7 @@ export const CARD_FIXTURES: { [K in CardId]: Record<string, CardDataMap[K]> } = 
       hasExample: true,
       suggestions: ['deploy custom-qa model v3', 'deploy qa model v3'],
       hasSuggestions: true,
+      suggestedCommands: ['deploy custom-qa model v3'],
       helpHint: 'Type help deploy for details.',
     },
     unknown: {
@@ -426,6 +427,7 @@ export const CARD_FIXTURES: { [K in CardId]: Record<string, CardDataMap[K]> } = 
       hasExample: false,
       suggestions: [],
       hasSuggestions: false,
+      suggestedCommands: [],
       helpHint: 'Type help to see every command.',
     },
   },

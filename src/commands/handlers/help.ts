@@ -11,6 +11,8 @@ export const helpCommand = defineCommand<{ topic?: string }>({
   summary: 'Lists what I can do, or explains one command.',
   examples: ['help', 'help deploy'],
   parse(words) {
+    // "help me", "help with deploy": the words people put around the topic.
+    words = words.filter((w) => !['me', 'with', 'on', 'about', 'for'].includes(w.toLowerCase()));
     if (words.length > 1) {
       return {
         ok: false,

@@ -8,18 +8,24 @@ import { messageReply } from '../message-reply';
 import { fail, isRunId, parsePipeline, parseRunId } from '../parse-words';
 import type { Reply } from '../reply';
 import { runStatusReply } from '../run-status-reply';
+import { BUILD_NUMBER, runsByBuildNumber } from '../resolve-build-number';
+import { usageReply } from '../usage-reply';
 import { withStageResults } from '../with-stage-results';
 
 type StatusArgs =
   | { kind: 'dashboard' }
   | { kind: 'run'; runId: number }
+  | { kind: 'build'; buildNumber: string }
   | { kind: 'pipeline'; pipelineKey: string };
 
-function parseStatus(words: readonly string[], catalog: Catalog): ParseResult<StatusArgs> {
+function parseStatus(typed: readonly string[], catalog: Catalog): ParseResult<StatusArgs> {
+  // "status of prod", "status for run 134": the little words people put in between.
+  const words = typed.filter((w) => !FILLER.has(w.toLowerCase()));
   if (words.length === 0) return { ok: true, args: { kind: 'dashboard' } };
   if (words.length > 1)
     return fail('`status` takes one thing to look at: an environment, a pipeline or a run id.');
   const w = words[0]!;
+  if (BUILD_NUMBER.test(w)) return { ok: true, args: { kind: 'build', buildNumber: w } };
   if (isRunId(w)) {
     const id = parseRunId(w);
     return id.ok ? { ok: true, args: { kind: 'run', runId: id.args } } : id;
@@ -31,17 +37,43 @@ function parseStatus(words: readonly string[], catalog: Catalog): ParseResult<St
 export const statusCommand = defineCommand<StatusArgs>({
   name: 'status',
   aliases: ['dashboard', 'st'],
-  usage: 'status [env | pipeline | run id]',
+  usage: 'status [env | pipeline | run id | build number]',
   summary:
     'The dashboard: every pipeline’s latest run, pending approvals, locks and DEV’s age; or one environment, pipeline or run in detail.',
-  examples: ['status', 'status prod', 'status train', 'status 1234'],
+  examples: ['status', 'status prod', 'status train', 'status 1234', 'status 20261129.3'],
   parse: (words, { catalog }) => parseStatus(words, catalog),
   async run(args, _ctx, deps) {
     if (args.kind === 'run') return runStatusReply(args.runId, deps);
+    if (args.kind === 'build') return statusOfBuild(args.buildNumber, deps);
     if (args.kind === 'pipeline') return latestRunOf(args.pipelineKey, deps);
     return dashboard(deps);
   },
 });
+
+const FILLER = new Set(['of', 'for', 'on', 'in', 'the', 'run', 'build', 'pipeline', 'env']);
+
+/** `status 20261129.3`: the run with that build number, or which one when several have it. */
+async function statusOfBuild(buildNumber: string, deps: CommandDeps): Promise<Reply> {
+  try {
+    const runs = await runsByBuildNumber(buildNumber, deps);
+    if (runs.length === 1) return runStatusReply(runs[0]!.id, deps, runs[0]);
+    if (runs.length === 0)
+      return messageReply(
+        'warning',
+        'No such run',
+        `No recent run has build number ${buildNumber}. Type \`runs\` to see the latest runs and their ids.`,
+      );
+    return usageReply({
+      command: 'status',
+      problem: `Build number ${buildNumber} names a run of ${runs.length} pipelines. Which one?`,
+      usage: statusCommand.usage,
+      suggestions: runs.map((r) => `status ${r.id} (${r.pipelineName})`),
+      commands: runs.map((r) => `status ${r.id}`),
+    });
+  } catch (err) {
+    return devopsFailureReply(err, `find run ${buildNumber}`);
+  }
+}
 
 async function latestRunOf(pipelineKey: string, deps: CommandDeps): Promise<Reply> {
   const pipeline = findPipeline(deps.catalog, pipelineKey)!;

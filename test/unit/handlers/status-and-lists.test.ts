@@ -67,6 +67,17 @@ describe('status', () => {
     expect(card.requestedBy).toBe('Eli Engineer');
   });
 
+  it('status <build number>: that run; several pipelines with it: which one, as buttons', async () => {
+    const h = handlerHarness();
+    const qa = h.devops.addRun({ pipelineKey: 'qa', name: '20261129.3', result: 'succeeded' });
+    expect(cardOf(await h.run('status 20261129.3'), 'run-status').runId).toBe(qa.id);
+    const prod = h.devops.addRun({ pipelineKey: 'prod', name: '20261129.3', result: 'failed' });
+    const which = cardOf(await h.run('status 20261129.3'), 'usage-error');
+    expect(which.problem).toMatch(/names a run of 2 pipelines/);
+    expect(which.suggestedCommands.sort()).toEqual([`status ${prod.id}`, `status ${qa.id}`].sort());
+    expect(cardOf(await h.run('status 20991231.9'), 'message').title).toBe('No such run');
+  });
+
   it('status <unknown run id>', async () => {
     const h = handlerHarness();
     const msg = cardOf(await h.run('status 1234'), 'message');
