@@ -179,6 +179,12 @@ export interface DashboardLockRow {
 export interface DashboardCardData {
   title: string;
   asOf: string;
+  /**
+   * What each environment runs now, first on the card: title = environment, value e.g.
+   * 'v3 · since 2026-11-28 14:02 UTC · by Alex Wilber · run #121 · 20261128.1'.
+   */
+  live: Fact[];
+  hasLive: boolean;
   pipelines: DashboardPipelineRow[];
   hasPipelines: boolean;
   approvals: DashboardApprovalRow[];

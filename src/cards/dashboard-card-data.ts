@@ -1,6 +1,13 @@
 import type { ApprovalSummary, RunSummary } from '../devops/devops-port';
 import type { DashboardCardData, DashboardPipelineRow, TextColor } from './card-data';
-import { formatAge, formatDuration, formatTimestamp, runLabel, stateIcon } from './format';
+import {
+  formatAge,
+  formatDuration,
+  formatTimestamp,
+  runLabel,
+  shortBranch,
+  stateIcon,
+} from './format';
 import { runDisplayState, STATE_TEXT } from './run-card-data';
 
 /** An environment lock as the dashboard shows it. */
@@ -19,6 +26,13 @@ export interface DashboardInput {
   pipelines: { key: string; name: string; latest: RunSummary | null }[];
   pendingApprovals: ApprovalSummary[];
   locks: DashboardLock[];
+  /**
+   * Environments in catalog order with their newest succeeded deploy (null: nothing deployed
+   * yet). A failed, rejected or canceled deploy changed nothing, so it is not what is live.
+   */
+  environments?: { name: string; live: RunSummary | null }[];
+  /** The template parameter that carries the model version. Default `modelVersion`. */
+  modelParameter?: string;
   /**
    * The DEV environment: its newest successful deploy and how long it lives. Omit to hide the
    * section (catalogs without an ephemeral environment).
@@ -113,9 +127,15 @@ export function dashboardCardData(input: DashboardInput): DashboardCardData {
   const dev = input.dev
     ? devSection(input.dev, input.now)
     : { devText: '', devDetail: '', devColor: 'default' as const };
+  const live = (input.environments ?? []).map((e) => ({
+    title: e.name,
+    value: liveText(e.live, input.modelParameter ?? 'modelVersion'),
+  }));
   return {
     title: input.title ?? 'DigitRE pipelines',
     asOf: formatTimestamp(input.now),
+    live,
+    hasLive: live.length > 0,
     pipelines,
     hasPipelines: pipelines.length > 0,
     approvals,
@@ -125,4 +145,18 @@ export function dashboardCardData(input: DashboardInput): DashboardCardData {
     hasDev: Boolean(input.dev),
     ...dev,
   };
+}
+
+/** One environment's live deploy in a line: model, since when, by whom, from which run. */
+function liveText(run: RunSummary | null, modelParameter: string): string {
+  if (!run) return 'nothing deployed yet';
+  const model = run.parameters[modelParameter];
+  return [
+    model ? `v${model}` : shortBranch(run.branch),
+    `since ${formatTimestamp(run.finishedDate ?? run.createdDate)}`,
+    run.requestedBy ? `by ${run.requestedBy}` : '',
+    `run ${runLabel(run.id, run.name)}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }

@@ -274,6 +274,14 @@ describe('other cards show their data', () => {
     expect(markdown.filter((t) => /<[A-Za-z][^>]*>/.test(t))).toEqual([]);
   });
 
+  it('dashboard: leads with what runs where', () => {
+    const text = visibleText(render('dashboard', 'busy'));
+    expect(text.indexOf('What runs where')).toBeLessThan(text.indexOf('Pipelines'));
+    expect(text).toMatch(/Production: v\d+ · since .* UTC · .*run #\d+ · \d{8}\.\d+/);
+    expect(text).toContain('QA: nothing deployed yet');
+    expect(visibleText(render('dashboard', 'quiet'))).not.toContain('What runs where');
+  });
+
   it('approval and confirm: a downgrade is said in words, with the branch', () => {
     const approval = visibleText(render('approval', 'pending-approver'));
     expect(approval).toContain('This deploy replaces the live model: v3 → v2, a downgrade.');

@@ -308,6 +308,11 @@ function dashboardFixtures(): Record<string, CardDataMap['dashboard']> {
         ttlHours: 24,
         cleanupPipelineName: '[Dev]-Delete-After-24Hours',
       },
+      environments: [
+        { name: 'DEV', live: devDeploy },
+        { name: 'Production', live: RUN_FIXTURES.succeeded },
+        { name: 'QA', live: null },
+      ],
     }),
     quiet: dashboardCardData({
       now: FIXTURE_NOW,

@@ -96,10 +96,19 @@ async function dashboard(deps: CommandDeps): Promise<Reply> {
   const { catalog } = deps;
   try {
     const [runs, approvals, locks] = await Promise.all([
-      deps.devops.listRuns({ perPipeline: 1 }).then((r) => withStageResults(r, deps)),
+      // A few runs per pipeline: the newest, and the newest succeeded one (what is live).
+      deps.devops.listRuns({ perPipeline: 5 }),
       deps.devops.pendingApprovals(),
       listLocks(deps.store, deps.clock),
     ]);
+    const latest = await withStageResults(
+      catalog.pipelines.flatMap((p) => runs.find((r) => r.pipelineKey === p.key) ?? []),
+      deps,
+    );
+    const liveOf = (pipelineKey: string) =>
+      runs.find(
+        (r) => r.pipelineKey === pipelineKey && r.state === 'completed' && r.result === 'succeeded',
+      ) ?? null;
     const devEnv = catalog.environments.find((e) => e.ttlHours !== undefined);
     const devRun = devEnv
       ? runs.find((r) => r.pipelineKey === devEnv.pipeline && r.result === 'succeeded')
@@ -115,8 +124,13 @@ async function dashboard(deps: CommandDeps): Promise<Reply> {
         pipelines: catalog.pipelines.map((p) => ({
           key: p.key,
           name: p.name,
-          latest: runs.find((r) => r.pipelineKey === p.key) ?? null,
+          latest: latest.find((r) => r.pipelineKey === p.key) ?? null,
         })),
+        environments: catalog.environments.map((e) => ({
+          name: e.displayName,
+          live: liveOf(e.pipeline),
+        })),
+        modelParameter: catalog.models?.parameter,
         pendingApprovals: approvals,
         locks: locks.map((l) => ({
           environment: findEnvironment(catalog, l.environment)?.displayName ?? l.environment,

@@ -133,6 +133,26 @@ describe('runs, approvals, pipelines, models', () => {
     const card = cardOf(await h.run('status'), 'dashboard');
     expect(card.pipelines.find((p) => p.key === 'prod')!.result).toBe('Rejected');
     expect(card.pipelines.find((p) => p.key === 'qa')!.result).toBe('Failed');
+    // Nothing went live in prod: the rejected deploy changed nothing.
+    expect(card.live.find((f) => f.title === 'Production')!.value).toBe('nothing deployed yet');
+  });
+
+  it('status leads with what each environment runs now: model, since, by whom, which run', async () => {
+    const h = handlerHarness();
+    const v2 = h.devops.addRun({
+      pipelineKey: 'prod',
+      result: 'succeeded',
+      parameters: { modelVersion: '2' },
+      requestedBy: 'Alex Wilber',
+      finishedDate: '2026-03-01T14:02:00Z',
+    });
+    h.devops.addRun({ pipelineKey: 'prod', result: 'canceled', parameters: { modelVersion: '3' } });
+    const card = cardOf(await h.run('status'), 'dashboard');
+    expect(card.live.map((f) => f.title)).toEqual(h.catalog.environments.map((e) => e.displayName));
+    expect(card.live.find((f) => f.title === 'Production')!.value).toBe(
+      `v2 · since 2026-03-01 14:02 UTC · by Alex Wilber · run #${v2.id} · ${v2.name}`,
+    );
+    expect(card.pipelines.find((p) => p.key === 'prod')!.result).toBe('Canceled');
   });
 
   it('runs: all pipelines, with a pipeline column', async () => {
