@@ -239,7 +239,7 @@ export interface ConfirmCardData {
   /** e.g. 'Build → Deploy_Prod'. */
   stagesText: string;
   requestedBy: string;
-  /** e.g. 'Expires in 5m (2026-11-26 14:10 UTC)'. */
+  /** e.g. 'Confirm by 2026-11-26 14:10 UTC (5m 0s from when I asked).': absolute, never stale. */
   expiresText: string;
   /** e.g. 'Confirmed by Alice at 2026-11-26 14:06 UTC'; '' while pending. */
   decidedText: string;

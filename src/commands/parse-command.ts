@@ -41,9 +41,10 @@ export function parseCommand(
       (n) => registry.find((s) => s.name === n || s.aliases.includes(n))!.name,
     );
     const rest = words.slice(1).join(' ');
-    // "pelase deploy qa": a typo'd word before a command that is all there.
+    // "pelase deploy qa": a typo'd filler word before a command that is all there (its guess,
+    // `release`, is that same command). "hlep deploy" still means `help deploy`.
     const after = words.length > 1 ? findSpec(words.slice(1), registry) : undefined;
-    if (after) {
+    if (after && suggestions.every((s) => s === after.spec.name)) {
       return {
         ok: false,
         error: {

@@ -56,8 +56,8 @@ async function runFinished(id: number, timeoutMs = WAIT_MS): Promise<string | un
 
 async function buildNumberOn(cardText: Promise<string>): Promise<string> {
   const text = await cardText;
-  const buildNumber = /run (?:#\d+ \()?(\d{8}\.\d+)/.exec(text)?.[1];
-  if (!buildNumber) throw new Error(`no "run #<id> (<build number>)" on the card: ${text}`);
+  const buildNumber = /run (?:#\d+ · )?(\d{8}\.\d+)/.exec(text)?.[1];
+  if (!buildNumber) throw new Error(`no "run #<id> · <build number>" on the card: ${text}`);
   return buildNumber;
 }
 
@@ -131,7 +131,7 @@ describe('Agents Playground against the bot in local mode', () => {
 
     await user.say(`status ${run.id}`);
     const status = await user.seeCard(
-      new RegExp(`Succeeded[\\s\\S]*run #${run.id} \\(${run.buildNumber}\\)`),
+      new RegExp(`Succeeded[\\s\\S]*run #${run.id} · ${run.buildNumber}`),
     );
     await expect(status.innerText()).resolves.toContain('[Manual]-[Custom-QA]-Deploy');
     await user.screenshot('status-succeeded');
@@ -144,17 +144,16 @@ describe('Agents Playground against the bot in local mode', () => {
     expect(first).toMatch(/(Queued|Running) · run/);
     await user.screenshotOf(card, 'run-card-running');
     const buildNumber = await buildNumberOn(Promise.resolve(first));
-    await expect(runFinished(runByBuildNumber('custom-qa', buildNumber).id)).resolves.toBe(
-      'succeeded',
-    );
+    const runId = runByBuildNumber('custom-qa', buildNumber).id;
+    await expect(runFinished(runId)).resolves.toBe('succeeded');
 
     // The same message turns green once the bot hears the run finished: still one run card.
-    const updated = await user.seeCard(new RegExp(`Succeeded · run #\\d+ \\(${buildNumber}\\)`));
+    const updated = await user.seeCard(new RegExp(`Succeeded · run #\\d+ · ${buildNumber}`));
     await expect(updated.innerText()).resolves.toMatch(/Build[\s\S]*Deploy/);
     const runCards = user.page
       .locator('.ac-adaptiveCard')
       .filter({ hasText: 'Requested by' })
-      .filter({ hasText: `(${buildNumber})` });
+      .filter({ hasText: `#${runId} · ${buildNumber}` });
     await expect(runCards.count()).resolves.toBe(1);
     await user.screenshotOf(updated, 'run-card-succeeded');
     // With the message that asked for it above the card.
@@ -175,7 +174,7 @@ describe('Agents Playground against the bot in local mode', () => {
     const before = emulator().engine.runs().length;
     await status.getByRole('button', { name: 'Retry' }).click();
     const retried = await user.seeCard(/\[QA\]-Deploy[\s\S]*(Queued|Running|Succeeded)/);
-    await expect(retried.innerText()).resolves.not.toContain(`(${run.buildNumber})`);
+    await expect(retried.innerText()).resolves.not.toContain(`#${run.id} · ${run.buildNumber}`);
     expect(emulator().engine.runs().length).toBe(before + 1);
     await user.screenshot('retry');
   });
@@ -250,10 +249,14 @@ describe('Agents Playground against the bot in local mode', () => {
   });
 
   it('a typo gets a did-you-mean', async () => {
-    await user.say('hlep');
+    await user.say('hlep deploy');
     const card = await user.seeCard('Did you mean');
     await expect(card.innerText()).resolves.toContain('help');
     await user.screenshot('did-you-mean');
+    // The button sends the whole command, as if typed: the help for deploy comes back.
+    await card.getByRole('button', { name: 'help deploy' }).click();
+    const help = await user.seeCard(/help deploy[\s\S]*deploy <env>/);
+    await expect(help.innerText()).resolves.toContain('Deploys a registered model');
   });
 
   it('installing in a team greets the channel, once', async () => {
@@ -302,7 +305,7 @@ describe('Agents Playground against the bot in local mode', () => {
 
     await expect(runFinished(run.id)).resolves.toBe('succeeded');
     // The run card the subscription posted in the channel follows the run to the end.
-    await user.seeCard(`Succeeded · run #${run.id} (${run.buildNumber})`);
+    await user.seeCard(`Succeeded · run #${run.id} · ${run.buildNumber}`);
     await user.screenshot('prod-approved');
     await user.screenshotFrom(decided, 'readme-approval', 50);
   });

@@ -204,13 +204,14 @@ describe('confirm card states', () => {
     expect(visibleText(theirs)).toContain('Waiting for Alex Wilber to confirm.');
     for (const card of [mine, theirs]) {
       expect(card.refresh?.userIds).toEqual(['29:1c-alex-wilber']);
-      expect(visibleText(card)).toContain('Expires in 5m 0s');
+      expect(visibleText(card)).toMatch(/Confirm by \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+      expect(visibleText(card)).not.toContain('Expires in');
     }
   });
 
   it.each([
     ['confirmed', 'Confirmed by Alex Wilber'],
-    ['cancelled', 'Cancelled by Alex Wilber'],
+    ['cancelled', 'Canceled by Alex Wilber'],
     ['expired', 'nothing was run'],
   ])('%s: final text, no buttons, no refresh', (fixture, text) => {
     const card = render('confirm', fixture);

@@ -107,9 +107,20 @@ async function preview(plan: RunPlan, deps: CommandDeps): Promise<Reply> {
       `Nothing was queued. This is what would run: ${describePlan(plan, pipeline.name)}.`,
       {
         facts: [
-          { title: 'Stages', value: p.stages.join(' → ') },
+          {
+            title: 'Stages',
+            // Display names, as the confirm card shows them ("Deploy Production", not Deploy_Prod).
+            value: p.stages
+              .map((n) => pipeline.stages.find((s) => s.name === n)?.displayName ?? n)
+              .join(' → '),
+          },
           { title: 'Branch', value: plan.branch ?? pipeline.defaultBranch },
-          ...Object.entries(plan.parameters).map(([title, value]) => ({ title, value })),
+          // The model as people say it ("Model v3"), not the template parameter's key.
+          ...Object.entries(plan.parameters).map(([title, value]) =>
+            title === (deps.catalog.models?.parameter ?? 'modelVersion')
+              ? { title: 'Model', value: `v${value}` }
+              : { title, value },
+          ),
         ],
       },
     );
