@@ -85,7 +85,7 @@ function devSection(
   const left = ttlMs - age;
   const cleanup = dev.cleanupPipelineName ? ` by ${dev.cleanupPipelineName}` : '';
   const model = run.parameters['modelVersion'];
-  const detail = `Run ${run.name}${model ? `, model v${model}` : ''}, deployed ${formatTimestamp(deployedAt)}.`;
+  const detail = `Run ${runLabel(run.id, run.name)}${model ? `, model v${model}` : ''}, deployed ${formatTimestamp(deployedAt)}.`;
   let devColor: TextColor = 'good';
   let devText: string;
   if (left <= 0) {
