@@ -1,12 +1,14 @@
 import type { Catalog } from '../../catalog/catalog-schema';
 import { findEnvironment, findPipeline } from '../../catalog/find-in-catalog';
 import { dashboardCardData } from '../../cards/dashboard-card-data';
+import type { RunSummary } from '../../devops/devops-port';
 import { listLocks } from '../../locks/list-locks';
 import { defineCommand, type CommandDeps, type ParseResult } from '../command-spec';
 import { devopsFailureReply } from '../handler-kit';
 import { messageReply } from '../message-reply';
 import { fail, isRunId, parsePipeline, parseRunId } from '../parse-words';
 import type { Reply } from '../reply';
+import { getRunRecord } from '../run-record';
 import { runStatusReply } from '../run-status-reply';
 import { BUILD_NUMBER, runsByBuildNumber } from '../resolve-build-number';
 import { usageReply } from '../usage-reply';
@@ -95,12 +97,13 @@ async function latestRunOf(pipelineKey: string, deps: CommandDeps): Promise<Repl
 async function dashboard(deps: CommandDeps): Promise<Reply> {
   const { catalog } = deps;
   try {
-    const [runs, approvals, locks] = await Promise.all([
+    const [listed, approvals, locks] = await Promise.all([
       // A few runs per pipeline: the newest, and the newest succeeded one (what is live).
       deps.devops.listRuns({ perPipeline: 5 }),
       deps.devops.pendingApprovals(),
       listLocks(deps.store, deps.clock),
     ]);
+    const runs = await withRequesters(listed, deps);
     const latest = await withStageResults(
       catalog.pipelines.flatMap((p) => runs.find((r) => r.pipelineKey === p.key) ?? []),
       deps,
@@ -150,4 +153,17 @@ async function dashboard(deps: CommandDeps): Promise<Reply> {
   } catch (err) {
     return devopsFailureReply(err, 'read the pipelines’ status');
   }
+}
+
+/**
+ * "Started by" is the person who asked in chat: Azure DevOps records the bot's identity for
+ * runs the bot queued, and the bot's run record remembers who asked.
+ */
+async function withRequesters(runs: RunSummary[], deps: CommandDeps): Promise<RunSummary[]> {
+  return Promise.all(
+    runs.map(async (run) => {
+      const record = await getRunRecord(deps.store, run.id).catch(() => undefined);
+      return record ? { ...run, requestedBy: record.requestedBy.name } : run;
+    }),
+  );
 }

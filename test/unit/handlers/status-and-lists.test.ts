@@ -153,6 +153,10 @@ describe('runs, approvals, pipelines, models', () => {
       `v2 · since 2026-03-01 14:02 UTC · by Alex Wilber · run #${v2.id} · ${v2.name}`,
     );
     expect(card.pipelines.find((p) => p.key === 'prod')!.result).toBe('Canceled');
+    // "Started by" is who asked in chat, not the bot's Azure DevOps identity.
+    await h.rememberRun(v2.id, ENGINEER, { model: '2' });
+    const again = cardOf(await h.run('status'), 'dashboard');
+    expect(again.live.find((f) => f.title === 'Production')!.value).toContain('by Eli Engineer');
   });
 
   it('runs: all pipelines, with a pipeline column', async () => {
