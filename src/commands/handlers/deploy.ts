@@ -43,7 +43,15 @@ export async function deploy(
   ctx: CommandContext,
   deps: CommandDeps,
   command: string,
-  opts: { alwaysConfirm?: boolean; title?: string } = {},
+  opts: {
+    alwaysConfirm?: boolean;
+    title?: string;
+    /**
+     * What the deploy does to the live model, when the caller knows better than the newest
+     * succeeded run, e.g. rollback: 'v3 → v2, a rollback to run #135 · 20261129.3'.
+     */
+    change?: string;
+  } = {},
 ): Promise<Reply> {
   const env = deps.catalog.environments.find((e) => e.key === args.environment)!;
   const pipeline = deps.catalog.pipelines.find((p) => p.key === env.pipeline)!;
@@ -69,7 +77,8 @@ export async function deploy(
   }
   if (args.dryRun) return preview(plan, deps);
   // Approvers and the person confirming see what changes in production: "v3 → v2, a downgrade".
-  if (env.confirm || env.approval || opts.alwaysConfirm) plan.change = await changeOf(plan, deps);
+  if (env.confirm || env.approval || opts.alwaysConfirm)
+    plan.change = opts.change ?? (await changeOf(plan, deps));
   if (env.confirm || opts.alwaysConfirm) {
     // Sign in before the question, so the Confirm click does not stop for a sign-in card.
     if (runsAsPerson(plan, ctx, deps)) await ctx.actAsPerson!();

@@ -52,6 +52,24 @@ describe('a prod deploy says what it does to the live model', () => {
     expect((await getRunRecord(h.store, queued.runId!))?.change).toBe('v2 → v3, an upgrade');
   });
 
+  it('rollback prod says it is a downgrade from the live model', async () => {
+    const h = handlerHarness();
+    h.devops.addRun({
+      pipelineKey: 'prod',
+      result: 'succeeded',
+      parameters: { modelVersion: '2' },
+    });
+    h.devops.addRun({
+      pipelineKey: 'prod',
+      result: 'succeeded',
+      parameters: { modelVersion: '3' },
+    });
+    const card = cardOf(await h.run('rollback prod', { actor: LEAD }), 'confirm');
+    expect(card.title).toBe('Roll Production back from model v3 to v2?');
+    expect(card.change).toBe('v3 → v2, a downgrade');
+    expect(card.isDowngrade).toBe(true);
+  });
+
   it('nothing live yet: no change line', async () => {
     const h = handlerHarness();
     const card = cardOf(await h.run('deploy prod v3', { actor: LEAD }), 'confirm');
