@@ -73,6 +73,8 @@ export interface RunStatusCardData {
   runName: string;
   runId: number;
   environment: string;
+  /** What the environment runs now, e.g. 'v3 · since … · by … · run #121 · …'; '' hides it. */
+  live: string;
   modelVersion: string;
   branch: string;
   requestedBy: string;

@@ -4,8 +4,8 @@ import {
   formatAge,
   formatDuration,
   formatTimestamp,
+  liveDeploymentText,
   runLabel,
-  shortBranch,
   stateIcon,
 } from './format';
 import { runDisplayState, STATE_TEXT } from './run-card-data';
@@ -129,7 +129,7 @@ export function dashboardCardData(input: DashboardInput): DashboardCardData {
     : { devText: '', devDetail: '', devColor: 'default' as const };
   const live = (input.environments ?? []).map((e) => ({
     title: e.name,
-    value: liveText(e.live, input.modelParameter ?? 'modelVersion'),
+    value: liveDeploymentText(e.live, input.modelParameter ?? 'modelVersion'),
   }));
   return {
     title: input.title ?? 'DigitRE pipelines',
@@ -145,18 +145,4 @@ export function dashboardCardData(input: DashboardInput): DashboardCardData {
     hasDev: Boolean(input.dev),
     ...dev,
   };
-}
-
-/** One environment's live deploy in a line: model, since when, by whom, from which run. */
-function liveText(run: RunSummary | null, modelParameter: string): string {
-  if (!run) return 'nothing deployed yet';
-  const model = run.parameters[modelParameter];
-  return [
-    model ? `v${model}` : shortBranch(run.branch),
-    `since ${formatTimestamp(run.finishedDate ?? run.createdDate)}`,
-    run.requestedBy ? `by ${run.requestedBy}` : '',
-    `run ${runLabel(run.id, run.name)}`,
-  ]
-    .filter(Boolean)
-    .join(' · ');
 }

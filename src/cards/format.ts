@@ -1,4 +1,10 @@
-import type { RunResult, RunState, StageResult, StageState } from '../devops/devops-port';
+import type {
+  RunResult,
+  RunState,
+  RunSummary,
+  StageResult,
+  StageState,
+} from '../devops/devops-port';
 
 /**
  * Display helpers shared by the card data builders. Pure functions of their arguments (the
@@ -123,4 +129,24 @@ export function modelChange(live: string | undefined, next: string | undefined):
     return b < a ? `v${live} → v${next}, a downgrade` : `v${live} → v${next}, an upgrade`;
   }
   return `v${live} → v${next}`;
+}
+
+/**
+ * What an environment runs now, in a line: model, since when, by whom, from which run.
+ * @example liveDeploymentText(run) // 'v3 · since 2026-11-28 14:02 UTC · by Alex Wilber · run #121 · 20261128.1'
+ */
+export function liveDeploymentText(
+  run: RunSummary | null,
+  modelParameter = 'modelVersion',
+): string {
+  if (!run) return 'nothing deployed yet';
+  const model = run.parameters[modelParameter];
+  return [
+    model ? `v${model}` : shortBranch(run.branch),
+    `since ${formatTimestamp(run.finishedDate ?? run.createdDate)}`,
+    run.requestedBy ? `by ${run.requestedBy}` : '',
+    `run ${runLabel(run.id, run.name)}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }

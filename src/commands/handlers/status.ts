@@ -1,10 +1,11 @@
 import type { Catalog } from '../../catalog/catalog-schema';
 import { findEnvironment, findPipeline } from '../../catalog/find-in-catalog';
 import { dashboardCardData } from '../../cards/dashboard-card-data';
+import { liveDeploymentText } from '../../cards/format';
 import type { RunSummary } from '../../devops/devops-port';
 import { listLocks } from '../../locks/list-locks';
 import { defineCommand, type CommandDeps, type ParseResult } from '../command-spec';
-import { devopsFailureReply } from '../handler-kit';
+import { devopsFailureReply, environmentOf } from '../handler-kit';
 import { messageReply } from '../message-reply';
 import { fail, isRunId, parsePipeline, parseRunId } from '../parse-words';
 import type { Reply } from '../reply';
@@ -80,7 +81,10 @@ async function statusOfBuild(buildNumber: string, deps: CommandDeps): Promise<Re
 async function latestRunOf(pipelineKey: string, deps: CommandDeps): Promise<Reply> {
   const pipeline = findPipeline(deps.catalog, pipelineKey)!;
   try {
-    const [latest] = await deps.devops.listRuns({ pipelineKey, top: 1 });
+    const env = environmentOf(deps, pipelineKey);
+    // For an environment, enough runs to find what is live too, in the same one call.
+    const runs = await deps.devops.listRuns({ pipelineKey, top: env ? 20 : 1 });
+    const latest = runs[0];
     if (!latest)
       return messageReply(
         'default',
@@ -88,7 +92,15 @@ async function latestRunOf(pipelineKey: string, deps: CommandDeps): Promise<Repl
         `${pipeline.name} has not run yet. Start it with \`run ${pipeline.key}\`.`,
       );
     // The listed run is the build: only its timeline is read for the card.
-    return runStatusReply(latest.id, deps, latest);
+    const reply = await runStatusReply(latest.id, deps, latest);
+    // `status prod` leads with what prod runs now, which the latest run may not be (rejected,
+    // failed, still waiting).
+    if (env && reply.card === 'run-status') {
+      const live = runs.find((r) => r.state === 'completed' && r.result === 'succeeded');
+      const [who] = live ? await withRequesters([live], deps) : [];
+      reply.data.live = liveDeploymentText(who ?? null, deps.catalog.models?.parameter);
+    }
+    return reply;
   } catch (err) {
     return devopsFailureReply(err, `read the runs of ${pipeline.name}`);
   }

@@ -24,6 +24,26 @@ describe('status', () => {
     expect(card.hasDev).toBe(true);
   });
 
+  it('status prod leads with what prod runs now, not the rejected deploy after it', async () => {
+    const h = handlerHarness();
+    const v2 = h.devops.addRun({
+      pipelineKey: 'prod',
+      result: 'succeeded',
+      parameters: { modelVersion: '2' },
+      finishedDate: '2026-03-01T14:02:00Z',
+    });
+    await h.rememberRun(v2.id, ENGINEER, { model: '2' });
+    const v3 = h.devops.addRun({ pipelineKey: 'prod', parameters: { modelVersion: '3' } });
+    await h.devops.decideApproval(h.devops.advance(v3.id, 'waiting')!.id, 'rejected', 'no');
+    const card = cardOf(await h.run('status prod'), 'run-status');
+    expect(card.runId).toBe(v3.id);
+    expect(card.displayState).toBe('rejected');
+    expect(card.live).toBe(
+      `v2 · since 2026-03-01 14:02 UTC · by Eli Engineer · run #${v2.id} · ${v2.name}`,
+    );
+    expect(cardOf(await h.run('status train'), 'run-status').live).toBe('');
+  });
+
   it('status prod: the latest prod run’s card', async () => {
     const h = handlerHarness();
     h.devops.addRun({ pipelineKey: 'prod', result: 'succeeded' });
