@@ -275,6 +275,13 @@ describe('other cards show their data', () => {
     expect(markdown.filter((t) => /<[A-Za-z][^>]*>/.test(t))).toEqual([]);
   });
 
+  it('run-status: a rejected deploy says what still runs in its environment', () => {
+    expect(visibleText(render('run-status', 'rejected'))).toContain(
+      'Live in Production now: v2 · since 2026-11-25 10:12 UTC · by Alex Wilber',
+    );
+    expect(visibleText(render('run-status', 'succeeded'))).not.toContain('Live in');
+  });
+
   it('dashboard: leads with what runs where', () => {
     const text = visibleText(render('dashboard', 'busy'));
     expect(text.indexOf('What runs where')).toBeLessThan(text.indexOf('Pipelines'));

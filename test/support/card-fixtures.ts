@@ -198,6 +198,10 @@ function runStatusFixtures(): Record<string, CardDataMap['run-status']> {
       now: FIXTURE_NOW,
       logTail: state === 'failed' ? FAILED_LOG_TAIL : null,
       pendingApprovalId: state === 'waiting' ? APPROVAL_FIXTURES.pending.id : undefined,
+      live:
+        state === 'rejected'
+          ? `v2 · since 2026-11-25 10:12 UTC · by Alex Wilber · run #4180 · 20261125.2`
+          : undefined,
     });
   }
   return out;
