@@ -1,6 +1,6 @@
 import type { ApprovalStatus, ApprovalSummary } from '../devops/devops-port';
 import type { ApprovalCardData, ApprovalView, CardStyle } from './card-data';
-import { formatDuration, formatTimestamp } from './format';
+import { formatDuration, formatTimestamp, runLabel, shortBranch } from './format';
 
 /** What the approval card needs beyond the approval itself. */
 export interface ApprovalCardExtra {
@@ -15,6 +15,13 @@ export interface ApprovalCardExtra {
   /** Run build number, e.g. `20261126.3`; defaults to `#runId`. */
   runName?: string;
   modelVersion?: string;
+  /**
+   * What approving does to the live model, e.g. 'v3 → v2, a downgrade' or 'rollback of run
+   * #135 (v2)' (`modelChange()` in format.ts); '' (default) hides it.
+   */
+  change?: string;
+  /** The branch the run deploys from, e.g. 'develop'; '' (default) hides it. */
+  branch?: string;
   requestedBy?: string;
   runUrl?: string;
   /** Environment display name; defaults to the approval's `environment`. */
@@ -85,11 +92,14 @@ export function approvalCardData(
     statusText: status.text,
     style: status.style,
     pipelineName: approval.pipelineName,
-    runName: extra.runName ?? `#${approval.runId}`,
+    runName: runLabel(approval.runId, extra.runName),
     runId: approval.runId,
     stageName: approval.stageName ?? '',
     environment: extra.environment ?? approval.environment ?? '',
     modelVersion: /^\d/.test(version) ? `v${version}` : version,
+    change: extra.change ?? '',
+    isDowngrade: /downgrade|rollback/i.test(extra.change ?? ''),
+    branch: shortBranch(extra.branch ?? ''),
     requestedBy: extra.requestedBy ?? '',
     createdAt: formatTimestamp(approval.createdOn),
     waiting: pending && !Number.isNaN(created) ? formatDuration(extra.now - created) : '',

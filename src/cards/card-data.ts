@@ -73,6 +73,8 @@ export interface RunStatusCardData {
   runName: string;
   runId: number;
   environment: string;
+  /** What the environment runs now, e.g. 'v3 · since … · by … · run #121 · …'; '' hides it. */
+  live: string;
   modelVersion: string;
   branch: string;
   requestedBy: string;
@@ -119,6 +121,12 @@ export interface ApprovalCardData {
   stageName: string;
   environment: string;
   modelVersion: string;
+  /** What approving does to the live model, e.g. 'v3 → v2, a downgrade'; '' when unknown. */
+  change: string;
+  /** A downgrade or rollback: the card says so in the attention colour. */
+  isDowngrade: boolean;
+  /** e.g. 'develop'; '' when unknown. */
+  branch: string;
   requestedBy: string;
   createdAt: string;
   /** How long it has been waiting, e.g. '12m'. */
@@ -173,6 +181,12 @@ export interface DashboardLockRow {
 export interface DashboardCardData {
   title: string;
   asOf: string;
+  /**
+   * What each environment runs now, first on the card: title = environment, value e.g.
+   * 'v3 · since 2026-11-28 14:02 UTC · by Alex Wilber · run #121 · 20261128.1'.
+   */
+  live: Fact[];
+  hasLive: boolean;
   pipelines: DashboardPipelineRow[];
   hasPipelines: boolean;
   approvals: DashboardApprovalRow[];
@@ -220,10 +234,14 @@ export interface ConfirmCardData {
   /** One sentence saying what will run. */
   summary: string;
   facts: Fact[];
+  /** What confirming does to the live model, e.g. 'v3 → v2, a downgrade'; '' when unknown. */
+  change: string;
+  /** A downgrade or rollback: said in the attention colour above the facts. */
+  isDowngrade: boolean;
   /** e.g. 'Build → Deploy_Prod'. */
   stagesText: string;
   requestedBy: string;
-  /** e.g. 'Expires in 5m (2026-11-26 14:10 UTC)'. */
+  /** e.g. 'Confirm by 2026-11-26 14:10 UTC (5m 0s from when I asked).': absolute, never stale. */
   expiresText: string;
   /** e.g. 'Confirmed by Alice at 2026-11-26 14:06 UTC'; '' while pending. */
   decidedText: string;
@@ -244,13 +262,18 @@ export interface UsageErrorCardData {
   /** Did-you-mean commands, e.g. `deploy custom-qa model v3`. */
   suggestions: string[];
   hasSuggestions: boolean;
+  /** Whole commands for the "Did you mean" buttons (each sends its text as the person). */
+  suggestedCommands: string[];
   helpHint: string;
 }
 
 export interface ListColumn {
   title: string;
-  /** Relative width (Table column weight). */
-  width: number;
+  /**
+   * A relative weight, or fixed pixels (`'64px'`) for short values: a weighted column shrinks
+   * with the chat until its header splits mid-word ("Approval s"); a fixed one does not.
+   */
+  width: number | `${number}px`;
 }
 
 export interface ListRow {

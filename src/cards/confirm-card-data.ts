@@ -13,6 +13,8 @@ export interface ConfirmCardInput {
   /** What will run, one sentence. */
   summary: string;
   facts: Fact[];
+  /** What confirming does to the live model, e.g. 'v3 → v2, a downgrade'; '' (default) hides it. */
+  change?: string;
   stages: string[];
   requestedBy: string;
   /** Teams user id (MRI) of the requester, for `refresh.userIds`. */
@@ -30,7 +32,7 @@ const STATE: Record<ConfirmState, { icon: string; text: string; style: ConfirmCa
   {
     pending: { icon: '❓', text: 'Needs confirmation', style: 'warning' },
     confirmed: { icon: '🚀', text: 'Confirmed', style: 'good' },
-    cancelled: { icon: '🚫', text: 'Cancelled', style: 'emphasis' },
+    cancelled: { icon: '🚫', text: 'Canceled', style: 'emphasis' },
     expired: { icon: '⌛', text: 'Expired', style: 'emphasis' },
   };
 
@@ -49,16 +51,18 @@ export function confirmCardData(input: ConfirmCardInput): ConfirmCardData {
   const left = input.expiresAt - input.now;
   const expiresText = pending
     ? left > 0
-      ? `Expires in ${formatDuration(left)} (${formatTimestamp(input.expiresAt)}).`
+      ? // An absolute time: a card stays on screen long after it was sent, and "Expires in
+        // 5m 0s" would still say so after it expired.
+        `Confirm by ${formatTimestamp(input.expiresAt)} (${formatDuration(left)} from when I asked).`
       : `Expired at ${formatTimestamp(input.expiresAt)}.`
     : '';
   const when = input.decidedAt !== undefined ? ` at ${formatTimestamp(input.decidedAt)}` : '';
   const by = input.decidedBy ? ` by ${input.decidedBy}` : '';
   const decidedText =
     input.state === 'confirmed'
-      ? `🚀 Confirmed${by}${when}; the run is being queued.`
+      ? `🚀 Confirmed${by}${when}; the run was handed to Azure DevOps (its card follows).`
       : input.state === 'cancelled'
-        ? `🚫 Cancelled${by}${when}; nothing was run.`
+        ? `🚫 Canceled${by}${when}; nothing was run.`
         : input.state === 'expired'
           ? `⌛ Expired at ${formatTimestamp(input.expiresAt)}; nothing was run. Ask again to deploy.`
           : '';
@@ -74,7 +78,9 @@ export function confirmCardData(input: ConfirmCardInput): ConfirmCardData {
     style: s.style,
     title: input.title,
     summary: input.summary,
-    facts: input.facts,
+    facts: input.change ? [{ title: 'Change', value: input.change }, ...input.facts] : input.facts,
+    change: input.change ?? '',
+    isDowngrade: /downgrade|rollback/i.test(input.change ?? ''),
     stagesText: input.stages.join(' → '),
     requestedBy: input.requestedBy,
     expiresText,

@@ -1,6 +1,13 @@
 import type { ApprovalSummary, RunSummary } from '../devops/devops-port';
 import type { DashboardCardData, DashboardPipelineRow, TextColor } from './card-data';
-import { formatAge, formatDuration, formatTimestamp, stateIcon } from './format';
+import {
+  formatAge,
+  formatDuration,
+  formatTimestamp,
+  liveDeploymentText,
+  runLabel,
+  stateIcon,
+} from './format';
 import { runDisplayState, STATE_TEXT } from './run-card-data';
 
 /** An environment lock as the dashboard shows it. */
@@ -19,6 +26,13 @@ export interface DashboardInput {
   pipelines: { key: string; name: string; latest: RunSummary | null }[];
   pendingApprovals: ApprovalSummary[];
   locks: DashboardLock[];
+  /**
+   * Environments in catalog order with their newest succeeded deploy (null: nothing deployed
+   * yet). A failed, rejected or canceled deploy changed nothing, so it is not what is live.
+   */
+  environments?: { name: string; live: RunSummary | null }[];
+  /** The template parameter that carries the model version. Default `modelVersion`. */
+  modelParameter?: string;
   /**
    * The DEV environment: its newest successful deploy and how long it lives. Omit to hide the
    * section (catalogs without an ephemeral environment).
@@ -49,7 +63,7 @@ function pipelineRow(p: DashboardInput['pipelines'][number], now: number): Dashb
     key: p.key,
     name: p.name,
     result: STATE_TEXT[state] ?? state,
-    runName: run.name,
+    runName: runLabel(run.id, run.name),
     age: formatAge(now - Date.parse(run.finishedDate ?? run.createdDate)),
     requestedBy: run.requestedBy ?? '',
     runUrl: run.url,
@@ -71,7 +85,7 @@ function devSection(
   const left = ttlMs - age;
   const cleanup = dev.cleanupPipelineName ? ` by ${dev.cleanupPipelineName}` : '';
   const model = run.parameters['modelVersion'];
-  const detail = `Run ${run.name}${model ? `, model v${model}` : ''}, deployed ${formatTimestamp(deployedAt)}.`;
+  const detail = `Run ${runLabel(run.id, run.name)}${model ? `, model v${model}` : ''}, deployed ${formatTimestamp(deployedAt)}.`;
   let devColor: TextColor = 'good';
   let devText: string;
   if (left <= 0) {
@@ -100,7 +114,7 @@ export function dashboardCardData(input: DashboardInput): DashboardCardData {
     const where = [a.environment, a.stageName].filter(Boolean).join(' · ');
     return {
       title: where || a.pipelineName,
-      detail: `${a.pipelineName} · run ${run?.name ?? `#${a.runId}`}${by}`,
+      detail: `${a.pipelineName} · run ${runLabel(a.runId, run?.name)}${by}`,
       waiting: formatDuration(input.now - Date.parse(a.createdOn)),
     };
   });
@@ -113,9 +127,15 @@ export function dashboardCardData(input: DashboardInput): DashboardCardData {
   const dev = input.dev
     ? devSection(input.dev, input.now)
     : { devText: '', devDetail: '', devColor: 'default' as const };
+  const live = (input.environments ?? []).map((e) => ({
+    title: e.name,
+    value: liveDeploymentText(e.live, input.modelParameter ?? 'modelVersion'),
+  }));
   return {
     title: input.title ?? 'DigitRE pipelines',
     asOf: formatTimestamp(input.now),
+    live,
+    hasLive: live.length > 0,
     pipelines,
     hasPipelines: pipelines.length > 0,
     approvals,

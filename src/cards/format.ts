@@ -1,4 +1,10 @@
-import type { RunResult, RunState, StageResult, StageState } from '../devops/devops-port';
+import type {
+  RunResult,
+  RunState,
+  RunSummary,
+  StageResult,
+  StageState,
+} from '../devops/devops-port';
 
 /**
  * Display helpers shared by the card data builders. Pure functions of their arguments (the
@@ -98,4 +104,49 @@ export function formatTimestamp(iso: string | number): string {
  */
 export function shortBranch(ref: string): string {
   return ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref;
+}
+
+/**
+ * One run's one name on every card and list: its id (what commands take) and its build number
+ * (what Azure DevOps shows); either works in `status`, `logs` and the other run commands.
+ * @example runLabel(134, '20261129.3') // '#134 · 20261129.3'
+ */
+export function runLabel(id: number, buildNumber?: string): string {
+  return buildNumber && buildNumber !== String(id) ? `#${id} · ${buildNumber}` : `#${id}`;
+}
+
+/**
+ * What a deploy does to the live model, in words approvers read at a glance. '' when nothing
+ * is known to be live (or no model is deployed).
+ * @example modelChange('3', '2') // 'v3 → v2, a downgrade'
+ * @example modelChange('2', '3') // 'v2 → v3, an upgrade'
+ */
+export function modelChange(live: string | undefined, next: string | undefined): string {
+  if (!live || !next) return '';
+  const [a, b] = [Number(live), Number(next)];
+  if (live === next) return `v${live} again: the model already live`;
+  if (Number.isFinite(a) && Number.isFinite(b)) {
+    return b < a ? `v${live} → v${next}, a downgrade` : `v${live} → v${next}, an upgrade`;
+  }
+  return `v${live} → v${next}`;
+}
+
+/**
+ * What an environment runs now, in a line: model, since when, by whom, from which run.
+ * @example liveDeploymentText(run) // 'v3 · since 2026-11-28 14:02 UTC · by Alex Wilber · run #121 · 20261128.1'
+ */
+export function liveDeploymentText(
+  run: RunSummary | null,
+  modelParameter = 'modelVersion',
+): string {
+  if (!run) return 'nothing deployed yet';
+  const model = run.parameters[modelParameter];
+  return [
+    model ? `v${model}` : shortBranch(run.branch),
+    `since ${formatTimestamp(run.finishedDate ?? run.createdDate)}`,
+    run.requestedBy ? `by ${run.requestedBy}` : '',
+    `run ${runLabel(run.id, run.name)}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }

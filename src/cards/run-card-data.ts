@@ -24,6 +24,8 @@ export interface RunCardExtra {
   webUrl?: string;
   /** Model version shown; defaults to the run's `modelVersion` parameter. */
   modelVersion?: string;
+  /** What the run's environment runs now (`liveDeploymentText`); '' (default) hides it. */
+  live?: string;
   /** Signatures the server adds to each button's data, by button. */
   tokens?: { cancel?: string; retry?: string; approve?: string; reject?: string };
 }
@@ -182,6 +184,7 @@ export function runCardData(run: RunSummary, extra: RunCardExtra): RunStatusCard
     style: STATE_STYLE[displayState],
     pipelineName: run.pipelineName,
     pipelineKey: run.pipelineKey ?? '',
+    live: extra.live ?? '',
     runName: run.name,
     runId: run.id,
     environment: extra.environment ?? '',

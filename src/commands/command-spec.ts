@@ -15,6 +15,8 @@ export interface UsageError {
   example?: string;
   /** Did-you-mean candidates, already formatted as whole commands or words. */
   suggestions: string[];
+  /** The same guesses as whole commands to send as they are (the card's "Did you mean" buttons). */
+  commands?: string[];
   /** The command it concerns, when one was recognised. */
   command?: string;
 }

@@ -33,7 +33,8 @@ export function confirmReply(
       title:
         confirmation.payload.title ??
         `Deploy${plan.model ? ` model v${plan.model}` : ''} to ${envName}?`,
-      summary: `This queues ${describePlan(plan, pipeline.name)} on ${branch}.${env?.approval ? ` ${env.displayName} approvers are asked next.` : ''}`,
+      summary: `This queues ${describePlan(plan, pipeline.name)}${plan.branch ? '' : ` on ${branch}`}.${env?.approval ? ` ${env.displayName} approvers are asked next.` : ''}`,
+      change: plan.change,
       facts: [
         { title: 'Pipeline', value: pipeline.name },
         { title: 'Environment', value: envName },

@@ -1,7 +1,8 @@
 import type { AnyCommandSpec, CommandRegistry, ParseContext, UsageError } from './command-spec';
 import { clip } from './clip';
-import { didYouMean } from './did-you-mean';
+import { didYouMean, editDistance } from './did-you-mean';
 import { MAX_MESSAGE_LENGTH, MAX_WORDS, normalizeText } from './normalize-text';
+import { rephrase } from './parse-phrasing';
 
 export type ParsedCommand =
   { ok: true; spec: AnyCommandSpec; args: unknown } | { ok: false; error: UsageError };
@@ -26,10 +27,12 @@ export function parseCommand(
         'Send just the command, for example `deploy custom-qa model v3`.',
     );
   }
-  const words = text.split(' ');
-  if (words.length > MAX_WORDS) {
-    return usage(`That is ${words.length} words; a command has at most ${MAX_WORDS}.`);
+  const typed = text.split(' ');
+  if (typed.length > MAX_WORDS) {
+    return usage(`That is ${typed.length} words; a command has at most ${MAX_WORDS}.`);
   }
+  const words = rephrase(typed);
+  if (words.length === 0) return usage('Tell me what to do, for example `status` or `help`.');
   const match = findSpec(words, registry);
   if (!match) {
     const first = words[0]!.toLowerCase();
@@ -37,7 +40,31 @@ export function parseCommand(
     const suggestions = didYouMean(first, names).map(
       (n) => registry.find((s) => s.name === n || s.aliases.includes(n))!.name,
     );
-    return usage(`I don't know the command \`${clip(first)}\`.`, [...new Set(suggestions)]);
+    const rest = words.slice(1).join(' ');
+    // "pelase deploy qa": a typo'd filler word before a command that is all there (its guess,
+    // `release`, is that same command). "hlep deploy" still means `help deploy`.
+    const after = words.length > 1 ? findSpec(words.slice(1), registry) : undefined;
+    if (after && suggestions.every((s) => s === after.spec.name)) {
+      return {
+        ok: false,
+        error: {
+          problem: `I don't know the command \`${clip(first)}\`.`,
+          suggestions: [rest],
+          commands: [rest],
+          usage: 'help [command]',
+        },
+      };
+    }
+    const unique = [...new Set(suggestions)];
+    return {
+      ok: false,
+      error: {
+        problem: `I don't know the command \`${clip(first)}\`.`,
+        suggestions: unique,
+        commands: unique.map((s) => (rest ? `${s} ${rest}` : s)),
+        usage: 'help [command]',
+      },
+    };
   }
   const result = match.spec.parse(words.slice(match.length), ctx);
   if (!result.ok) {
@@ -48,6 +75,7 @@ export function parseCommand(
         example: match.spec.examples[0],
         command: match.spec.name,
         ...result.error,
+        commands: result.error.suggestions.map((s) => withSuggestion(words, s)),
       },
     };
   }
@@ -88,4 +116,28 @@ function findSpec(
 
 function usage(problem: string, suggestions: string[] = []): ParsedCommand {
   return { ok: false, error: { problem, suggestions, usage: 'help [command]' } };
+}
+
+/**
+ * A did-you-mean word put into the command as typed: the typed word closest to it is replaced,
+ * every other word is kept exactly as written. A suggestion that is already a whole command
+ * (several words) is returned as it is.
+ * @example withSuggestion(['deploy', 'prdo', 'v3'], 'prod') // 'deploy prod v3'
+ */
+export function withSuggestion(words: readonly string[], suggestion: string): string {
+  if (suggestion.includes(' ')) return suggestion;
+  let best = -1;
+  let bestDistance = Infinity;
+  // The command word itself is right (it matched); the others are candidates.
+  words.forEach((w, i) => {
+    if (i === 0) return;
+    const d = editDistance(w.toLowerCase().replace(/=.*$/, ''), suggestion.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [i, d];
+  });
+  if (best < 0) return [...words, suggestion].join(' ');
+  const typed = words[best]!;
+  // `computname=x` → `computeName=x`: keep the value that was typed.
+  const value =
+    typed.includes('=') && !suggestion.includes('=') ? typed.slice(typed.indexOf('=')) : '';
+  return words.map((w, i) => (i === best ? `${suggestion}${value}` : w)).join(' ');
 }

@@ -43,7 +43,10 @@ export function parsePipeline(
 ): ParseResult<PipelineSpec> {
   const keys = catalog.pipelines.map((p) => p.key);
   if (!word) return fail(`Which pipeline? One of ${list(keys)}.`);
-  const pipeline = findPipeline(catalog, word) ?? pipelineOfEnvironment(word, catalog);
+  const pipeline =
+    findPipeline(catalog, word) ??
+    pipelineOfEnvironment(word, catalog) ??
+    pipelineByName(word, catalog);
   if (pipeline) return { ok: true, args: pipeline };
   const names = catalogNames(catalog);
   const close = didYouMean(word, [...names.pipelines, ...names.environments]).map(
@@ -52,6 +55,12 @@ export function parsePipeline(
   return fail(`There is no pipeline \`${clip(word)}\`. Pipelines: ${list(keys)}.`, [
     ...new Set(close),
   ]);
+}
+
+/** The team's own name for it, as Azure DevOps shows it: `[ML]-Train-Evaluate-Register`. */
+function pipelineByName(word: string, catalog: Catalog): PipelineSpec | undefined {
+  const w = word.toLowerCase();
+  return catalog.pipelines.find((p) => p.name.toLowerCase() === w);
 }
 
 function pipelineOfEnvironment(word: string, catalog: Catalog): PipelineSpec | undefined {

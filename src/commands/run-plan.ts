@@ -19,6 +19,8 @@ export interface RunPlan {
   model?: string;
   /** True when the latest model was picked because none was named. */
   modelDefaulted: boolean;
+  /** What it does to the live model, e.g. 'v3 → v2, a downgrade' (deploys that need approval). */
+  change?: string;
   /** Makes queuing idempotent across retries, double clicks and replicas. */
   correlationId: string;
   /** What the person typed, for the audit log. */
@@ -149,6 +151,7 @@ export async function queueRun(
       pipelineKey: plan.pipelineKey,
       environment: plan.environment,
       model: plan.model,
+      change: plan.change,
       branch: plan.branch,
       parameters: plan.parameters,
       requestedBy: {

@@ -6,6 +6,8 @@ export interface RunRecord {
   pipelineKey: string;
   environment?: string;
   model?: string;
+  /** What the deploy does to the live model, e.g. 'v3 → v2, a downgrade', for approval cards. */
+  change?: string;
   branch?: string;
   parameters: Record<string, string>;
   requestedBy: { id: string; name: string; teamsId: string; upn?: string };

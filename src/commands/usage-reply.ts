@@ -15,6 +15,8 @@ export function usageReply(error: UsageError): Reply {
       hasExample: Boolean(error.example),
       suggestions: error.suggestions,
       hasSuggestions: error.suggestions.length > 0,
+      // At most three buttons: each sends its command as if the person had typed it.
+      suggestedCommands: (error.commands ?? []).slice(0, 3),
       helpHint: error.command
         ? `Type \`help ${error.command}\` for details.`
         : 'Type `help` to see every command.',

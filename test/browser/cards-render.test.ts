@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CARD_IDS, type CardDataMap, type CardId } from '../../src/cards/card-data';
-import { CARD_FIXTURES } from '../../src/cards/card-fixtures';
+import { CARD_FIXTURES } from '../support/card-fixtures';
 import { renderCard, type AdaptiveCardJson } from '../../src/cards/render-card';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
+import { splitWords } from './playground-support';
 
 /**
  * Renders every card fixture with the Adaptive Cards HTML renderer in headless Chromium, saves a
@@ -144,6 +145,32 @@ function keyTexts<K extends CardId>(id: K, data: CardDataMap[K], card: AdaptiveC
   return texts.filter((t) => t.length > 0);
 }
 
+/**
+ * The card as a host of that width shows it. Teams (and the Playground's renderer) honour an
+ * element's `targetWidth`; the stock HTML renderer here does not, so it would show a list both
+ * as a table and as stacked rows. The page is 560 px wide: Teams' "standard" width.
+ */
+function atWidth(card: AdaptiveCardJson, width: 'standard' | 'narrow'): AdaptiveCardJson {
+  const shown = (target: unknown) =>
+    typeof target !== 'string' ||
+    (width === 'narrow' ? !target.startsWith('atLeast:standard') : target !== 'atMost:narrow');
+  const prune = (node: unknown): unknown => {
+    if (Array.isArray(node)) {
+      return node
+        .filter(
+          (n) =>
+            !(n && typeof n === 'object' && !shown((n as { targetWidth?: unknown }).targetWidth)),
+        )
+        .map(prune);
+    }
+    if (node && typeof node === 'object') {
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, prune(v)]));
+    }
+    return node;
+  };
+  return prune(card) as AdaptiveCardJson;
+}
+
 type Case = [CardId, string];
 const cases: Case[] = CARD_IDS.flatMap((id) =>
   Object.keys(CARD_FIXTURES[id]).map((name): Case => [id, name]),
@@ -173,13 +200,49 @@ describe('cards in the Adaptive Cards HTML renderer (headless Chromium)', () => 
   it.each(cases)('%s / %s', async (id, name) => {
     const data = CARD_FIXTURES[id][name] as CardDataMap[CardId];
     const card = renderCard(id, data as never);
-    const { text, html, errors } = await renderInPage(page, card);
+    const { text, html, errors } = await renderInPage(page, atWidth(card, 'standard'));
     await page.locator('#root').screenshot({ path: join(OUT_DIR, `${id}--${name}.png`) });
     expect(errors).toEqual([]);
     expect(text).not.toContain('${');
     expect(html).not.toContain('${');
     for (const t of keyTexts(id, data, card)) expect(text).toContain(t);
   });
+
+  // What Teams mobile shows below 345 px: each row stacked, the column titles as facts.
+  it.each(Object.keys(CARD_FIXTURES.list))(
+    'list / %s at phone width: stacked rows, no split word',
+    async (name) => {
+      const data = CARD_FIXTURES.list[name]!;
+      await page.evaluate(() => {
+        const root = (
+          globalThis as unknown as {
+            document: { getElementById(id: string): { style: { width: string } } };
+          }
+        ).document.getElementById('root');
+        root.style.width = '328px';
+      });
+      try {
+        const { text } = await renderInPage(page, atWidth(renderCard('list', data), 'narrow'));
+        await page
+          .locator('#root')
+          .screenshot({ path: join(OUT_DIR, `list--${name}--narrow.png`) });
+        if (data.hasRows) {
+          expect(text).toContain(`${data.columns[1]!.title}\n`);
+          expect(text).toContain(data.rows[0]!.cells[0]!);
+        }
+        await expect(splitWords(page.locator('#root'))).resolves.toEqual([]);
+      } finally {
+        await page.evaluate(() => {
+          const root = (
+            globalThis as unknown as {
+              document: { getElementById(id: string): { style: { width: string } } };
+            }
+          ).document.getElementById('root');
+          root.style.width = '';
+        });
+      }
+    },
+  );
 
   it('renders buttons as buttons', async () => {
     await renderInPage(page, renderCard('run-status', CARD_FIXTURES['run-status'].waiting!));

@@ -181,3 +181,46 @@ export class PlaygroundUser {
     return path;
   }
 }
+
+/**
+ * Words the browser broke across two lines inside a card ("Approval|s", "Productio|n"): for
+ * each word (split at spaces, hyphens, slashes and dots, where a line may legitimately break),
+ * the word's own boxes sit on more than one line. What a person reads as a broken word.
+ * `only`: just these words (e.g. a table's column headers).
+ */
+export async function splitWords(card: Locator, only?: readonly string[]): Promise<string[]> {
+  const found = await card.evaluate((root) => {
+    // Runs in Chromium; the project compiles without the DOM lib, hence the narrow types.
+    interface Rect {
+      top: number;
+      height: number;
+    }
+    interface TextNode {
+      data: string;
+    }
+    interface Doc {
+      createTreeWalker(root: unknown, what: number): { nextNode(): TextNode | null };
+      createRange(): {
+        setStart(n: TextNode, o: number): void;
+        setEnd(n: TextNode, o: number): void;
+        getClientRects(): ArrayLike<Rect>;
+      };
+    }
+    const doc = (globalThis as unknown as { document: Doc }).document;
+    const SHOW_TEXT = 4;
+    const walker = doc.createTreeWalker(root, SHOW_TEXT);
+    const broken: string[] = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[^\s\-/.·]{2,}/g)) {
+        const range = doc.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const rects = Array.from(range.getClientRects()).filter((r) => r.height > 0);
+        const lines = new Set(rects.map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(m[0]);
+      }
+    }
+    return broken;
+  });
+  return only ? found.filter((w) => only.includes(w.replace(/[,:;]$/, ''))) : found;
+}

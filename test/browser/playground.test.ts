@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import type { Emulator } from '../../src/emulator/start-emulator';
 import { launchChromium, type LaunchedChromium } from '../support/chromium';
 import { startTestApp, type TestApp } from '../support/start-test-app';
-import { PlaygroundUser, startPlayground, type RunningPlayground } from './playground-support';
+import {
+  PlaygroundUser,
+  splitWords,
+  startPlayground,
+  type RunningPlayground,
+} from './playground-support';
 
 /**
  * Zero-config local mode, as a newcomer meets it: the bot in local mode (emulated Azure DevOps)
@@ -51,8 +56,8 @@ async function runFinished(id: number, timeoutMs = WAIT_MS): Promise<string | un
 
 async function buildNumberOn(cardText: Promise<string>): Promise<string> {
   const text = await cardText;
-  const buildNumber = /run (?:#\d+ \()?(\d{8}\.\d+)/.exec(text)?.[1];
-  if (!buildNumber) throw new Error(`no "run #<id> (<build number>)" on the card: ${text}`);
+  const buildNumber = /run (?:#\d+ · )?(\d{8}\.\d+)/.exec(text)?.[1];
+  if (!buildNumber) throw new Error(`no "run #<id> · <build number>" on the card: ${text}`);
   return buildNumber;
 }
 
@@ -126,7 +131,7 @@ describe('Agents Playground against the bot in local mode', () => {
 
     await user.say(`status ${run.id}`);
     const status = await user.seeCard(
-      new RegExp(`Succeeded[\\s\\S]*run #${run.id} \\(${run.buildNumber}\\)`),
+      new RegExp(`Succeeded[\\s\\S]*run #${run.id} · ${run.buildNumber}`),
     );
     await expect(status.innerText()).resolves.toContain('[Manual]-[Custom-QA]-Deploy');
     await user.screenshot('status-succeeded');
@@ -139,17 +144,16 @@ describe('Agents Playground against the bot in local mode', () => {
     expect(first).toMatch(/(Queued|Running) · run/);
     await user.screenshotOf(card, 'run-card-running');
     const buildNumber = await buildNumberOn(Promise.resolve(first));
-    await expect(runFinished(runByBuildNumber('custom-qa', buildNumber).id)).resolves.toBe(
-      'succeeded',
-    );
+    const runId = runByBuildNumber('custom-qa', buildNumber).id;
+    await expect(runFinished(runId)).resolves.toBe('succeeded');
 
     // The same message turns green once the bot hears the run finished: still one run card.
-    const updated = await user.seeCard(new RegExp(`Succeeded · run #\\d+ \\(${buildNumber}\\)`));
+    const updated = await user.seeCard(new RegExp(`Succeeded · run #\\d+ · ${buildNumber}`));
     await expect(updated.innerText()).resolves.toMatch(/Build[\s\S]*Deploy/);
     const runCards = user.page
       .locator('.ac-adaptiveCard')
       .filter({ hasText: 'Requested by' })
-      .filter({ hasText: `(${buildNumber})` });
+      .filter({ hasText: `#${runId} · ${buildNumber}` });
     await expect(runCards.count()).resolves.toBe(1);
     await user.screenshotOf(updated, 'run-card-succeeded');
     // With the message that asked for it above the card.
@@ -170,24 +174,89 @@ describe('Agents Playground against the bot in local mode', () => {
     const before = emulator().engine.runs().length;
     await status.getByRole('button', { name: 'Retry' }).click();
     const retried = await user.seeCard(/\[QA\]-Deploy[\s\S]*(Queued|Running|Succeeded)/);
-    await expect(retried.innerText()).resolves.not.toContain(`(${run.buildNumber})`);
+    await expect(retried.innerText()).resolves.not.toContain(`#${run.id} · ${run.buildNumber}`);
     expect(emulator().engine.runs().length).toBe(before + 1);
     await user.screenshot('retry');
   });
 
-  // PENDING (cards): the Playground's Markdown treats a bare `<env>` as an HTML tag and drops it,
-  // so help reads "deploy  [model vN] [branch ]". When the usage text survives, make this an `it`.
-  it.failing('help shows the usage placeholders, e.g. deploy <env>', async () => {
+  // Teams' Markdown treats a bare `<env>` as an HTML tag and drops it; usage lines are TextRuns,
+  // which are never Markdown.
+  it('help and usage errors show the placeholders, e.g. deploy <env>', async () => {
+    await user.open('Personal Chat');
     await user.say('help deploy');
     const card = await user.seeCard(/deploy.*model vN/);
-    await expect(card.innerText()).resolves.toContain('deploy <env>');
+    await expect(card.innerText()).resolves.toContain(
+      'deploy <env> [model vN] [branch <name>] [dry-run]',
+    );
+    await expect(card.innerText()).resolves.toContain('help <command>');
+    await user.screenshotOf(card, 'help-deploy');
+
+    await user.say('deploy');
+    const usage = await user.seeCard(/Usage[\s\S]*deploy/);
+    await expect(usage.innerText()).resolves.toContain('deploy <env> [model vN]');
+    await user.screenshotOf(usage, 'usage-deploy');
+  });
+
+  it('tables read at desktop chat width and at 360 px: no word split, audit is words', async () => {
+    await user.open('Personal Chat');
+    await user.say('pipelines');
+    const desktop = await user.seeCard(/Approvals[\s\S]*\[Manual\]-\[Prod\]-deployment/);
+    // A table at desktop width: the header row is there, and no header breaks mid-word.
+    await expect(desktop.getByText('Approvals', { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(splitWords(desktop)).resolves.toEqual([]);
+    await user.screenshotOf(desktop, 'pipelines-desktop');
+
+    await user.say('runs 4');
+    const runs = await user.seeCard(/Recent runs[\s\S]*State/);
+    await expect(splitWords(runs)).resolves.toEqual([]);
+    await expect(runs.innerText()).resolves.toMatch(/#\d+ · \d{8}\.\d+/);
+    await user.screenshotOf(runs, 'runs-desktop');
+
+    await user.say('audit 5');
+    const audit = await user.seeCard('Audit log');
+    const auditText = await audit.innerText();
+    expect(auditText).toContain('runs');
+    expect(auditText).not.toMatch(/[{}]|"runId"/);
+    await expect(splitWords(audit)).resolves.toEqual([]);
+    await user.screenshotOf(audit, 'audit-desktop');
+
+    // A phone: on a 360 px screen Teams mobile gives a card about 328 px. The Playground has no
+    // phone layout, so its cards are held to that width; Teams' renderer sees the narrower card
+    // (its resize observer) and picks the layout for that width, as on a phone.
+    const phoneWidth = await user.page.addStyleTag({
+      content: '.ac-adaptiveCard { width: 328px !important; max-width: 328px !important; }',
+    });
+    try {
+      await user.say('pipelines');
+      const phone = await user.seeCard(/Approvals[\s\S]*\[Manual\]-\[Prod\]-deployment/);
+      expect((await phone.boundingBox())?.width).toBeLessThanOrEqual(330);
+      await user.screenshotOf(phone, 'pipelines-360');
+      // Long pipeline names in a narrow column may break; the column headers must not.
+      const headers = ['Key', 'Pipeline', 'what', 'does', 'triggers', 'Approvals'];
+      await expect(phone.innerText()).resolves.toContain('Approvals');
+      await expect(splitWords(phone, headers)).resolves.toEqual([]);
+      await user.say('runs 4');
+      const phoneRuns = await user.seeCard(/Recent runs[\s\S]*State/);
+      await user.screenshotOf(phoneRuns, 'runs-360');
+      await expect(splitWords(phoneRuns)).resolves.toEqual([]);
+      await user.say('audit 5');
+      const phoneAudit = await user.seeCard('Audit log');
+      await user.screenshotOf(phoneAudit, 'audit-360');
+      await expect(splitWords(phoneAudit)).resolves.toEqual([]);
+    } finally {
+      await phoneWidth.evaluate((el) => (el as unknown as { remove(): void }).remove());
+    }
   });
 
   it('a typo gets a did-you-mean', async () => {
-    await user.say('hlep');
+    await user.say('hlep deploy');
     const card = await user.seeCard('Did you mean');
     await expect(card.innerText()).resolves.toContain('help');
     await user.screenshot('did-you-mean');
+    // The button sends the whole command, as if typed: the help for deploy comes back.
+    await card.getByRole('button', { name: 'help deploy' }).click();
+    const help = await user.seeCard(/help deploy[\s\S]*deploy <env>/);
+    await expect(help.innerText()).resolves.toContain('Deploys a registered model');
   });
 
   it('installing in a team greets the channel, once', async () => {
@@ -236,7 +305,7 @@ describe('Agents Playground against the bot in local mode', () => {
 
     await expect(runFinished(run.id)).resolves.toBe('succeeded');
     // The run card the subscription posted in the channel follows the run to the end.
-    await user.seeCard(`Succeeded · run #${run.id} (${run.buildNumber})`);
+    await user.seeCard(`Succeeded · run #${run.id} · ${run.buildNumber}`);
     await user.screenshot('prod-approved');
     await user.screenshotFrom(decided, 'readme-approval', 50);
   });
@@ -247,6 +316,11 @@ describe('Agents Playground against the bot in local mode', () => {
     await user.open('deployments');
     await user.post('deploy prod model v2');
     const confirm = await user.seeCard('Deploy model v2 to Production?');
+    // v3 went live in the test before: the question says what confirming changes.
+    await expect(confirm.innerText()).resolves.toMatch(
+      /This replaces the live model: v3 → v2, a downgrade[\s\S]*Branch\s*main/,
+    );
+    await user.screenshotOf(confirm, 'prod-confirm-downgrade');
     await confirm.getByRole('button', { name: 'Confirm' }).click();
     const approval = await user.seeCard(/Waiting for approval: Production[\s\S]*Model\s*v2/);
 

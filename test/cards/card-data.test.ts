@@ -4,7 +4,7 @@ import {
   FAILED_LOG_TAIL,
   FIXTURE_NOW,
   RUN_FIXTURES,
-} from '../../src/cards/card-fixtures';
+} from '../support/card-fixtures';
 import { confirmCardData } from '../../src/cards/confirm-card-data';
 import { dashboardCardData } from '../../src/cards/dashboard-card-data';
 import {
@@ -178,7 +178,7 @@ describe('approvalCardData', () => {
       isDecided: false,
       statusText: 'Waiting for approval',
       pipelineName: a.pipelineName,
-      runName: '20261126.3',
+      runName: '#4203 · 20261126.3',
       runId: a.runId,
       stageName: 'Deploy Production',
       environment: 'Production',

@@ -50,6 +50,14 @@ export function visibleText(card: unknown): string {
   const parts: string[] = [];
   for (const o of allObjects(card)) {
     if (o['type'] === 'TextBlock' && typeof o['text'] === 'string') parts.push(o['text']);
+    // A RichTextBlock reads as one line: its runs side by side.
+    if (o['type'] === 'RichTextBlock' && Array.isArray(o['inlines'])) {
+      parts.push(
+        (o['inlines'] as unknown[])
+          .map((r) => (typeof r === 'string' ? r : String((r as { text?: unknown }).text ?? '')))
+          .join(''),
+      );
+    }
     if (typeof o['title'] === 'string' && typeof o['value'] === 'string') {
       parts.push(`${o['title']}: ${o['value']}`);
     }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'adaptivecards-templating';
 import { CARD_IDS, type CardDataMap, type CardId } from '../../src/cards/card-data';
-import { CARD_FIXTURES, RUN_FIXTURE_STATES } from '../../src/cards/card-fixtures';
+import { CARD_FIXTURES, RUN_FIXTURE_STATES } from '../support/card-fixtures';
 import { CARD_VERBS, isCardVerb } from '../../src/cards/card-verbs';
 import {
   CardRenderError,
@@ -79,8 +79,15 @@ describe('every template × every fixture', () => {
           break;
       }
     }
-    // Buttons are Action.Execute (Universal Actions) or links; never the legacy Action.Submit.
-    for (const o of allObjects(card)) expect(o['type']).not.toBe('Action.Submit');
+    // Buttons are Action.Execute (Universal Actions) or links; never the legacy Action.Submit,
+    // except an imBack: it sends its text as if the person typed it ("Did you mean" buttons),
+    // so no server-side handler is involved.
+    for (const o of allObjects(card)) {
+      if (o['type'] !== 'Action.Submit') continue;
+      const msteams = (o['data'] as { msteams?: { type?: string; value?: unknown } }).msteams;
+      expect(msteams?.type).toBe('imBack');
+      expect(msteams?.value).toBe(o['title']);
+    }
   });
 });
 
@@ -197,13 +204,14 @@ describe('confirm card states', () => {
     expect(visibleText(theirs)).toContain('Waiting for Alex Wilber to confirm.');
     for (const card of [mine, theirs]) {
       expect(card.refresh?.userIds).toEqual(['29:1c-alex-wilber']);
-      expect(visibleText(card)).toContain('Expires in 5m 0s');
+      expect(visibleText(card)).toMatch(/Confirm by \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+      expect(visibleText(card)).not.toContain('Expires in');
     }
   });
 
   it.each([
     ['confirmed', 'Confirmed by Alex Wilber'],
-    ['cancelled', 'Cancelled by Alex Wilber'],
+    ['cancelled', 'Canceled by Alex Wilber'],
     ['expired', 'nothing was run'],
   ])('%s: final text, no buttons, no refresh', (fixture, text) => {
     const card = render('confirm', fixture);
@@ -252,6 +260,45 @@ describe('other cards show their data', () => {
       const card = render('message', style);
       expect(((card.body ?? [])[0] as { style: string }).style).toBe(style);
     }
+  });
+
+  // Teams' Markdown (TextBlock, Fact) drops what looks like an HTML tag: `deploy <env>` reads
+  // "deploy". A TextRun is never Markdown, so placeholders live there; inside a code span (`…`)
+  // the Markdown renderer keeps them as written.
+  it.each(cases)('%s / %s: no <placeholder> where Markdown would eat it', (id, _name, data) => {
+    const card = renderCard(id, data as never);
+    const markdown = allObjects(card)
+      .filter((o) => o['type'] === 'TextBlock' || ('title' in o && 'value' in o))
+      .flatMap((o) => [o['text'], o['title'], o['value']])
+      .filter((t): t is string => typeof t === 'string')
+      .map((t) => t.replace(/`[^`]*`/g, ''));
+    expect(markdown.filter((t) => /<[A-Za-z][^>]*>/.test(t))).toEqual([]);
+  });
+
+  it('run-status: a rejected deploy says what still runs in its environment', () => {
+    expect(visibleText(render('run-status', 'rejected'))).toContain(
+      'Live in Production now: v2 · since 2026-11-25 10:12 UTC · by Alex Wilber',
+    );
+    expect(visibleText(render('run-status', 'succeeded'))).not.toContain('Live in');
+  });
+
+  it('dashboard: leads with what runs where', () => {
+    const text = visibleText(render('dashboard', 'busy'));
+    expect(text.indexOf('What runs where')).toBeLessThan(text.indexOf('Pipelines'));
+    expect(text).toMatch(/Production: v\d+ · since .* UTC · .*run #\d+ · \d{8}\.\d+/);
+    expect(text).toContain('QA: nothing deployed yet');
+    expect(visibleText(render('dashboard', 'quiet'))).not.toContain('What runs where');
+  });
+
+  it('approval and confirm: a downgrade is said in words, with the branch', () => {
+    const approval = visibleText(render('approval', 'pending-approver'));
+    expect(approval).toContain('This deploy replaces the live model: v3 → v2, a downgrade.');
+    expect(approval).toContain('Branch: main');
+    expect(visibleText(render('approval', 'pending-viewer'))).not.toContain('downgrade');
+    const confirm = visibleText(render('confirm', 'pending-requester'));
+    expect(confirm).toContain('This replaces the live model: v3 → v2, a downgrade.');
+    expect(confirm).toContain('Change: v3 → v2, a downgrade');
+    expect(visibleText(render('confirm', 'pending-viewer'))).not.toContain('downgrade');
   });
 
   it('help: every command with usage, summary and example', () => {

@@ -1,4 +1,4 @@
-import { formatTimestamp } from '../../cards/format';
+import { formatTimestamp, runLabel } from '../../cards/format';
 import { defineCommand } from '../command-spec';
 import { refusalReply } from '../handler-kit';
 import { fail } from '../parse-words';
@@ -30,10 +30,10 @@ export const auditCommand = defineCommand<{ count: number }>({
       cells: [
         formatTimestamp(e.at),
         e.actor.name,
-        e.action,
-        e.outcome,
-        e.runId ? `${e.runId}` : '—',
-        e.detail,
+        auditWhat(e.action, e.detail),
+        [OUTCOME_TEXT[e.outcome] ?? e.outcome, e.runId ? `run ${runLabel(e.runId)}` : '']
+          .filter(Boolean)
+          .join(' · '),
       ],
     }));
     return {
@@ -44,10 +44,8 @@ export const auditCommand = defineCommand<{ count: number }>({
         columns: [
           { title: 'When', width: 2 },
           { title: 'Who', width: 2 },
-          { title: 'What', width: 2 },
-          { title: 'Outcome', width: 1 },
-          { title: 'Run', width: 1 },
-          { title: 'Detail', width: 4 },
+          { title: 'What', width: 4 },
+          { title: 'Outcome', width: '88px' },
         ],
         rows,
         hasRows: rows.length > 0,
@@ -57,3 +55,47 @@ export const auditCommand = defineCommand<{ count: number }>({
     };
   },
 });
+
+const OUTCOME_TEXT: Record<string, string> = { ok: 'OK', refused: 'Refused', failed: 'Failed' };
+
+/**
+ * What someone did, in words: a command is what they typed (`deploy qa v3`); a button is
+ * `approve (button): approval ab12, run #134`. The store keeps the machine-readable action
+ * (`command:deploy`, `card:approve`) and detail; the table is for people, and one column of
+ * words fits a chat where a sixth column split them mid-word.
+ */
+export function auditWhat(action: string, detail: string): string {
+  const readable = auditDetail(detail);
+  if (action.startsWith('command:')) return readable || action.slice('command:'.length);
+  const what = action.startsWith('card:') ? `${action.slice('card:'.length)} (button)` : action;
+  return readable ? `${what}: ${readable}` : what;
+}
+
+const DETAIL_NAMES: Record<string, string> = {
+  runId: 'run',
+  approvalId: 'approval',
+  confirmationId: 'confirmation',
+  environment: 'environment',
+};
+
+/**
+ * Card clicks are recorded with their ids as JSON (`{"runId":134}`); the table shows them as
+ * words ("run #134"). Any other detail is shown as it was recorded.
+ */
+function auditDetail(detail: string): string {
+  if (!detail.startsWith('{')) return detail;
+  try {
+    const parsed: unknown = JSON.parse(detail);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return detail;
+    return Object.entries(parsed as Record<string, unknown>)
+      .map(([k, v]) => {
+        const name = DETAIL_NAMES[k] ?? k;
+        return k === 'runId' && typeof v === 'number'
+          ? `run ${runLabel(v)}`
+          : `${name} ${String(v)}`;
+      })
+      .join(', ');
+  } catch {
+    return detail;
+  }
+}

@@ -1,7 +1,9 @@
+import { modelChange } from '../../cards/format';
 import { createConfirmation } from '../../confirmations/create-confirmation';
 import { confirmReply, type DeployConfirmation } from '../confirm-reply';
 import { defineCommand, type CommandContext, type CommandDeps } from '../command-spec';
 import { devopsFailureReply } from '../handler-kit';
+import { liveDeployment } from '../live-deployment';
 import { messageReply } from '../message-reply';
 import { parseDeploy, type DeployArgs } from '../parsers/parse-deploy';
 import type { Reply } from '../reply';
@@ -41,7 +43,15 @@ export async function deploy(
   ctx: CommandContext,
   deps: CommandDeps,
   command: string,
-  opts: { alwaysConfirm?: boolean; title?: string } = {},
+  opts: {
+    alwaysConfirm?: boolean;
+    title?: string;
+    /**
+     * What the deploy does to the live model, when the caller knows better than the newest
+     * succeeded run, e.g. rollback: 'v3 → v2, a rollback to run #135 · 20261129.3'.
+     */
+    change?: string;
+  } = {},
 ): Promise<Reply> {
   const env = deps.catalog.environments.find((e) => e.key === args.environment)!;
   const pipeline = deps.catalog.pipelines.find((p) => p.key === env.pipeline)!;
@@ -66,6 +76,9 @@ export async function deploy(
     plan.parameters[modelParam] = model.model;
   }
   if (args.dryRun) return preview(plan, deps);
+  // Approvers and the person confirming see what changes in production: "v3 → v2, a downgrade".
+  if (env.confirm || env.approval || opts.alwaysConfirm)
+    plan.change = opts.change ?? (await changeOf(plan, deps));
   if (env.confirm || opts.alwaysConfirm) {
     // Sign in before the question, so the Confirm click does not stop for a sign-in card.
     if (runsAsPerson(plan, ctx, deps)) await ctx.actAsPerson!();
@@ -75,6 +88,18 @@ export async function deploy(
   if (reply.card === 'run-status' && plan.modelDefaulted)
     reply.data.modelVersion = `v${plan.model} (latest registered)`;
   return reply;
+}
+
+/** The live model and the one this plan deploys, in words; '' when unknown. */
+async function changeOf(plan: RunPlan, deps: CommandDeps): Promise<string> {
+  if (!plan.environment || !plan.model) return '';
+  try {
+    const live = await liveDeployment(plan.environment, deps);
+    return modelChange(live?.model, plan.model);
+  } catch {
+    // The question still gets asked; it just cannot say what is live.
+    return '';
+  }
 }
 
 async function preview(plan: RunPlan, deps: CommandDeps): Promise<Reply> {
@@ -91,9 +116,20 @@ async function preview(plan: RunPlan, deps: CommandDeps): Promise<Reply> {
       `Nothing was queued. This is what would run: ${describePlan(plan, pipeline.name)}.`,
       {
         facts: [
-          { title: 'Stages', value: p.stages.join(' → ') },
+          {
+            title: 'Stages',
+            // Display names, as the confirm card shows them ("Deploy Production", not Deploy_Prod).
+            value: p.stages
+              .map((n) => pipeline.stages.find((s) => s.name === n)?.displayName ?? n)
+              .join(' → '),
+          },
           { title: 'Branch', value: plan.branch ?? pipeline.defaultBranch },
-          ...Object.entries(plan.parameters).map(([title, value]) => ({ title, value })),
+          // The model as people say it ("Model v3"), not the template parameter's key.
+          ...Object.entries(plan.parameters).map(([title, value]) =>
+            title === (deps.catalog.models?.parameter ?? 'modelVersion')
+              ? { title: 'Model', value: `v${value}` }
+              : { title, value },
+          ),
         ],
       },
     );

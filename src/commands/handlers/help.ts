@@ -11,6 +11,8 @@ export const helpCommand = defineCommand<{ topic?: string }>({
   summary: 'Lists what I can do, or explains one command.',
   examples: ['help', 'help deploy'],
   parse(words) {
+    // "help me", "help with deploy": the words people put around the topic.
+    words = words.filter((w) => !['me', 'with', 'on', 'about', 'for'].includes(w.toLowerCase()));
     if (words.length > 1) {
       return {
         ok: false,
@@ -80,7 +82,7 @@ function helpReply(
         const example = examples ? examples.join(' · ') : (s.examples[0] ?? '');
         return { usage: s.usage, summary: s.summary, example, hasExample: example !== '' };
       }),
-      footer: 'Type `help <command>` for details, e.g. `help deploy`.',
+      footer: 'For one command in detail: help <command>, e.g. help deploy.',
     },
   };
 }

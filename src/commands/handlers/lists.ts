@@ -1,11 +1,13 @@
 import { findEnvironment } from '../../catalog/find-in-catalog';
-import { formatAge, formatTimestamp, shortBranch } from '../../cards/format';
+import { formatAge, formatTimestamp, runLabel, shortBranch } from '../../cards/format';
 import type { ListCardData } from '../../cards/card-data';
+import { runDisplayState, STATE_TEXT } from '../../cards/run-card-data';
 import type { RunSummary } from '../../devops/devops-port';
 import { defineCommand, type ParseResult } from '../command-spec';
 import { devopsFailureReply, environmentOf } from '../handler-kit';
 import { fail, noArgs, parsePipeline } from '../parse-words';
 import type { Reply } from '../reply';
+import { withStageResults } from '../with-stage-results';
 import type { Catalog } from '../../catalog/catalog-schema';
 
 function listReply(data: Omit<ListCardData, 'hasRows'>): Reply {
@@ -13,7 +15,7 @@ function listReply(data: Omit<ListCardData, 'hasRows'>): Reply {
 }
 
 function runState(r: RunSummary): string {
-  return r.state === 'completed' ? (r.result ?? 'completed') : r.state;
+  return STATE_TEXT[runDisplayState(r)];
 }
 
 interface RunsArgs {
@@ -52,25 +54,26 @@ export const runsCommand = defineCommand<RunsArgs>({
       ? deps.catalog.pipelines.find((p) => p.key === args.pipelineKey)
       : undefined;
     try {
-      const runs = await deps.devops.listRuns({ pipelineKey: args.pipelineKey, top: args.count });
+      const runs = await withStageResults(
+        await deps.devops.listRuns({ pipelineKey: args.pipelineKey, top: args.count }),
+        deps,
+      );
       const now = deps.clock.now();
       return listReply({
         title: pipeline ? `Recent runs of ${pipeline.name}` : 'Recent runs',
         subtitle: '',
+        // Three columns, two of them fixed: at phone width (about 330 px) a fourth or fifth
+        // column leaves each too narrow for its header ("Pipelin e").
         columns: [
-          { title: 'Run', width: 1 },
-          ...(pipeline ? [] : [{ title: 'Pipeline', width: 3 }]),
-          { title: 'State', width: 2 },
-          { title: 'Branch', width: 2 },
-          { title: 'Age', width: 1 },
+          { title: 'Run', width: '88px' },
+          { title: pipeline ? 'Branch' : 'Pipeline · branch', width: 1 },
+          { title: 'State', width: '104px' },
         ],
         rows: runs.map((r) => ({
           cells: [
-            `${r.id}`,
-            ...(pipeline ? [] : [r.pipelineName]),
-            runState(r),
-            shortBranch(r.branch),
-            formatAge(now - Date.parse(r.createdDate)),
+            runLabel(r.id, r.name),
+            pipeline ? shortBranch(r.branch) : `${r.pipelineName} · ${shortBranch(r.branch)}`,
+            `${runState(r)} · ${formatAge(now - Date.parse(r.createdDate))}`,
           ],
         })),
         emptyText: 'No runs yet.',
@@ -97,14 +100,14 @@ export const approvalsCommand = defineCommand<Record<string, never>>({
         title: '⏳ Waiting for approval',
         subtitle: '',
         columns: [
-          { title: 'Run', width: 1 },
+          { title: 'Run', width: '72px' },
           { title: 'Pipeline', width: 3 },
           { title: 'Environment', width: 2 },
-          { title: 'Waiting', width: 1 },
+          { title: 'Waiting', width: '72px' },
         ],
         rows: pending.map((a) => ({
           cells: [
-            `${a.runId}`,
+            runLabel(a.runId),
             a.pipelineName,
             (a.environment
               ? findEnvironment(deps.catalog, a.environment)
@@ -135,15 +138,15 @@ export const pipelinesCommand = defineCommand<Record<string, never>>({
       title: `${deps.catalog.project} pipelines`,
       subtitle: 'Use the key in commands, e.g. `run train` or `deploy custom-qa`.',
       columns: [
-        { title: 'Key', width: 2 },
-        { title: 'Pipeline and what it does', width: 5 },
-        { title: 'Triggers', width: 3 },
-        { title: 'Approvals', width: 2 },
+        { title: 'Key', width: '80px' },
+        { title: 'Pipeline, what it does, triggers', width: 1 },
+        { title: 'Approvals', width: '96px' },
       ],
       rows: deps.catalog.pipelines.map((p) => {
         const env = p.environment ? findEnvironment(deps.catalog, p.environment) : undefined;
-        const approvals = env?.approval ? `${env.displayName} environment approval` : 'none';
-        return { cells: [p.key, `${p.name}: ${p.description}`, p.triggers.join('; '), approvals] };
+        const approvals = env?.approval ? `Required (${env.displayName})` : 'None';
+        const what = `${p.name}: ${p.description} Triggers: ${p.triggers.join('; ')}.`;
+        return { cells: [p.key, what, approvals] };
       }),
       emptyText: 'The catalog has no pipelines.',
       footer: '',
@@ -167,7 +170,7 @@ export const modelsCommand = defineCommand<Record<string, never>>({
           ? `From ${deps.catalog.pipelines.find((p) => p.key === deps.catalog.models!.pipeline)?.name}`
           : '',
         columns: [
-          { title: 'Version', width: 1 },
+          { title: 'Version', width: '72px' },
           { title: 'Registered by run', width: 2 },
           { title: 'When', width: 3 },
         ],

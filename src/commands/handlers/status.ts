@@ -1,24 +1,34 @@
 import type { Catalog } from '../../catalog/catalog-schema';
 import { findEnvironment, findPipeline } from '../../catalog/find-in-catalog';
 import { dashboardCardData } from '../../cards/dashboard-card-data';
+import { liveDeploymentText } from '../../cards/format';
+import type { RunSummary } from '../../devops/devops-port';
 import { listLocks } from '../../locks/list-locks';
 import { defineCommand, type CommandDeps, type ParseResult } from '../command-spec';
-import { devopsFailureReply } from '../handler-kit';
+import { devopsFailureReply, environmentOf } from '../handler-kit';
 import { messageReply } from '../message-reply';
 import { fail, isRunId, parsePipeline, parseRunId } from '../parse-words';
 import type { Reply } from '../reply';
+import { getRunRecord } from '../run-record';
 import { runStatusReply } from '../run-status-reply';
+import { BUILD_NUMBER, runsByBuildNumber } from '../resolve-build-number';
+import { usageReply } from '../usage-reply';
+import { withStageResults } from '../with-stage-results';
 
 type StatusArgs =
   | { kind: 'dashboard' }
   | { kind: 'run'; runId: number }
+  | { kind: 'build'; buildNumber: string }
   | { kind: 'pipeline'; pipelineKey: string };
 
-function parseStatus(words: readonly string[], catalog: Catalog): ParseResult<StatusArgs> {
+function parseStatus(typed: readonly string[], catalog: Catalog): ParseResult<StatusArgs> {
+  // "status of prod", "status for run 134": the little words people put in between.
+  const words = typed.filter((w) => !FILLER.has(w.toLowerCase()));
   if (words.length === 0) return { ok: true, args: { kind: 'dashboard' } };
   if (words.length > 1)
     return fail('`status` takes one thing to look at: an environment, a pipeline or a run id.');
   const w = words[0]!;
+  if (BUILD_NUMBER.test(w)) return { ok: true, args: { kind: 'build', buildNumber: w } };
   if (isRunId(w)) {
     const id = parseRunId(w);
     return id.ok ? { ok: true, args: { kind: 'run', runId: id.args } } : id;
@@ -30,22 +40,51 @@ function parseStatus(words: readonly string[], catalog: Catalog): ParseResult<St
 export const statusCommand = defineCommand<StatusArgs>({
   name: 'status',
   aliases: ['dashboard', 'st'],
-  usage: 'status [env | pipeline | run id]',
+  usage: 'status [env | pipeline | run id | build number]',
   summary:
     'The dashboard: every pipeline’s latest run, pending approvals, locks and DEV’s age; or one environment, pipeline or run in detail.',
-  examples: ['status', 'status prod', 'status train', 'status 1234'],
+  examples: ['status', 'status prod', 'status train', 'status 1234', 'status 20261129.3'],
   parse: (words, { catalog }) => parseStatus(words, catalog),
   async run(args, _ctx, deps) {
     if (args.kind === 'run') return runStatusReply(args.runId, deps);
+    if (args.kind === 'build') return statusOfBuild(args.buildNumber, deps);
     if (args.kind === 'pipeline') return latestRunOf(args.pipelineKey, deps);
     return dashboard(deps);
   },
 });
 
+const FILLER = new Set(['of', 'for', 'on', 'in', 'the', 'run', 'build', 'pipeline', 'env']);
+
+/** `status 20261129.3`: the run with that build number, or which one when several have it. */
+async function statusOfBuild(buildNumber: string, deps: CommandDeps): Promise<Reply> {
+  try {
+    const runs = await runsByBuildNumber(buildNumber, deps);
+    if (runs.length === 1) return runStatusReply(runs[0]!.id, deps, runs[0]);
+    if (runs.length === 0)
+      return messageReply(
+        'warning',
+        'No such run',
+        `No recent run has build number ${buildNumber}. Type \`runs\` to see the latest runs and their ids.`,
+      );
+    return usageReply({
+      command: 'status',
+      problem: `Build number ${buildNumber} names a run of ${runs.length} pipelines. Which one?`,
+      usage: statusCommand.usage,
+      suggestions: runs.map((r) => `status ${r.id} (${r.pipelineName})`),
+      commands: runs.map((r) => `status ${r.id}`),
+    });
+  } catch (err) {
+    return devopsFailureReply(err, `find run ${buildNumber}`);
+  }
+}
+
 async function latestRunOf(pipelineKey: string, deps: CommandDeps): Promise<Reply> {
   const pipeline = findPipeline(deps.catalog, pipelineKey)!;
   try {
-    const [latest] = await deps.devops.listRuns({ pipelineKey, top: 1 });
+    const env = environmentOf(deps, pipelineKey);
+    // For an environment, enough runs to find what is live too, in the same one call.
+    const runs = await deps.devops.listRuns({ pipelineKey, top: env ? 20 : 1 });
+    const latest = runs[0];
     if (!latest)
       return messageReply(
         'default',
@@ -53,7 +92,15 @@ async function latestRunOf(pipelineKey: string, deps: CommandDeps): Promise<Repl
         `${pipeline.name} has not run yet. Start it with \`run ${pipeline.key}\`.`,
       );
     // The listed run is the build: only its timeline is read for the card.
-    return runStatusReply(latest.id, deps, latest);
+    const reply = await runStatusReply(latest.id, deps, latest);
+    // `status prod` leads with what prod runs now, which the latest run may not be (rejected,
+    // failed, still waiting).
+    if (env && reply.card === 'run-status') {
+      const live = runs.find((r) => r.state === 'completed' && r.result === 'succeeded');
+      const [who] = live ? await withRequesters([live], deps) : [];
+      reply.data.live = liveDeploymentText(who ?? null, deps.catalog.models?.parameter);
+    }
+    return reply;
   } catch (err) {
     return devopsFailureReply(err, `read the runs of ${pipeline.name}`);
   }
@@ -62,11 +109,21 @@ async function latestRunOf(pipelineKey: string, deps: CommandDeps): Promise<Repl
 async function dashboard(deps: CommandDeps): Promise<Reply> {
   const { catalog } = deps;
   try {
-    const [runs, approvals, locks] = await Promise.all([
-      deps.devops.listRuns({ perPipeline: 1 }),
+    const [listed, approvals, locks] = await Promise.all([
+      // A few runs per pipeline: the newest, and the newest succeeded one (what is live).
+      deps.devops.listRuns({ perPipeline: 5 }),
       deps.devops.pendingApprovals(),
       listLocks(deps.store, deps.clock),
     ]);
+    const runs = await withRequesters(listed, deps);
+    const latest = await withStageResults(
+      catalog.pipelines.flatMap((p) => runs.find((r) => r.pipelineKey === p.key) ?? []),
+      deps,
+    );
+    const liveOf = (pipelineKey: string) =>
+      runs.find(
+        (r) => r.pipelineKey === pipelineKey && r.state === 'completed' && r.result === 'succeeded',
+      ) ?? null;
     const devEnv = catalog.environments.find((e) => e.ttlHours !== undefined);
     const devRun = devEnv
       ? runs.find((r) => r.pipelineKey === devEnv.pipeline && r.result === 'succeeded')
@@ -82,8 +139,13 @@ async function dashboard(deps: CommandDeps): Promise<Reply> {
         pipelines: catalog.pipelines.map((p) => ({
           key: p.key,
           name: p.name,
-          latest: runs.find((r) => r.pipelineKey === p.key) ?? null,
+          latest: latest.find((r) => r.pipelineKey === p.key) ?? null,
         })),
+        environments: catalog.environments.map((e) => ({
+          name: e.displayName,
+          live: liveOf(e.pipeline),
+        })),
+        modelParameter: catalog.models?.parameter,
         pendingApprovals: approvals,
         locks: locks.map((l) => ({
           environment: findEnvironment(catalog, l.environment)?.displayName ?? l.environment,
@@ -103,4 +165,17 @@ async function dashboard(deps: CommandDeps): Promise<Reply> {
   } catch (err) {
     return devopsFailureReply(err, 'read the pipelines’ status');
   }
+}
+
+/**
+ * "Started by" is the person who asked in chat: Azure DevOps records the bot's identity for
+ * runs the bot queued, and the bot's run record remembers who asked.
+ */
+async function withRequesters(runs: RunSummary[], deps: CommandDeps): Promise<RunSummary[]> {
+  return Promise.all(
+    runs.map(async (run) => {
+      const record = await getRunRecord(deps.store, run.id).catch(() => undefined);
+      return record ? { ...run, requestedBy: record.requestedBy.name } : run;
+    }),
+  );
 }

@@ -45,7 +45,7 @@ describe('parseCommand: help and the basics', () => {
   });
 
   it('reports extra words to help with the command usage', () => {
-    const r = parse('help me please');
+    const r = parse('help deploy prod');
     expect(!r.ok && r.error.usage).toBe('help [command]');
     expect(!r.ok && r.error.command).toBe('help');
   });

@@ -114,9 +114,9 @@ describe('deploy: production asks first', () => {
     expect(msg.title).toBe('Dry run: [Manual]-[Prod]-deployment');
     expect(msg.text).toMatch(/^Nothing was queued\./);
     expect(factsOf(reply)).toMatchObject({
-      Stages: 'Build → Deploy_Prod',
+      Stages: 'Build → Deploy Production',
       Branch: 'main',
-      modelVersion: '3',
+      Model: 'v3',
     });
     expect(h.methods()).toContain('previewRun');
     expect(h.methods()).not.toContain('runPipeline');

@@ -207,8 +207,12 @@ describe('whoami, help, audit', () => {
     await h.run('deploy qa v3', { actor: ENGINEER });
     const list = cardOf(await h.run('audit 5'), 'list');
     expect(list.rows.map((r) => [r.cells[1], r.cells[2], r.cells[3]])).toEqual([
-      ['Eli Engineer', 'deploy qa', 'ok'],
-      ['Eli Engineer', 'deploy prod', 'refused'],
+      [
+        'Eli Engineer',
+        'deploy qa: [QA]-Deploy, model v3 (as the bot identity)',
+        expect.stringMatching(/^OK · run #\d+$/),
+      ],
+      ['Eli Engineer', 'deploy prod: you are not allowed to deploy Production', 'Refused'],
     ]);
     const refused = await h.run('audit', { actor: ENGINEER });
     expect(cardOf(refused, 'message').title).toBe('Not allowed');

@@ -24,6 +24,26 @@ describe('status', () => {
     expect(card.hasDev).toBe(true);
   });
 
+  it('status prod leads with what prod runs now, not the rejected deploy after it', async () => {
+    const h = handlerHarness();
+    const v2 = h.devops.addRun({
+      pipelineKey: 'prod',
+      result: 'succeeded',
+      parameters: { modelVersion: '2' },
+      finishedDate: '2026-03-01T14:02:00Z',
+    });
+    await h.rememberRun(v2.id, ENGINEER, { model: '2' });
+    const v3 = h.devops.addRun({ pipelineKey: 'prod', parameters: { modelVersion: '3' } });
+    await h.devops.decideApproval(h.devops.advance(v3.id, 'waiting')!.id, 'rejected', 'no');
+    const card = cardOf(await h.run('status prod'), 'run-status');
+    expect(card.runId).toBe(v3.id);
+    expect(card.displayState).toBe('rejected');
+    expect(card.live).toBe(
+      `v2 · since 2026-03-01 14:02 UTC · by Eli Engineer · run #${v2.id} · ${v2.name}`,
+    );
+    expect(cardOf(await h.run('status train'), 'run-status').live).toBe('');
+  });
+
   it('status prod: the latest prod run’s card', async () => {
     const h = handlerHarness();
     h.devops.addRun({ pipelineKey: 'prod', result: 'succeeded' });
@@ -67,6 +87,17 @@ describe('status', () => {
     expect(card.requestedBy).toBe('Eli Engineer');
   });
 
+  it('status <build number>: that run; several pipelines with it: which one, as buttons', async () => {
+    const h = handlerHarness();
+    const qa = h.devops.addRun({ pipelineKey: 'qa', name: '20261129.3', result: 'succeeded' });
+    expect(cardOf(await h.run('status 20261129.3'), 'run-status').runId).toBe(qa.id);
+    const prod = h.devops.addRun({ pipelineKey: 'prod', name: '20261129.3', result: 'failed' });
+    const which = cardOf(await h.run('status 20261129.3'), 'usage-error');
+    expect(which.problem).toMatch(/names a run of 2 pipelines/);
+    expect(which.suggestedCommands.sort()).toEqual([`status ${prod.id}`, `status ${qa.id}`].sort());
+    expect(cardOf(await h.run('status 20991231.9'), 'message').title).toBe('No such run');
+  });
+
   it('status <unknown run id>', async () => {
     const h = handlerHarness();
     const msg = cardOf(await h.run('status 1234'), 'message');
@@ -97,17 +128,66 @@ describe('runs, approvals, pipelines, models', () => {
     expect(list.title).toBe('Recent runs of [Manual]-[Prod]-deployment');
     expect(list.rows).toHaveLength(5);
     expect(h.devops.calls[0]!.args[0]).toEqual({ pipelineKey: 'prod', top: 5 });
-    const ids = list.rows.map((r) => Number(r.cells[0]));
+    // One run, one name: its id (what commands take) and its build number.
+    const runs = h.devops.allRuns();
+    for (const cell of list.rows.map((r) => r.cells[0]!)) {
+      const id = Number(/^#(\d+) · /.exec(cell)?.[1]);
+      expect(cell).toBe(`#${id} · ${runs.find((r) => r.id === id)!.name}`);
+    }
+    const ids = list.rows.map((r) => Number(/^#(\d+)/.exec(r.cells[0]!)?.[1]));
+    expect(ids.every((id) => id > 0)).toBe(true);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
+  });
+
+  it('a rejected prod deploy reads Rejected in runs and on the dashboard, not Failed', async () => {
+    const h = handlerHarness();
+    const prod = h.devops.addRun({ pipelineKey: 'prod', parameters: { modelVersion: '3' } });
+    const approval = h.devops.advance(prod.id, 'waiting')!;
+    await h.devops.decideApproval(approval.id, 'rejected', 'not today');
+    const failedQa = h.devops.addRun({ pipelineKey: 'qa', result: 'failed' });
+    const list = cardOf(await h.run('runs'), 'list');
+    const stateOf = (id: number) =>
+      list.rows.find((r) => r.cells[0]!.startsWith(`#${id} `))!.cells[2];
+    expect(stateOf(prod.id)).toMatch(/^Rejected · /);
+    expect(stateOf(failedQa.id)).toMatch(/^Failed · /);
+    const card = cardOf(await h.run('status'), 'dashboard');
+    expect(card.pipelines.find((p) => p.key === 'prod')!.result).toBe('Rejected');
+    expect(card.pipelines.find((p) => p.key === 'qa')!.result).toBe('Failed');
+    // Nothing went live in prod: the rejected deploy changed nothing.
+    expect(card.live.find((f) => f.title === 'Production')!.value).toBe('nothing deployed yet');
+  });
+
+  it('status leads with what each environment runs now: model, since, by whom, which run', async () => {
+    const h = handlerHarness();
+    const v2 = h.devops.addRun({
+      pipelineKey: 'prod',
+      result: 'succeeded',
+      parameters: { modelVersion: '2' },
+      requestedBy: 'Alex Wilber',
+      finishedDate: '2026-03-01T14:02:00Z',
+    });
+    h.devops.addRun({ pipelineKey: 'prod', result: 'canceled', parameters: { modelVersion: '3' } });
+    const card = cardOf(await h.run('status'), 'dashboard');
+    expect(card.live.map((f) => f.title)).toEqual(h.catalog.environments.map((e) => e.displayName));
+    expect(card.live.find((f) => f.title === 'Production')!.value).toBe(
+      `v2 · since 2026-03-01 14:02 UTC · by Alex Wilber · run #${v2.id} · ${v2.name}`,
+    );
+    expect(card.pipelines.find((p) => p.key === 'prod')!.result).toBe('Canceled');
+    // "Started by" is who asked in chat, not the bot's Azure DevOps identity.
+    await h.rememberRun(v2.id, ENGINEER, { model: '2' });
+    const again = cardOf(await h.run('status'), 'dashboard');
+    expect(again.live.find((f) => f.title === 'Production')!.value).toContain('by Eli Engineer');
   });
 
   it('runs: all pipelines, with a pipeline column', async () => {
     const h = handlerHarness();
     const list = cardOf(await h.run('runs'), 'list');
     expect(list.title).toBe('Recent runs');
-    expect(list.columns.map((c) => c.title)).toContain('Pipeline');
+    expect(list.columns.map((c) => c.title)).toEqual(['Run', 'Pipeline · branch', 'State']);
     // The three model-registering train runs of the fake.
-    expect(list.rows.map((r) => r.cells[1])).toEqual(Array(3).fill('[ML]-Train-Evaluate-Register'));
+    expect(list.rows.map((r) => r.cells[1])).toEqual(
+      Array(3).fill('[ML]-Train-Evaluate-Register · develop'),
+    );
   });
 
   it('approvals: every pending one, with its environment', async () => {
@@ -117,7 +197,7 @@ describe('runs, approvals, pipelines, models', () => {
     h.clock.advance(12 * 60_000);
     const list = cardOf(await h.run('approvals'), 'list');
     expect(list.rows).toEqual([
-      { cells: [`${prod.id}`, '[Manual]-[Prod]-deployment', 'Production', '12m ago'] },
+      { cells: [`#${prod.id}`, '[Manual]-[Prod]-deployment', 'Production', '12m ago'] },
     ]);
   });
 
@@ -132,8 +212,9 @@ describe('runs, approvals, pipelines, models', () => {
     const h = handlerHarness();
     const list = cardOf(await h.run('pipelines'), 'list');
     expect(list.rows).toHaveLength(7);
-    expect(list.rows.find((r) => r.cells[0] === 'prod')!.cells[3]).toBe(
-      'Production environment approval',
+    expect(list.rows.find((r) => r.cells[0] === 'prod')!.cells[2]).toBe('Required (Production)');
+    expect(list.rows.find((r) => r.cells[0] === 'qa')!.cells[1]).toBe(
+      '[QA]-Deploy: Deploys to QA. Triggers: manual.',
     );
   });
 
@@ -158,6 +239,24 @@ describe('runs, approvals, pipelines, models', () => {
     expect(cardOf(await h.run('runs'), 'message').text).toBe(
       'I could not list the runs: slow Try again in 7 s.',
     );
+  });
+
+  it('audit: readable actions, outcomes and details, not the stored JSON', async () => {
+    const h = handlerHarness();
+    await h.store.appendAudit({
+      actor: { id: 'u1', name: 'Alex Wilber' },
+      action: 'card:approve',
+      detail: JSON.stringify({ approvalId: 'ab12', runId: 134 }),
+      outcome: 'ok',
+      runId: 134,
+    });
+    const list = cardOf(await h.run('audit 1', { actor: LEAD }), 'list');
+    expect(list.rows[0]!.cells.slice(1)).toEqual([
+      'Alex Wilber',
+      'approve (button): approval ab12, run #134',
+      'OK · run #134',
+    ]);
+    expect(list.rows[0]!.cells.join(' ')).not.toMatch(/[{}"]/);
   });
 
   it('the harness clock starts where the tests say', () => {

@@ -1,9 +1,14 @@
-import type { ApprovalSummary, LogTail, RunSummary, StageSummary } from '../devops/devops-port';
-import { approvalCardData } from './approval-card-data';
-import type { CardDataMap, CardId } from './card-data';
-import { confirmCardData } from './confirm-card-data';
-import { dashboardCardData } from './dashboard-card-data';
-import { runCardData } from './run-card-data';
+import type {
+  ApprovalSummary,
+  LogTail,
+  RunSummary,
+  StageSummary,
+} from '../../src/devops/devops-port';
+import { approvalCardData } from '../../src/cards/approval-card-data';
+import type { CardDataMap, CardId } from '../../src/cards/card-data';
+import { confirmCardData } from '../../src/cards/confirm-card-data';
+import { dashboardCardData } from '../../src/cards/dashboard-card-data';
+import { runCardData } from '../../src/cards/run-card-data';
 
 /**
  * Realistic sample data for every card and every state, built through the same builders the
@@ -193,6 +198,10 @@ function runStatusFixtures(): Record<string, CardDataMap['run-status']> {
       now: FIXTURE_NOW,
       logTail: state === 'failed' ? FAILED_LOG_TAIL : null,
       pendingApprovalId: state === 'waiting' ? APPROVAL_FIXTURES.pending.id : undefined,
+      live:
+        state === 'rejected'
+          ? `v2 · since 2026-11-25 10:12 UTC · by Alex Wilber · run #4180 · 20261125.2`
+          : undefined,
     });
   }
   return out;
@@ -211,6 +220,8 @@ function approvalFixtures(): Record<string, CardDataMap['approval']> {
     'pending-approver': approvalCardData(APPROVAL_FIXTURES.pending, {
       ...common,
       view: 'approver',
+      change: 'v3 → v2, a downgrade',
+      branch: 'refs/heads/main',
     }),
     'pending-viewer': approvalCardData(APPROVAL_FIXTURES.pending, { ...common, view: 'viewer' }),
     approved: approvalCardData(APPROVAL_FIXTURES.approved, common),
@@ -301,6 +312,11 @@ function dashboardFixtures(): Record<string, CardDataMap['dashboard']> {
         ttlHours: 24,
         cleanupPipelineName: '[Dev]-Delete-After-24Hours',
       },
+      environments: [
+        { name: 'DEV', live: devDeploy },
+        { name: 'Production', live: RUN_FIXTURES.succeeded },
+        { name: 'QA', live: null },
+      ],
     }),
     quiet: dashboardCardData({
       now: FIXTURE_NOW,
@@ -331,7 +347,12 @@ function confirmFixtures(): Record<string, CardDataMap['confirm']> {
     now: FIXTURE_NOW,
   };
   return {
-    'pending-requester': confirmCardData({ ...base, state: 'pending', view: 'requester' }),
+    'pending-requester': confirmCardData({
+      ...base,
+      state: 'pending',
+      view: 'requester',
+      change: 'v3 → v2, a downgrade',
+    }),
     'pending-viewer': confirmCardData({ ...base, state: 'pending', view: 'viewer' }),
     confirmed: confirmCardData({
       ...base,
@@ -404,6 +425,7 @@ export const CARD_FIXTURES: { [K in CardId]: Record<string, CardDataMap[K]> } = 
       hasExample: true,
       suggestions: ['deploy custom-qa model v3', 'deploy qa model v3'],
       hasSuggestions: true,
+      suggestedCommands: ['deploy custom-qa model v3'],
       helpHint: 'Type help deploy for details.',
     },
     unknown: {
@@ -414,6 +436,7 @@ export const CARD_FIXTURES: { [K in CardId]: Record<string, CardDataMap[K]> } = 
       hasExample: false,
       suggestions: [],
       hasSuggestions: false,
+      suggestedCommands: [],
       helpHint: 'Type help to see every command.',
     },
   },
