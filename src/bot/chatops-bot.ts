@@ -21,8 +21,10 @@ import type { Metrics } from '../metrics/metrics';
 import { once } from '../store/once';
 import { actorFromActivity, conversationFromActivity } from './actor-from-activity';
 import { identifyActor } from './identify-actor';
+import { oneAttemptPerCall } from './one-attempt-per-call';
 import { parseCardInvoke } from './parse-card-invoke';
 import type { PendingCommand, PersonSignIn } from './person-sign-in';
+import { sendWithinBudget, type TurnOutbox } from './send-within-budget';
 
 /** How long a processed activity id is remembered, so a Teams retry is not run twice. */
 const ACTIVITY_DEDUPE_MS = 24 * 60 * 60 * 1000;
@@ -44,6 +46,10 @@ export interface ChatOpsBotOptions {
   onInstalled?(context: TurnContext): Promise<void>;
   /** Acting as the person (a sign-in connection is configured); none = the bot's identity acts. */
   signIn?: PersonSignIn;
+  /** Where a reply the channel would not take in time goes (the proactive sender's outbox). */
+  outbox?: TurnOutbox;
+  /** How long a turn may spend retrying its replies before the outbox takes them (default 4 s). */
+  replyBudgetMs?: number;
 }
 
 /** What a command turn answers: a reply card, or a ready activity (the OAuth sign-in card). */
@@ -123,8 +129,28 @@ export class ChatOpsBot extends TeamsActivityHandler {
   }
 
   private async deliver(context: TurnContext, ctx: CommandContext, answer: TurnAnswer) {
-    if ('activity' in answer) await context.sendActivity(answer.activity);
+    if ('activity' in answer) await this.post(context, answer.activity);
     else await this.send(context, ctx, answer.reply);
+  }
+
+  /**
+   * Sends in the turn, retrying within the reply budget; what the channel does not take in
+   * time goes to the outbox (the turn ends and Teams is answered well within its ~15 s).
+   * Resolves the activity id, or undefined when the outbox has it.
+   */
+  private post(
+    context: TurnContext,
+    activity: Partial<Activity>,
+    tag?: Parameters<TurnOutbox['defer']>[2],
+  ): Promise<string | undefined> {
+    const { deps, logger, outbox, replyBudgetMs } = this.opts;
+    return sendWithinBudget(context, activity, {
+      clock: deps.clock,
+      logger,
+      budgetMs: replyBudgetMs ?? 4_000,
+      ...(outbox && { outbox }),
+      ...(tag && { tag }),
+    });
   }
 
   /**
@@ -381,7 +407,12 @@ export class ChatOpsBot extends TeamsActivityHandler {
     const card = this.render(result.card, ctx);
     const cardMessageId = context.activity.replyToId;
     if (result.updateForEveryone && cardMessageId) {
-      await context.updateActivity({ ...card, id: cardMessageId });
+      oneAttemptPerCall(context);
+      // The clicker gets the card in this response anyway; a channel hiccup must not turn a
+      // decision that happened into an error.
+      await context.updateActivity({ ...card, id: cardMessageId }).catch((err: unknown) => {
+        logger.warn({ err, activityId: ctx.activityId }, 'card update for everyone failed');
+      });
     }
     if (result.followUp) await this.send(context, ctx, result.followUp);
     const content = card.attachments?.[0]?.content as Record<string, unknown>;
@@ -398,10 +429,12 @@ export class ChatOpsBot extends TeamsActivityHandler {
     const activity = this.render(reply, ctx);
     const runId = reply.runId;
     if (runId === undefined || reply.card !== 'run-status') {
-      await context.sendActivity(activity);
+      await this.post(context, activity);
       return;
     }
     const conversationId = ctx.conversation.id;
+    // No state hash: any state an event shows is further along than the reply's.
+    const tag = { runCard: { runId, lastStateHash: '', lastUpdate: clock.now() } };
     if (!(await claimRunCardCreation(store, runId, conversationId))) {
       // Notifications are posting it right now: wait briefly for its id, then update it.
       for (let i = 0; i < 20; i++) {
@@ -412,14 +445,19 @@ export class ChatOpsBot extends TeamsActivityHandler {
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
+      // Still on its way (in the outbox?): queue this one behind it, where it becomes an update.
+      if (this.opts.outbox) {
+        await this.opts.outbox.defer(conversationId, activity, tag, { behindFirstPost: true });
+        return;
+      }
     }
-    const sent = await context.sendActivity(activity);
-    if (sent?.id)
+    const sentId = await this.post(context, activity, tag);
+    if (sentId)
       await rememberRunCard(store, {
         runId,
         conversationId,
-        activityId: sent.id,
-        lastUpdate: clock.now(),
+        activityId: sentId,
+        lastUpdate: tag.runCard.lastUpdate,
       });
   }
 
