@@ -143,7 +143,13 @@ export function classifyDeliveryError(err: unknown, now: number, maxRetryAfterMs
     return { kind: 'transient', status };
   if (status !== undefined && status >= 400) return { kind: 'permanent', status };
   if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return { kind: 'transient' };
-  // No status and no known code: most likely the network; the outbox keeps it rather than lose it.
+  // A malformed service URL or activity fails the same way every time. (By name: errors from
+  // Node's core are not `instanceof` another realm's TypeError, e.g. under jest.)
+  if ((err as Error | null)?.name === 'TypeError') return { kind: 'permanent' };
+  // The client failing before any request (an activity it cannot serialize, a missing id) throws
+  // a plain Error, the same way every time; what came from the wire is a RestError, kept for
+  // later rather than lost.
+  if ((err as Error | null)?.name === 'Error' && e.code === undefined) return { kind: 'permanent' };
   return { kind: 'transient' };
 }
 
