@@ -156,6 +156,7 @@ export async function queueRun(
         name: ctx.actor.name,
         teamsId: ctx.actor.teamsId,
         upn: ctx.actor.upn,
+        aadObjectId: ctx.actor.aadObjectId,
       },
       conversationId: ctx.conversation.id,
       queuedAt: deps.clock.now(),

@@ -8,7 +8,7 @@ export interface RunRecord {
   model?: string;
   branch?: string;
   parameters: Record<string, string>;
-  requestedBy: { id: string; name: string; teamsId: string; upn?: string };
+  requestedBy: { id: string; name: string; teamsId: string; upn?: string; aadObjectId?: string };
   conversationId: string;
   queuedAt: number;
 }

@@ -52,6 +52,8 @@ export interface RunSummary {
   parameters: Record<string, string>;
   tags: string[];
   requestedBy?: string;
+  /** Who Azure DevOps says the run is for (the Build API's `requestedFor`): UPN or object id. */
+  requestedFor?: { id?: string; uniqueName?: string; displayName?: string };
   createdDate: string;
   finishedDate?: string;
   /** Web link to the run in Azure DevOps. */
