@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   TeamsActivityHandler,
   type Activity,
@@ -28,6 +29,8 @@ import { sendWithinBudget, type TurnOutbox } from './send-within-budget';
 
 /** How long a processed activity id is remembered, so a Teams retry is not run twice. */
 const ACTIVITY_DEDUPE_MS = 24 * 60 * 60 * 1000;
+/** A message being answered: longer than any turn (Teams gives up after ~15 s). */
+const IN_FLIGHT_MS = 5 * 60 * 1000;
 
 export interface ChatOpsBotOptions {
   registry: CommandRegistry;
@@ -62,6 +65,9 @@ const SIGN_IN_TEXT = 'Sign in so I can act as you in Azure DevOps';
  * and their Reply into a card. Business logic lives in src/commands and src/actions.
  */
 export class ChatOpsBot extends TeamsActivityHandler {
+  /** This process's instance, to tell its own in-flight messages from a crashed one's. */
+  private readonly instanceId = `${process.pid}-${randomUUID()}`;
+
   constructor(private readonly opts: ChatOpsBotOptions) {
     super();
     this.onMessage(async (context, next) => {
@@ -103,10 +109,21 @@ export class ChatOpsBot extends TeamsActivityHandler {
 
   private async handleMessage(context: TurnContext): Promise<void> {
     const { activity } = context;
-    if (activity.id && !(await this.firstDelivery(activity.id))) {
+    if (activity.id && !(await this.startDelivery(activity.id))) {
       this.opts.logger.info({ activityId: activity.id }, 'duplicate activity ignored');
       return;
     }
+    try {
+      await this.answerMessage(context);
+      // Done only once its effect happened and the answer went out (or to the outbox).
+      if (activity.id) await this.firstDelivery(activity.id);
+    } finally {
+      if (activity.id) await this.endDelivery(activity.id);
+    }
+  }
+
+  private async answerMessage(context: TurnContext): Promise<void> {
+    const { activity } = context;
     // Limited before any lookup or store write, so a flood costs as little as possible.
     const limited = this.opts.rateLimiter?.take(actorFromActivity(activity).id);
     await this.opts.onActivitySeen?.(context);
@@ -491,6 +508,36 @@ export class ChatOpsBot extends TeamsActivityHandler {
   /** True the first time this activity id is seen (across restarts and replicas). */
   private async firstDelivery(activityId: string): Promise<boolean> {
     return once(this.opts.deps.store, `activity:${activityId}`, ACTIVITY_DEDUPE_MS);
+  }
+
+  /**
+   * Whether to handle a message now: not when it is done, nor while this process is still
+   * answering it (a Teams retry of a slow turn). A claim left by another process instance — one
+   * that crashed between taking the message and queuing its run — does not stop it: the
+   * redelivery runs it again, and queuing is idempotent (its correlation id comes from the
+   * activity id), so the effect happens exactly once.
+   */
+  private async startDelivery(activityId: string): Promise<boolean> {
+    const { store } = this.opts.deps;
+    if (await store.get('dedupe', `activity:${activityId}`)) return false;
+    const key = `activity-inflight:${activityId}`;
+    const claimed = await store.put('dedupe', key, this.instanceId, {
+      etag: null,
+      ttlMs: IN_FLIGHT_MS,
+    });
+    if (claimed.ok) return true;
+    const holder = await store.get<string>('dedupe', key);
+    if (holder?.value === this.instanceId) return false;
+    this.opts.logger.warn(
+      { activityId },
+      'activity redelivered after another bot instance took it and did not finish; handling it',
+    );
+    await store.put('dedupe', key, this.instanceId, { ttlMs: IN_FLIGHT_MS });
+    return true;
+  }
+
+  private async endDelivery(activityId: string): Promise<void> {
+    await this.opts.deps.store.delete('dedupe', `activity-inflight:${activityId}`);
   }
 }
 
