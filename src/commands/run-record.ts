@@ -11,6 +11,18 @@ export interface RunRecord {
   requestedBy: { id: string; name: string; teamsId: string; upn?: string; aadObjectId?: string };
   conversationId: string;
   queuedAt: number;
+  /** The run this one retried (`retry <id>`, the Retry button). */
+  retryOf?: number;
+}
+
+/**
+ * Who asked, as a run card shows it: with "retry of #M" for a retry.
+ * @example requesterLine(record) // 'Eli Engineer · retry of #41'
+ */
+export function requesterLine(record: RunRecord | undefined): string | undefined {
+  if (!record) return undefined;
+  const retry = record.retryOf !== undefined ? ` · retry of #${record.retryOf}` : '';
+  return `${record.requestedBy.name}${retry}`;
 }
 
 const COLLECTION = 'runs';

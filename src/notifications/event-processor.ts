@@ -4,7 +4,7 @@ import { runCardData } from '../cards/run-card-data';
 import { replyToActivity } from '../bot/reply-to-activity';
 import type { Catalog } from '../catalog/catalog-schema';
 import type { Clock } from '../clock/clock';
-import { getRunRecord, type RunRecord } from '../commands/run-record';
+import { getRunRecord, requesterLine, type RunRecord } from '../commands/run-record';
 import type { Reply } from '../commands/reply';
 import { getDefaultNotificationChannel } from '../conversations/default-notification-channel';
 import {
@@ -283,7 +283,7 @@ export class EventProcessor {
         : null;
     const data = runCardData(run, {
       environment: environment?.displayName,
-      requestedBy: record?.requestedBy.name,
+      requestedBy: requesterLine(record),
       logTail,
       now,
     });
