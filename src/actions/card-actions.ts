@@ -232,8 +232,14 @@ async function settleConfirmation(
       const plan = r.confirmation.payload.plan;
       // Things may have changed since the question was asked (a lock, a role).
       const refused = await checkRunAllowed(plan, ctx, deps);
-      const followUp = refused ?? (await queueRun(plan, ctx, deps));
-      return ok(confirmReply(r.confirmation, deps, 'viewer'), true, followUp);
+      // Said once, where the question was: the card becomes the refusal, not "Confirmed" and
+      // then a second message saying it did not happen.
+      if (refused) return ok(refused, true);
+      return ok(
+        confirmReply(r.confirmation, deps, 'viewer'),
+        true,
+        await queueRun(plan, ctx, deps),
+      );
     }
   }
 }

@@ -372,3 +372,37 @@ describe('retry is one request (issue 14)', () => {
     expect(await h.store.get('retries', `retry:${old.id}`)).toBeUndefined();
   });
 });
+
+describe('a rollback confirmed after someone locked the environment (issue 14)', () => {
+  it('says once that it is locked: the question becomes the refusal, nothing queued, no "Confirmed"', async () => {
+    const h = handlerHarness();
+    h.devops.addRun({
+      pipelineKey: 'prod',
+      result: 'succeeded',
+      parameters: { modelVersion: '1' },
+    });
+    h.devops.addRun({
+      pipelineKey: 'prod',
+      result: 'succeeded',
+      parameters: { modelVersion: '2' },
+    });
+    // Local mode, where anyone may lock: someone else locks prod while the lead's question waits.
+    const question = cardOf(
+      await h.run('rollback prod', { actor: LEAD, localMode: true }),
+      'confirm',
+    );
+    const lock = await h.run('lock prod hotfix in progress', { actor: ENGINEER, localMode: true });
+    expect(cardOf(lock, 'message').title).toMatch(/locked/i);
+    h.resetCalls();
+    const confirm = CARD_ACTIONS.find((a) => a.verb === 'confirm.accept')!;
+    const result = await confirm.run(question.confirmData as never, h.context(LEAD), h.deps(true));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.followUp).toBeUndefined();
+    expect(result.updateForEveryone).toBe(true);
+    const msg = cardOf(result.card, 'message');
+    expect(msg.title).toBe('Production is locked');
+    expect(JSON.stringify(result.card)).not.toMatch(/confirmed/i);
+    expect(h.methods()).not.toContain('runPipeline');
+  });
+});
