@@ -31,6 +31,8 @@ import { sendWithinBudget, type TurnOutbox } from './send-within-budget';
 const ACTIVITY_DEDUPE_MS = 24 * 60 * 60 * 1000;
 /** A message being answered: longer than any turn (Teams gives up after ~15 s). */
 const IN_FLIGHT_MS = 5 * 60 * 1000;
+/** A bot instance not heard of for this long is taken as gone (crashed). */
+const LIVENESS_TTL_MS = 6_000;
 
 export interface ChatOpsBotOptions {
   registry: CommandRegistry;
@@ -67,6 +69,7 @@ const SIGN_IN_TEXT = 'Sign in so I can act as you in Azure DevOps';
 export class ChatOpsBot extends TeamsActivityHandler {
   /** This process's instance, to tell its own in-flight messages from a crashed one's. */
   private readonly instanceId = `${process.pid}-${randomUUID()}`;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: ChatOpsBotOptions) {
     super();
@@ -512,13 +515,15 @@ export class ChatOpsBot extends TeamsActivityHandler {
 
   /**
    * Whether to handle a message now: not when it is done, nor while this process is still
-   * answering it (a Teams retry of a slow turn). A claim left by another process instance — one
-   * that crashed between taking the message and queuing its run — does not stop it: the
+   * answering it (a Teams retry of a slow turn), nor while another live instance is. A claim left
+   * by an instance that is gone — one that crashed between taking the message and queuing its
+   * run — does not stop it: the
    * redelivery runs it again, and queuing is idempotent (its correlation id comes from the
    * activity id), so the effect happens exactly once.
    */
   private async startDelivery(activityId: string): Promise<boolean> {
     const { store } = this.opts.deps;
+    await this.beAlive();
     if (await store.get('dedupe', `activity:${activityId}`)) return false;
     const key = `activity-inflight:${activityId}`;
     const claimed = await store.put('dedupe', key, this.instanceId, {
@@ -526,14 +531,33 @@ export class ChatOpsBot extends TeamsActivityHandler {
       ttlMs: IN_FLIGHT_MS,
     });
     if (claimed.ok) return true;
-    const holder = await store.get<string>('dedupe', key);
-    if (holder?.value === this.instanceId) return false;
+    const holder = (await store.get<string>('dedupe', key))?.value;
+    // The holder is alive (this process, or another replica answering it right now): its answer comes.
+    if (holder === this.instanceId) return false;
+    if (holder && (await store.get('dedupe', `instance:${holder}`))) return false;
     this.opts.logger.warn(
       { activityId },
       'activity redelivered after another bot instance took it and did not finish; handling it',
     );
     await store.put('dedupe', key, this.instanceId, { ttlMs: IN_FLIGHT_MS });
     return true;
+  }
+
+  /**
+   * Keeps `instance:<id>` fresh while this process lives (a few seconds' TTL), so another
+   * instance can tell a live holder of a message from a crashed one.
+   */
+  private async beAlive(): Promise<void> {
+    const { store } = this.opts.deps;
+    const beat = () =>
+      store
+        .put('dedupe', `instance:${this.instanceId}`, 1, { ttlMs: LIVENESS_TTL_MS })
+        .then(() => undefined);
+    if (!this.heartbeat) {
+      this.heartbeat = setInterval(() => void beat().catch(() => undefined), LIVENESS_TTL_MS / 3);
+      this.heartbeat.unref();
+    }
+    await beat();
   }
 
   private async endDelivery(activityId: string): Promise<void> {

@@ -76,6 +76,8 @@ describe('a command survives a crash between taking it and queuing its run', () 
     expect(qaRuns()).toHaveLength(runsBefore);
     expect(repliesTo(connector, id)).toEqual([]);
 
+    // Teams redelivers later; by then the dead instance has stopped saying it is alive (6 s).
+    await sleep(6_500);
     const second = await start();
     expect((await postActivity(second.url, activity)).status).toBe(200);
     const [answer] = await connector.waitFor(
