@@ -112,12 +112,13 @@ export class ChatOpsBot extends TeamsActivityHandler {
 
   private async handleMessage(context: TurnContext): Promise<void> {
     const { activity } = context;
-    if (activity.id && !(await this.startDelivery(activity.id))) {
+    const delivery = activity.id ? await this.startDelivery(activity.id) : 'new';
+    if (!delivery) {
       this.opts.logger.info({ activityId: activity.id }, 'duplicate activity ignored');
       return;
     }
     try {
-      await this.answerMessage(context);
+      await this.answerMessage(context, delivery === 'takenOver');
       // Done only once its effect happened and the answer went out (or to the outbox).
       if (activity.id) await this.firstDelivery(activity.id);
     } finally {
@@ -125,12 +126,13 @@ export class ChatOpsBot extends TeamsActivityHandler {
     }
   }
 
-  private async answerMessage(context: TurnContext): Promise<void> {
+  private async answerMessage(context: TurnContext, redelivered: boolean): Promise<void> {
     const { activity } = context;
     // Limited before any lookup or store write, so a flood costs as little as possible.
     const limited = this.opts.rateLimiter?.take(actorFromActivity(activity).id);
     await this.opts.onActivitySeen?.(context);
     const ctx = await this.commandContext(context);
+    if (redelivered) ctx.redelivered = true;
     const answer: TurnAnswer =
       limited && !limited.allowed
         ? {
@@ -521,7 +523,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
    * redelivery runs it again, and queuing is idempotent (its correlation id comes from the
    * activity id), so the effect happens exactly once.
    */
-  private async startDelivery(activityId: string): Promise<boolean> {
+  private async startDelivery(activityId: string): Promise<'new' | 'takenOver' | false> {
     const { store } = this.opts.deps;
     await this.beAlive();
     if (await store.get('dedupe', `activity:${activityId}`)) return false;
@@ -530,7 +532,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
       etag: null,
       ttlMs: IN_FLIGHT_MS,
     });
-    if (claimed.ok) return true;
+    if (claimed.ok) return 'new';
     const holder = (await store.get<string>('dedupe', key))?.value;
     // The holder is alive (this process, or another replica answering it right now): its answer comes.
     if (holder === this.instanceId) return false;
@@ -540,7 +542,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
       'activity redelivered after another bot instance took it and did not finish; handling it',
     );
     await store.put('dedupe', key, this.instanceId, { ttlMs: IN_FLIGHT_MS });
-    return true;
+    return 'takenOver';
   }
 
   /**

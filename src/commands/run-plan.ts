@@ -140,6 +140,7 @@ export async function queueRun(
         branch: plan.branch,
         parameters: plan.parameters,
         correlationId: plan.correlationId,
+        ...(ctx.redelivered && { lookFirst: true }),
         requestedFor: ctx.actor.name,
       },
       actAs,

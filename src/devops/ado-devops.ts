@@ -93,7 +93,7 @@ export class AdoDevOps implements DevOpsPort {
     if (req.stagesToSkip?.length) body.stagesToSkip = [...req.stagesToSkip];
     return this.t.retrying('runPipeline', async (_attempt, previous) => {
       // The server may have queued the run before the failure reached us: look before queuing.
-      if (previous?.ambiguous) {
+      if (previous?.ambiguous || req.lookFirst) {
         const existing = await this.findByCorrelation(pipelineId, req.correlationId);
         if (existing) {
           this.t.logger.warn(

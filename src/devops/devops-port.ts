@@ -101,6 +101,8 @@ export interface RunRequest {
    * after an ambiguous failure, looks for a run carrying it before queuing again.
    */
   correlationId: string;
+  /** It may have been queued already (a redelivered message after a crash): look first. */
+  lookFirst?: boolean;
   stagesToSkip?: string[];
   /** Who asked, for display; Azure DevOps records the identity that called. */
   requestedFor?: string;
