@@ -54,6 +54,8 @@ export interface AppOverrides {
   clock?: Clock;
   /** Local mode: how the in-process emulator runs (e.g. a fast taskMs in tests). */
   emulatorTaskMs?: number;
+  /** How often the outbox retries what the channel would not take (default 15 s; tests shorter). */
+  outboxIntervalMs?: number;
   /** How the bot gets its own outgoing token (botbuilder's extension point); default MSAL. */
   botCredentialsFactory?: ServiceClientCredentialsFactory;
   /** The on-behalf-of exchange; default `@azure/identity` against `config.userAuth.obo`. */
@@ -137,6 +139,9 @@ export async function startApp(
     hooksEnabled: localMode || Boolean(config.publicUrl && config.webhookSecret),
     pollIntervalMs: config.poll.intervalMs,
     leaseMs: config.poll.leaseMs,
+    ...(overrides.outboxIntervalMs !== undefined && {
+      outboxIntervalMs: overrides.outboxIntervalMs,
+    }),
     signData: (data, conversationId) => signCardData(data, conversationId, signer),
     approverTeamsIds: (approval) => {
       const env = catalog.environments.find((e) => e.key === approval.environment);
@@ -197,6 +202,7 @@ export async function startApp(
           })
         : undefined,
     toActivity,
+    outbox: notifications.sender,
     onActivitySeen: async (context) => {
       const info = conversationInfoFromActivity(context.activity);
       if (info) await saveConversation(store, info);

@@ -4,7 +4,7 @@ import { decideConfirmation } from '../confirmations/decide-confirmation';
 import { getConfirmation } from '../confirmations/get-confirmation';
 import type { CommandContext, CommandDeps } from '../commands/command-spec';
 import { confirmReply, type DeployConfirmation } from '../commands/confirm-reply';
-import { approvalReply, decideApproval } from '../commands/decide-approval';
+import { approvalReply, decideApproval, requesterOf } from '../commands/decide-approval';
 import { audit, environmentOf } from '../commands/handler-kit';
 import { cancelRun, retryRun } from '../commands/handlers/run-actions';
 import type { Reply } from '../commands/reply';
@@ -95,11 +95,14 @@ async function refreshApproval(
   if (!approval) return { ok: false, status: 404, message: 'That approval no longer exists.' };
   const env = approval.environment ?? environmentOf(deps, approval.pipelineKey)?.key ?? '';
   const record = await getRunRecord(deps.store, approval.runId);
-  const mayApprove = deps.authorizer.check(
-    ctx.actor,
-    { kind: 'approve', environment: env, runRequestedBy: record?.requestedBy.id },
-    { channelId: ctx.conversation.channelId },
-  ).allowed;
+  const requester = await requesterOf(approval.runId, record, ctx, deps);
+  const mayApprove =
+    'match' in requester &&
+    deps.authorizer.check(
+      ctx.actor,
+      { kind: 'approve', environment: env, requester: requester.match },
+      { channelId: ctx.conversation.channelId },
+    ).allowed;
   return ok(
     approvalReply(
       approval,
@@ -229,8 +232,14 @@ async function settleConfirmation(
       const plan = r.confirmation.payload.plan;
       // Things may have changed since the question was asked (a lock, a role).
       const refused = await checkRunAllowed(plan, ctx, deps);
-      const followUp = refused ?? (await queueRun(plan, ctx, deps));
-      return ok(confirmReply(r.confirmation, deps, 'viewer'), true, followUp);
+      // Said once, where the question was: the card becomes the refusal, not "Confirmed" and
+      // then a second message saying it did not happen.
+      if (refused) return ok(refused, true);
+      return ok(
+        confirmReply(r.confirmation, deps, 'viewer'),
+        true,
+        await queueRun(plan, ctx, deps),
+      );
     }
   }
 }

@@ -1,11 +1,16 @@
 import type { Catalog } from '../catalog/catalog-schema';
+import type { RequesterMatch } from '../commands/run-requester';
 import type { Actor } from './actor';
 
 /** Something a person may be allowed to do. */
 export type Permission =
   | { kind: 'run'; pipeline: string }
   | { kind: 'deploy'; environment: string }
-  | { kind: 'approve'; environment: string; runRequestedBy?: string }
+  /**
+   * `requester`: whether the actor asked for the run being decided (see `runRequester`); absent
+   * only when no particular run is meant (e.g. `whoami`).
+   */
+  | { kind: 'approve'; environment: string; requester?: RequesterMatch }
   | { kind: 'lock'; environment: string }
   | { kind: 'admin' };
 
@@ -48,14 +53,22 @@ export class CatalogAuthorizer implements Authorizer {
     // Local mode: one newcomer in the Playground holds every role, including approving their own run.
     if (this.opts.localMode) return { allowed: true };
     const { list, what } = this.principalsFor(permission);
-    if (permission.kind === 'approve' && permission.runRequestedBy) {
+    if (permission.kind === 'approve' && permission.requester !== undefined) {
       const env = this.catalog.environments.find((e) => e.key === permission.environment);
-      const self = [actor.id, actor.aadObjectId, actor.upn, actor.name].filter(Boolean);
-      if (env?.approval?.noSelfApproval && self.includes(permission.runRequestedBy)) {
+      const self = [actor.id, actor.aadObjectId, actor.upn?.toLowerCase()].filter(Boolean);
+      const others = list.filter((p) => !self.includes(p.toLowerCase()));
+      if (env?.approval?.noSelfApproval && permission.requester === 'self') {
         return {
           allowed: false,
           reason: `${env.displayName} does not allow approving your own run; another approver must decide`,
-          who: list.filter((p) => !self.includes(p)),
+          who: others,
+        };
+      }
+      if (env?.approval?.noSelfApproval && permission.requester === 'unsure') {
+        return {
+          allowed: false,
+          reason: `${env.displayName} does not allow approving your own run, and I cannot tell who asked for this one (Azure DevOps names no person I know, and I have no record of it); another approver must decide, or approve it in Azure DevOps`,
+          who: others,
         };
       }
     }

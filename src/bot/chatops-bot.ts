@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   TeamsActivityHandler,
   type Activity,
@@ -23,11 +24,17 @@ import type { Metrics } from '../metrics/metrics';
 import { once } from '../store/once';
 import { actorFromActivity, conversationFromActivity } from './actor-from-activity';
 import { identifyActor } from './identify-actor';
+import { oneAttemptPerCall } from './one-attempt-per-call';
 import { parseCardInvoke } from './parse-card-invoke';
 import type { PendingCommand, PersonSignIn } from './person-sign-in';
+import { sendWithinBudget, type TurnOutbox } from './send-within-budget';
 
 /** How long a processed activity id is remembered, so a Teams retry is not run twice. */
 const ACTIVITY_DEDUPE_MS = 24 * 60 * 60 * 1000;
+/** A message being answered: longer than any turn (Teams gives up after ~15 s). */
+const IN_FLIGHT_MS = 5 * 60 * 1000;
+/** A bot instance not heard of for this long is taken as gone (crashed). */
+const LIVENESS_TTL_MS = 6_000;
 
 export interface ChatOpsBotOptions {
   registry: CommandRegistry;
@@ -48,6 +55,10 @@ export interface ChatOpsBotOptions {
   signIn?: PersonSignIn;
   /** The tenant boundary (`CHATOPS_ALLOWED_TENANTS`); none = every tenant. */
   tenantPolicy?: TenantPolicy;
+  /** Where a reply the channel would not take in time goes (the proactive sender's outbox). */
+  outbox?: TurnOutbox;
+  /** How long a turn may spend retrying its replies before the outbox takes them (default 4 s). */
+  replyBudgetMs?: number;
 }
 
 const OTHER_TENANT =
@@ -63,6 +74,10 @@ const SIGN_IN_TEXT = 'Sign in so I can act as you in Azure DevOps';
  * and their Reply into a card. Business logic lives in src/commands and src/actions.
  */
 export class ChatOpsBot extends TeamsActivityHandler {
+  /** This process's instance, to tell its own in-flight messages from a crashed one's. */
+  private readonly instanceId = `${process.pid}-${randomUUID()}`;
+  private heartbeat: NodeJS.Timeout | undefined;
+
   constructor(private readonly opts: ChatOpsBotOptions) {
     super();
     this.onMessage(async (context, next) => {
@@ -113,14 +128,27 @@ export class ChatOpsBot extends TeamsActivityHandler {
       );
       return;
     }
-    if (activity.id && !(await this.firstDelivery(activity.id))) {
+    const delivery = activity.id ? await this.startDelivery(activity.id) : 'new';
+    if (!delivery) {
       this.opts.logger.info({ activityId: activity.id }, 'duplicate activity ignored');
       return;
     }
+    try {
+      await this.answerMessage(context, delivery === 'takenOver');
+      // Done only once its effect happened and the answer went out (or to the outbox).
+      if (activity.id) await this.firstDelivery(activity.id);
+    } finally {
+      if (activity.id) await this.endDelivery(activity.id);
+    }
+  }
+
+  private async answerMessage(context: TurnContext, redelivered: boolean): Promise<void> {
+    const { activity } = context;
     // Limited before any lookup or store write, so a flood costs as little as possible.
     const limited = this.opts.rateLimiter?.take(actorFromActivity(activity).id);
     await this.opts.onActivitySeen?.(context);
     const ctx = await this.commandContext(context);
+    if (redelivered) ctx.redelivered = true;
     const answer: TurnAnswer =
       limited && !limited.allowed
         ? {
@@ -139,8 +167,28 @@ export class ChatOpsBot extends TeamsActivityHandler {
   }
 
   private async deliver(context: TurnContext, ctx: CommandContext, answer: TurnAnswer) {
-    if ('activity' in answer) await context.sendActivity(answer.activity);
+    if ('activity' in answer) await this.post(context, answer.activity);
     else await this.send(context, ctx, answer.reply);
+  }
+
+  /**
+   * Sends in the turn, retrying within the reply budget; what the channel does not take in
+   * time goes to the outbox (the turn ends and Teams is answered well within its ~15 s).
+   * Resolves the activity id, or undefined when the outbox has it.
+   */
+  private post(
+    context: TurnContext,
+    activity: Partial<Activity>,
+    tag?: Parameters<TurnOutbox['defer']>[2],
+  ): Promise<string | undefined> {
+    const { deps, logger, outbox, replyBudgetMs } = this.opts;
+    return sendWithinBudget(context, activity, {
+      clock: deps.clock,
+      logger,
+      budgetMs: replyBudgetMs ?? 4_000,
+      ...(outbox && { outbox }),
+      ...(tag && { tag }),
+    });
   }
 
   /**
@@ -402,7 +450,12 @@ export class ChatOpsBot extends TeamsActivityHandler {
     const card = this.render(result.card, ctx);
     const cardMessageId = context.activity.replyToId;
     if (result.updateForEveryone && cardMessageId) {
-      await context.updateActivity({ ...card, id: cardMessageId });
+      oneAttemptPerCall(context);
+      // The clicker gets the card in this response anyway; a channel hiccup must not turn a
+      // decision that happened into an error.
+      await context.updateActivity({ ...card, id: cardMessageId }).catch((err: unknown) => {
+        logger.warn({ err, activityId: ctx.activityId }, 'card update for everyone failed');
+      });
     }
     if (result.followUp) await this.send(context, ctx, result.followUp);
     const content = card.attachments?.[0]?.content as Record<string, unknown>;
@@ -419,10 +472,12 @@ export class ChatOpsBot extends TeamsActivityHandler {
     const activity = this.render(reply, ctx);
     const runId = reply.runId;
     if (runId === undefined || reply.card !== 'run-status') {
-      await context.sendActivity(activity);
+      await this.post(context, activity);
       return;
     }
     const conversationId = ctx.conversation.id;
+    // No state hash: any state an event shows is further along than the reply's.
+    const tag = { runCard: { runId, lastStateHash: '', lastUpdate: clock.now() } };
     if (!(await claimRunCardCreation(store, runId, conversationId))) {
       // Notifications are posting it right now: wait briefly for its id, then update it.
       for (let i = 0; i < 20; i++) {
@@ -433,14 +488,19 @@ export class ChatOpsBot extends TeamsActivityHandler {
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
+      // Still on its way (in the outbox?): queue this one behind it, where it becomes an update.
+      if (this.opts.outbox) {
+        await this.opts.outbox.defer(conversationId, activity, tag, { behindFirstPost: true });
+        return;
+      }
     }
-    const sent = await context.sendActivity(activity);
-    if (sent?.id)
+    const sentId = await this.post(context, activity, tag);
+    if (sentId)
       await rememberRunCard(store, {
         runId,
         conversationId,
-        activityId: sent.id,
-        lastUpdate: clock.now(),
+        activityId: sentId,
+        lastUpdate: tag.runCard.lastUpdate,
       });
   }
 
@@ -499,6 +559,57 @@ export class ChatOpsBot extends TeamsActivityHandler {
   /** True the first time this activity id is seen (across restarts and replicas). */
   private async firstDelivery(activityId: string): Promise<boolean> {
     return once(this.opts.deps.store, `activity:${activityId}`, ACTIVITY_DEDUPE_MS);
+  }
+
+  /**
+   * Whether to handle a message now: not when it is done, nor while this process is still
+   * answering it (a Teams retry of a slow turn), nor while another live instance is. A claim left
+   * by an instance that is gone — one that crashed between taking the message and queuing its
+   * run — does not stop it: the
+   * redelivery runs it again, and queuing is idempotent (its correlation id comes from the
+   * activity id), so the effect happens exactly once.
+   */
+  private async startDelivery(activityId: string): Promise<'new' | 'takenOver' | false> {
+    const { store } = this.opts.deps;
+    await this.beAlive();
+    if (await store.get('dedupe', `activity:${activityId}`)) return false;
+    const key = `activity-inflight:${activityId}`;
+    const claimed = await store.put('dedupe', key, this.instanceId, {
+      etag: null,
+      ttlMs: IN_FLIGHT_MS,
+    });
+    if (claimed.ok) return 'new';
+    const holder = (await store.get<string>('dedupe', key))?.value;
+    // The holder is alive (this process, or another replica answering it right now): its answer comes.
+    if (holder === this.instanceId) return false;
+    if (holder && (await store.get('dedupe', `instance:${holder}`))) return false;
+    this.opts.logger.warn(
+      { activityId },
+      'activity redelivered after another bot instance took it and did not finish; handling it',
+    );
+    await store.put('dedupe', key, this.instanceId, { ttlMs: IN_FLIGHT_MS });
+    return 'takenOver';
+  }
+
+  /**
+   * Keeps `instance:<id>` fresh while this process lives (a few seconds' TTL), so another
+   * instance can tell a live holder of a message from a crashed one.
+   */
+  private async beAlive(): Promise<void> {
+    const { store } = this.opts.deps;
+    const beat = () =>
+      store
+        .put('dedupe', `instance:${this.instanceId}`, 1, { ttlMs: LIVENESS_TTL_MS })
+        .then(() => undefined);
+    if (!this.heartbeat) {
+      this.heartbeat = setInterval(() => void beat().catch(() => undefined), LIVENESS_TTL_MS / 3);
+      this.heartbeat.unref();
+    }
+    await beat();
+  }
+
+  private async endDelivery(activityId: string): Promise<void> {
+    await this.opts.deps.store.delete('dedupe', `activity-inflight:${activityId}`);
   }
 }
 

@@ -6,7 +6,7 @@ import type {
 } from 'botbuilder';
 import type { Clock } from '../clock/clock';
 import { getConversation } from '../conversations/get-conversation';
-import { getRunCard, rememberRunCard } from '../conversations/run-card';
+import { getRunCard, rememberRunCard, runCardCreationPending } from '../conversations/run-card';
 import { saveConversation } from '../conversations/save-conversation';
 import type { Logger } from '../logging/create-logger';
 import { rememberApprovalCard } from '../notifications/approval-cards';
@@ -18,6 +18,7 @@ import {
 } from '../notifications/notification-sender';
 import { progressOfHash } from '../notifications/run-progress';
 import type { Store } from '../store/store';
+import { oneAttemptPerCall } from './one-attempt-per-call';
 
 /** Store queue of activities the channel would not take yet. */
 export const OUTBOX_QUEUE = 'outbox';
@@ -54,6 +55,11 @@ export interface ProactiveSenderOptions {
   maxDelayMs?: number;
   /** A Retry-After longer than this is cut to it (default 60 s). */
   maxRetryAfterMs?: number;
+  /**
+   * Longest total wait between inline attempts (default 10 s): a send that would wait longer
+   * goes to the outbox at once, so one long `Retry-After` does not hold up every other card.
+   */
+  inlineBudgetMs?: number;
   /** The token audience for creating 1:1 chats (default Bot Framework public cloud). */
   audience?: string;
   sleep?(ms: number): Promise<void>;
@@ -65,6 +71,11 @@ interface OutboxItem {
   activityId?: string;
   activity: Partial<Activity>;
   tag?: SendTag;
+  /**
+   * The run card's first post is on its way elsewhere (a turn's reply, another outbox item):
+   * this waits until that card exists and then updates it, instead of posting a second one.
+   */
+  behindFirstPost?: boolean;
   createdAt: number;
   seq: number;
 }
@@ -123,15 +134,22 @@ export function classifyDeliveryError(err: unknown, now: number, maxRetryAfterMs
       : typeof e.response?.status === 'number'
         ? e.response.status
         : undefined;
-  if (status === 429) {
-    const after = parseRetryAfter(headerOf(err, 'retry-after'), now) ?? 1000;
-    return { kind: 'retryAfter', ms: Math.min(after, maxRetryAfterMs), status };
+  const retryAfter = parseRetryAfter(headerOf(err, 'retry-after'), now);
+  // A 503 may say when to come back too; without it, 5xx back off exponentially.
+  if (status === 429 || (status === 503 && retryAfter !== undefined)) {
+    return { kind: 'retryAfter', ms: Math.min(retryAfter ?? 1000, maxRetryAfterMs), status };
   }
   if (status !== undefined && (status >= 500 || status === 408))
     return { kind: 'transient', status };
   if (status !== undefined && status >= 400) return { kind: 'permanent', status };
   if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return { kind: 'transient' };
-  // No status and no known code: most likely the network; the outbox keeps it rather than lose it.
+  // A malformed service URL or activity fails the same way every time. (By name: errors from
+  // Node's core are not `instanceof` another realm's TypeError, e.g. under jest.)
+  if ((err as Error | null)?.name === 'TypeError') return { kind: 'permanent' };
+  // The client failing before any request (an activity it cannot serialize, a missing id) throws
+  // a plain Error, the same way every time; what came from the wire is a RestError, kept for
+  // later rather than lost.
+  if ((err as Error | null)?.name === 'Error' && e.code === undefined) return { kind: 'permanent' };
   return { kind: 'transient' };
 }
 
@@ -165,6 +183,21 @@ export class ProactiveSender implements NotificationSender {
     tag?: SendTag,
   ): Promise<void> {
     await this.withRetries(this.item('update', conversationId, activity, activityId, tag));
+  }
+
+  /**
+   * Puts a send straight into the outbox, without trying now: for a card whose first post is
+   * still on its way (another state of it must not post a second card), and for a turn that
+   * ran out of time to answer. Resolves the outbox id.
+   */
+  async defer(
+    conversationId: string,
+    activity: Partial<Activity>,
+    tag?: SendTag,
+    options: { behindFirstPost?: boolean } = {},
+  ): Promise<string> {
+    const item = this.item('send', conversationId, activity, undefined, tag);
+    return this.enqueue(options.behindFirstPost ? { ...item, behindFirstPost: true } : item);
   }
 
   /**
@@ -251,6 +284,8 @@ export class ProactiveSender implements NotificationSender {
   private async withRetries(item: OutboxItem): Promise<string> {
     const { logger, clock } = this.opts;
     const attempts = Math.max(1, this.opts.maxAttempts ?? 4);
+    const budget = this.opts.inlineBudgetMs ?? 10_000;
+    let waited = 0;
     let last: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
@@ -273,6 +308,8 @@ export class ProactiveSender implements NotificationSender {
         }
         if (attempt === attempts) break;
         const delay = failure.kind === 'retryAfter' ? failure.ms : this.backoff(attempt);
+        if (waited + delay > budget) break;
+        waited += delay;
         logger.warn(
           {
             conversationId: item.conversationId,
@@ -286,8 +323,7 @@ export class ProactiveSender implements NotificationSender {
         await this.sleep(delay);
       }
     }
-    const outboxId = `${clock.now()}-${process.pid}-${this.seq}-${Math.random().toString(36).slice(2, 8)}`;
-    await this.opts.store.enqueue(OUTBOX_QUEUE, outboxId, item);
+    const outboxId = await this.enqueue(item);
     logger.warn(
       { conversationId: item.conversationId, kind: item.kind, outboxId, err: last },
       'channel send kept failing; kept in the outbox for later delivery',
@@ -295,30 +331,48 @@ export class ProactiveSender implements NotificationSender {
     throw new DeliveryDeferredError(outboxId, last);
   }
 
+  private async enqueue(item: OutboxItem): Promise<string> {
+    const outboxId = `${this.opts.clock.now()}-${process.pid}-${this.seq}-${Math.random().toString(36).slice(2, 8)}`;
+    await this.opts.store.enqueue(OUTBOX_QUEUE, outboxId, item);
+    return outboxId;
+  }
+
   private backoff(attempt: number): number {
     const base = this.opts.baseDelayMs ?? 500;
     return Math.min(this.opts.maxDelayMs ?? 30_000, base * 2 ** (attempt - 1));
   }
 
-  /** One attempt; resolves the activity id. */
+  /**
+   * One attempt; resolves the activity id. The send's error is caught inside the logic and
+   * rethrown after: with an `onTurnError` set, botbuilder's `runMiddleware` hands errors from
+   * the logic to it and resolves, so the retries and the outbox never saw a failed send (and
+   * onTurnError posted "Something went wrong" to the chat instead).
+   */
   private async deliver(item: OutboxItem): Promise<string> {
     const conversation = await getConversation(this.opts.store, item.conversationId);
     if (!conversation) {
       throw new DeliveryFailedError(`no stored conversation ${item.conversationId}`);
     }
     let id = item.activityId ?? '';
+    let failure: { error: unknown } | undefined;
     await this.opts.adapter.continueConversationAsync(
       this.opts.botAppId,
       conversation.reference,
       async (context) => {
-        if (item.kind === 'send') {
-          const sent = await context.sendActivity(item.activity);
-          id = sent?.id ?? '';
-        } else {
-          await context.updateActivity({ ...item.activity, id: item.activityId });
+        oneAttemptPerCall(context);
+        try {
+          if (item.kind === 'send') {
+            const sent = await context.sendActivity(item.activity);
+            id = sent?.id ?? '';
+          } else {
+            await context.updateActivity({ ...item.activity, id: item.activityId });
+          }
+        } catch (error) {
+          failure = { error };
         }
       },
     );
+    if (failure) throw failure.error;
     return id;
   }
 
@@ -334,6 +388,12 @@ export class ProactiveSender implements NotificationSender {
     for (const item of items) {
       try {
         const op = await this.current(item.payload);
+        if (op === 'wait') {
+          // Not an attempt: the first post is still on its way.
+          await store.release(OUTBOX_QUEUE, item.id, clock.now() + 1000);
+          pending++;
+          continue;
+        }
         if (op) {
           const id = await this.deliver(op);
           await this.remember(op, id);
@@ -363,8 +423,9 @@ export class ProactiveSender implements NotificationSender {
         const delay =
           failure.kind === 'retryAfter'
             ? failure.ms
-            : Math.min(
-                5 * 60_000,
+            : // Capped low enough that a card lands soon after a long outage ends.
+              Math.min(
+                this.opts.maxDelayMs ?? 30_000,
                 (this.opts.baseDelayMs ?? 500) * 2 ** Math.min(item.attempts, 12),
               );
         await store.release(OUTBOX_QUEUE, item.id, clock.now() + delay);
@@ -374,18 +435,38 @@ export class ProactiveSender implements NotificationSender {
   }
 
   /** The item as it should go now: a run card posted meanwhile turns a send into an update. */
-  private async current(item: OutboxItem): Promise<OutboxItem | undefined> {
+  private async current(item: OutboxItem): Promise<OutboxItem | 'wait' | undefined> {
     const tag = item.tag?.runCard;
     if (!tag) return item;
     const card = await getRunCard(this.opts.store, tag.runId, item.conversationId);
-    if (!card) return item.kind === 'send' ? item : undefined;
-    if (
-      card.lastUpdate > tag.lastUpdate ||
-      progressOfHash(card.lastStateHash) > progressOfHash(tag.lastStateHash)
-    ) {
-      return undefined; // superseded by a newer card state
+    if (!card) {
+      if (item.kind !== 'send') return undefined;
+      const firstPostPending =
+        item.behindFirstPost &&
+        (await runCardCreationPending(this.opts.store, tag.runId, item.conversationId));
+      // Once the first post's claim is gone (it failed for good, or expired), this one posts.
+      return firstPostPending ? 'wait' : item;
     }
-    return { ...item, kind: 'update', activityId: card.activityId };
+    // Superseded by a newer card state. More progress wins over a later time: the requester's
+    // reply card (no state hash) may be posted after an event's deferred, further state.
+    const shown = progressOfHash(card.lastStateHash);
+    const wanted = progressOfHash(tag.lastStateHash);
+    if (
+      card.lastStateHash === tag.lastStateHash ||
+      shown > wanted ||
+      (shown === wanted && card.lastUpdate > tag.lastUpdate)
+    ) {
+      return undefined;
+    }
+    return {
+      ...item,
+      kind: 'update',
+      activityId: card.activityId,
+      tag: {
+        ...item.tag,
+        runCard: { ...tag, lastUpdate: Math.max(tag.lastUpdate, card.lastUpdate + 1) },
+      },
+    };
   }
 
   private async remember(item: OutboxItem, activityId: string): Promise<void> {

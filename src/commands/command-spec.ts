@@ -38,6 +38,8 @@ export interface CommandContext {
     teamId?: string;
   };
   activityId?: string;
+  /** The message came again after the instance that took it crashed: its effect may exist. */
+  redelivered?: boolean;
   /**
    * Present when a sign-in connection is configured: the person's own Azure DevOps identity,
    * fetched lazily (only commands that act in Azure DevOps as the person pay for it). Throws

@@ -4,7 +4,8 @@ import type { CommandContext, CommandDeps } from './command-spec';
 import { audit, devopsFailureReply, environmentOf, refusalReply } from './handler-kit';
 import { messageReply } from './message-reply';
 import type { Reply } from './reply';
-import { getRunRecord } from './run-record';
+import { getRunRecord, type RunRecord } from './run-record';
+import { runRequester, type RequesterMatch } from './run-requester';
 
 export interface ApprovalTarget {
   runId?: number;
@@ -35,9 +36,11 @@ export async function decideApproval(
   const approval = found.approval;
   const envKey = approval.environment ?? environmentOf(deps, approval.pipelineKey)?.key;
   const record = await getRunRecord(deps.store, approval.runId);
+  const requester = await requesterOf(approval.runId, record, ctx, deps);
+  if ('reply' in requester) return requester.reply;
   const decision = deps.authorizer.check(
     ctx.actor,
-    { kind: 'approve', environment: envKey ?? '', runRequestedBy: record?.requestedBy.id },
+    { kind: 'approve', environment: envKey ?? '', requester: requester.match },
     { channelId: ctx.conversation.channelId },
   );
   if (!decision.allowed) {
@@ -88,6 +91,26 @@ export async function decideApproval(
     runId: approval.runId,
   });
   return approvalReply(decided, deps, record?.requestedBy.name, record?.model);
+}
+
+/**
+ * Whether the actor asked for the run, from who Azure DevOps says requested it and the bot's
+ * record. Read fresh (not from a cache): it decides a safety rule.
+ */
+export async function requesterOf(
+  runId: number,
+  record: RunRecord | undefined,
+  ctx: CommandContext,
+  deps: CommandDeps,
+): Promise<{ match: RequesterMatch } | { reply: Reply }> {
+  try {
+    // A run the bot queued: Azure DevOps names either the bot's identity or (queued as the
+    // person) the same person as the record, so the record says it all, without a read.
+    const run = record ? undefined : await deps.devops.getRun(runId);
+    return { match: await runRequester(ctx.actor, run, record, deps) };
+  } catch (err) {
+    return { reply: devopsFailureReply(err, `read who asked for run ${runId}`) };
+  }
 }
 
 /** The approval card for an approval in its current state. */

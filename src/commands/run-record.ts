@@ -10,9 +10,21 @@ export interface RunRecord {
   change?: string;
   branch?: string;
   parameters: Record<string, string>;
-  requestedBy: { id: string; name: string; teamsId: string; upn?: string };
+  requestedBy: { id: string; name: string; teamsId: string; upn?: string; aadObjectId?: string };
   conversationId: string;
   queuedAt: number;
+  /** The run this one retried (`retry <id>`, the Retry button). */
+  retryOf?: number;
+}
+
+/**
+ * Who asked, as a run card shows it: with "retry of #M" for a retry.
+ * @example requesterLine(record) // 'Eli Engineer · retry of #41'
+ */
+export function requesterLine(record: RunRecord | undefined): string | undefined {
+  if (!record) return undefined;
+  const retry = record.retryOf !== undefined ? ` · retry of #${record.retryOf}` : '';
+  return `${record.requestedBy.name}${retry}`;
 }
 
 const COLLECTION = 'runs';

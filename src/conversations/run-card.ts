@@ -68,6 +68,20 @@ export async function getRunCard(
 }
 
 /**
+ * True while someone holds the creation claim of the run's card in a conversation and it is
+ * not posted yet (its send may be waiting in the outbox).
+ * @example if (await runCardCreationPending(store, 42, conversationId)) await sender.defer?.(conversationId, activity, tag);
+ */
+export async function runCardCreationPending(
+  store: Store,
+  runId: number,
+  conversationId: string,
+): Promise<boolean> {
+  const doc = await store.get<RunCardDoc>(RUN_CARDS_COLLECTION, runCardKey(runId, conversationId));
+  return doc !== undefined && !isCard(doc.value);
+}
+
+/**
  * Every posted card of `runId`, one per conversation, ordered by conversation id.
  * @example for (const card of await listRunCards(store, 42)) await update(card);
  */

@@ -100,7 +100,7 @@ export class AdoDevOps implements DevOpsPort {
     };
     if (req.stagesToSkip?.length) body.stagesToSkip = [...req.stagesToSkip];
     try {
-      return await this.queueOnce(spec, pipelineId, body, req.correlationId, actAs);
+      return await this.queueOnce(spec, pipelineId, body, req.correlationId, actAs, req.lookFirst);
     } catch (err) {
       if (!tagged || !undeclaredRequestId(err)) throw err;
       this.withoutRequestId.add(pipelineId);
@@ -120,10 +120,12 @@ export class AdoDevOps implements DevOpsPort {
     body: RunPipelineParameters,
     requestId: string | undefined,
     actAs: ActAs | undefined,
+    lookFirst = false,
   ): Promise<RunSummary> {
     return this.t.retrying('runPipeline', async (_attempt, previous) => {
       // The server may have queued the run before the failure reached us: look before queuing.
-      if (previous?.ambiguous && requestId) {
+      // A redelivered message (lookFirst) may have queued its run before the crash, too.
+      if ((previous?.ambiguous || lookFirst) && requestId) {
         const existing = await this.findByRequestId(pipelineId, requestId);
         if (existing) {
           this.t.logger.warn(

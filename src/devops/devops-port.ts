@@ -52,6 +52,8 @@ export interface RunSummary {
   parameters: Record<string, string>;
   tags: string[];
   requestedBy?: string;
+  /** Who Azure DevOps says the run is for (the Build API's `requestedFor`): UPN or object id. */
+  requestedFor?: { id?: string; uniqueName?: string; displayName?: string };
   createdDate: string;
   finishedDate?: string;
   /** Web link to the run in Azure DevOps. */
@@ -99,6 +101,8 @@ export interface RunRequest {
    * after an ambiguous failure, looks for a run carrying it before queuing again.
    */
   correlationId: string;
+  /** It may have been queued already (a redelivered message after a crash): look first. */
+  lookFirst?: boolean;
   stagesToSkip?: string[];
   /** Who asked, for display; Azure DevOps records the identity that called. */
   requestedFor?: string;

@@ -80,6 +80,13 @@ export function toRunSummary(build: BuildLike, ctx: MapContext): RunSummary {
     parameters: stringValues(build.templateParameters),
     tags: [...(build.tags ?? [])],
     requestedBy: build.requestedFor?.displayName,
+    requestedFor: build.requestedFor
+      ? compact({
+          id: build.requestedFor.id,
+          uniqueName: build.requestedFor.uniqueName,
+          displayName: build.requestedFor.displayName,
+        })
+      : undefined,
     createdDate: isoDate(build.queueTime) ?? new Date(0).toISOString(),
     finishedDate: isoDate(build.finishTime),
     url: webLink(build._links) ?? resultsUrl(ctx, id),

@@ -4,7 +4,7 @@ import { runCardData } from '../cards/run-card-data';
 import { replyToActivity } from '../bot/reply-to-activity';
 import type { Catalog } from '../catalog/catalog-schema';
 import type { Clock } from '../clock/clock';
-import { getRunRecord, type RunRecord } from '../commands/run-record';
+import { getRunRecord, requesterLine, type RunRecord } from '../commands/run-record';
 import type { Reply } from '../commands/reply';
 import { getDefaultNotificationChannel } from '../conversations/default-notification-channel';
 import {
@@ -13,6 +13,7 @@ import {
   getRunCard,
   listRunCards,
   rememberRunCard,
+  runCardCreationPending,
   type RunCard,
 } from '../conversations/run-card';
 import type { ApprovalSummary, DevOpsPort, RunSummary } from '../devops/devops-port';
@@ -77,7 +78,7 @@ export interface EventProcessorDeps {
   visibilityMs?: number;
 }
 
-export type RunCardOutcome = 'created' | 'updated' | 'unchanged' | 'skipped';
+export type RunCardOutcome = 'created' | 'updated' | 'unchanged' | 'skipped' | 'deferred';
 
 /** Thrown when another replica holds the run right now; the event is tried again shortly. */
 class RunBusyError extends Error {}
@@ -282,7 +283,7 @@ export class EventProcessor {
         : null;
     const data = runCardData(run, {
       environment: environment?.displayName,
-      requestedBy: record?.requestedBy.name,
+      requestedBy: requesterLine(record),
       logTail,
       now,
     });
@@ -290,7 +291,11 @@ export class EventProcessor {
 
     const existing = new Map((await listRunCards(store, runId)).map((c) => [c.conversationId, c]));
     const creators = new Set(await this.audience(filterEvent));
-    const targets = [...new Set([...existing.keys(), ...creators])];
+    // The requester's chat too: its card may still be on its way (in the outbox), and this
+    // state must follow it there.
+    const requesterChat =
+      record && !existing.has(record.conversationId) ? [record.conversationId] : [];
+    const targets = [...new Set([...existing.keys(), ...creators, ...requesterChat])];
     const outcomes = await Promise.allSettled(
       targets.map((conversationId) =>
         this.showRunCard({
@@ -379,17 +384,30 @@ export class EventProcessor {
       }
       const lastUpdate = Math.max(clock.now(), card.lastUpdate + 1);
       const tag = { runCard: { runId, lastStateHash: stateHash, lastUpdate } };
-      await sender.update(conversationId, card.activityId, activity, tag);
+      try {
+        await sender.update(conversationId, card.activityId, activity, tag);
+      } catch (err) {
+        // The outbox applies it (and remembers it) once the channel takes it again.
+        if (err instanceof DeliveryDeferredError) return 'deferred';
+        throw err;
+      }
       await rememberRunCard(store, { ...card, lastUpdate, lastStateHash: stateHash });
       return 'updated';
     }
-    if (!args.mayCreate) return 'skipped';
-    if (!(await claimRunCardCreation(store, runId, conversationId))) return 'skipped';
     const lastUpdate = clock.now();
+    const tag = { runCard: { runId, lastStateHash: stateHash, lastUpdate } };
+    if (!args.mayCreate || !(await claimRunCardCreation(store, runId, conversationId))) {
+      // Its first post is on its way (the requester's reply, or a send waiting in the outbox):
+      // queue this state behind it, where it becomes an update once that card exists, so the
+      // card still reaches its final state when this was the run's last event.
+      if (sender.defer && (await runCardCreationPending(store, runId, conversationId))) {
+        await sender.defer(conversationId, activity, tag, { behindFirstPost: true });
+        return 'deferred';
+      }
+      return 'skipped';
+    }
     try {
-      const activityId = await sender.send(conversationId, activity, {
-        runCard: { runId, lastStateHash: stateHash, lastUpdate },
-      });
+      const activityId = await sender.send(conversationId, activity, tag);
       await rememberRunCard(store, {
         runId,
         conversationId,

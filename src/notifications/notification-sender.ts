@@ -23,6 +23,13 @@ export interface NotificationSender {
     activity: Partial<Activity>,
     tag?: SendTag,
   ): Promise<void>;
+  /** Queues a send for the outbox without trying now (a first post of that card is on its way). */
+  defer?(
+    conversationId: string,
+    activity: Partial<Activity>,
+    tag?: SendTag,
+    options?: { behindFirstPost?: boolean },
+  ): Promise<string>;
 }
 
 /** The channel kept failing: the activity waits in the outbox and will be delivered later. */

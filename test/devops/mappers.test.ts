@@ -26,6 +26,11 @@ describe('toRunSummary (Build API)', () => {
       parameters: { modelVersion: '3' },
       tags: ['chatops'],
       requestedBy: 'Chat Bot',
+      requestedFor: {
+        displayName: 'Chat Bot',
+        id: '79de1729-b775-653a-ac7c-3937c662999d',
+        uniqueName: 'bot@contoso.com',
+      },
       createdDate: '2025-01-15T10:00:00.123Z',
       url: 'https://dev.azure.com/fabrikam/6ce954b1-ce1f-45d1-b94d-e6bf2464ba2c/_build/results?buildId=4711',
     });

@@ -113,11 +113,22 @@ describe('acting as the person: the full chain with the real on-behalf-of exchan
     createAdoDevOps({ orgUrl: emu.orgUrl, project: emu.project, catalog, auth: { pat: emu.pat } });
 
   it('sign-in card, then the magic code: the emulator records the PERSON as approver', async () => {
-    const run = await reader().runPipeline({
-      pipelineKey: 'prod',
-      parameters: { modelVersion: '1' },
-      correlationId: `obo-chain-${Date.now()}`,
+    // Queued in Azure DevOps by the lead: not the release manager's own run, so no-self-approval
+    // lets them decide (a bot-identity run with no record would be refused as unknown).
+    const lead = unsignedJwt({
+      oid: 'lead-oid',
+      upn: 'devops.lead@digitre.example',
+      name: 'Dana Lead',
+      exp: Math.floor(Date.now() / 1000) + 3600,
     });
+    const run = await reader().runPipeline(
+      {
+        pipelineKey: 'prod',
+        parameters: { modelVersion: '1' },
+        correlationId: `obo-chain-${Date.now()}`,
+      },
+      { bearerToken: lead },
+    );
     await emu.engine.waitFor(run.id, () => emu.engine.pendingApprovals(run.id).length > 0, 15_000);
     const [approval] = await reader().pendingApprovals({ runId: run.id });
 

@@ -170,13 +170,26 @@ describe('acting as the person: Teams sign-in, SSO and Universal Actions login, 
     return postActivity(t.app.url, activity, auth());
   }
 
-  /** A prod run (queued by the bot's identity) waiting at its approval. */
+  /**
+   * A prod run waiting at its approval, queued in Azure DevOps by the lead (prod's deployer): the
+   * release manager is not its requester, so no-self-approval lets them decide it. (One queued by
+   * the bot's identity with no run record is refused: nobody can tell who asked for it.)
+   */
   async function pendingApproval(): Promise<{ runId: number; approvalId: string }> {
-    const run = await reader().runPipeline({
-      pipelineKey: 'prod',
-      parameters: { modelVersion: '1' },
-      correlationId: `act-as-${Date.now()}-${Math.random()}`,
+    const lead = unsignedJwt({
+      oid: '00000000-0000-0000-0000-0000000001ead',
+      upn: 'devops.lead@digitre.example',
+      name: 'Dana Lead',
+      exp: Math.floor(Date.now() / 1000) + 3600,
     });
+    const run = await reader().runPipeline(
+      {
+        pipelineKey: 'prod',
+        parameters: { modelVersion: '1' },
+        correlationId: `act-as-${Date.now()}-${Math.random()}`,
+      },
+      { bearerToken: lead },
+    );
     await emu.engine.waitFor(run.id, () => emu.engine.pendingApprovals(run.id).length > 0, 15_000);
     const [approval] = await reader().pendingApprovals({ runId: run.id });
     return { runId: run.id, approvalId: approval!.id };

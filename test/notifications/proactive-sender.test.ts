@@ -95,6 +95,19 @@ describe('parseRetryAfter', () => {
       classifyDeliveryError(Object.assign(new Error('x'), { code: 'ECONNRESET' }), 0, 1).kind,
     ).toBe('transient');
     expect(classifyDeliveryError(restError(403), 0, 1).kind).toBe('permanent');
+    // Failing before any request (botframework-connector's serializer, a bad URL): for good.
+    expect(
+      classifyDeliveryError(new Error('"activity.recipient.id" must be of type string'), 0, 1).kind,
+    ).toBe('permanent');
+    expect(classifyDeliveryError(new TypeError('Invalid URL'), 0, 1).kind).toBe('permanent');
+    const wire = Object.assign(new Error('socket closed'), { name: 'RestError' });
+    expect(classifyDeliveryError(wire, 0, 1).kind).toBe('transient');
+    // A 503 that says when to come back is waited for like a 429.
+    expect(classifyDeliveryError(restError(503, { 'retry-after': '2' }), 0, 60_000)).toEqual({
+      kind: 'retryAfter',
+      ms: 2000,
+      status: 503,
+    });
   });
 });
 

@@ -59,6 +59,13 @@ export interface FakeConnector {
   members: Map<string, Record<string, unknown>>;
   /** Answer the next `times` calls with this status (e.g. 429 with Retry-After). */
   failNext(times: number, status: number, headers?: Record<string, string>): void;
+  /**
+   * An outage: every activity call for the next `ms` is answered with `status` (503, 429…),
+   * with `headers` such as `Retry-After` or none, as Teams' connector does when it sheds load.
+   */
+  failFor(ms: number, status: number, headers?: Record<string, string>): void;
+  /** Activity calls the connector refused (during `failNext`/`failFor`), as they were sent. */
+  refused: ConnectorCall[];
   /** The token service on the same port (point `OAuthUrl` at `url`). */
   tokenService: FakeTokenService;
   close(): Promise<void>;
@@ -73,6 +80,8 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   const waiters: (() => void)[] = [];
   const failures: { status: number; headers: Record<string, string> }[] = [];
   const members = new Map<string, Record<string, unknown>>();
+  const refused: ConnectorCall[] = [];
+  const outage = { until: 0, failure: { status: 503, headers: {} as Record<string, string> } };
   let nextId = 1;
   const tokenService: FakeTokenService = {
     tokens: new Map(),
@@ -104,8 +113,9 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         return;
       }
       if (connector.delayMs > 0) await new Promise((r) => setTimeout(r, connector.delayMs));
-      const failure = failures.shift();
+      const failure = failures.shift() ?? (Date.now() < outage.until ? outage.failure : undefined);
       if (failure) {
+        refused.push(callOf(req, m, chunks, `refused-${refused.length + 1}`));
         res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
         res.end(
           JSON.stringify({ error: { code: 'Throttled', message: `fake ${failure.status}` } }),
@@ -149,6 +159,11 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     failNext(times, status, headers = {}) {
       for (let i = 0; i < times; i++) failures.push({ status, headers });
     },
+    failFor(ms, status, headers = {}) {
+      outage.until = Date.now() + ms;
+      outage.failure = { status, headers };
+    },
+    refused,
     waitFor(count, filter = () => true, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -177,6 +192,32 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       }),
   };
   return connector;
+}
+
+/** The call as recorded, for one the connector refused (its body may not even be JSON). */
+function callOf(
+  req: IncomingMessage,
+  m: RegExpExecArray,
+  chunks: Buffer[],
+  id: string,
+): ConnectorCall {
+  let activity: Record<string, unknown> = {};
+  try {
+    activity = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<
+      string,
+      unknown
+    >;
+  } catch {
+    /* recorded as empty */
+  }
+  return {
+    method: req.method === 'PUT' ? 'PUT' : 'POST',
+    conversationId: decodeURIComponent(m[1]!),
+    activityId: m[2] ? decodeURIComponent(m[2]) : undefined,
+    id,
+    activity,
+    at: Date.now(),
+  };
 }
 
 function serveTokenService(

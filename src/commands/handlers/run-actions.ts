@@ -4,9 +4,9 @@ import { DevOpsError, type RunSummary } from '../../devops/devops-port';
 import { defineCommand, type CommandContext, type CommandDeps } from '../command-spec';
 import { audit, devopsFailureReply, refusalReply } from '../handler-kit';
 import { messageReply } from '../message-reply';
-import { fail, parseEnvironment, parseRunId } from '../parse-words';
+import { fail, parseEnvironment, parseParameters, parseRunId } from '../parse-words';
 import type { Reply } from '../reply';
-import { getRunRecord } from '../run-record';
+import { getRunRecord, saveRunRecord } from '../run-record';
 import { runStatusReply } from '../run-status-reply';
 import { deploy } from './deploy';
 import { runPipeline } from './run';
@@ -181,18 +181,120 @@ export async function retryRun(
         'Retry it once it has finished, or `cancel` it first.',
       );
     }
-    const record = await getRunRecord(deps.store, runId);
-    const parameters = record?.parameters ?? checked.run.parameters;
-    const branch = record?.branch ?? checked.run.branch.replace(/^refs\/heads\//, '');
-    return runPipeline(
-      { pipelineKey: checked.pipeline.key, branch, parameters },
-      ctx,
-      deps,
-      `retry ${runId}`,
+    const done = await retriedAs(runId, deps);
+    if (done) return done;
+    // One retry per run, whoever asks and however often (clicks, a typed `retry`, replicas).
+    const key = `retry:${runId}`;
+    const claim = await deps.store.put<RetryDoc>(
+      RETRIES,
+      key,
+      { at: deps.clock.now() },
+      {
+        etag: null,
+        ttlMs: RETRY_TTL_MS,
+      },
     );
+    if (!claim.ok) {
+      return (
+        (await retriedAs(runId, deps)) ??
+        messageReply(
+          'default',
+          `Run ${runId} is being retried`,
+          'Someone just asked for it; its card follows.',
+        )
+      );
+    }
+    let reply: Reply;
+    try {
+      reply = await queueRetry(runId, checked.run, checked.pipeline, ctx, deps);
+    } catch (err) {
+      await deps.store.delete(RETRIES, key);
+      throw err;
+    }
+    if (reply.runId === undefined || reply.runId === runId) {
+      // Refused, or a question (prod's confirmation): nothing queued yet, so the next ask may.
+      await deps.store.delete(RETRIES, key);
+      return reply;
+    }
+    await deps.store.put<RetryDoc>(
+      RETRIES,
+      key,
+      { at: deps.clock.now(), retryRunId: reply.runId },
+      { ttlMs: RETRY_TTL_MS },
+    );
+    const record = await getRunRecord(deps.store, reply.runId);
+    if (record) await saveRunRecord(deps.store, { ...record, retryOf: runId });
+    if (reply.card === 'run-status') {
+      const data = reply.data as { requestedBy: string };
+      reply = {
+        ...reply,
+        data: { ...data, requestedBy: `${data.requestedBy} · retry of #${runId}` },
+      } as Reply;
+    }
+    return reply;
   } catch (err) {
     return devopsFailureReply(err, `retry run ${runId}`);
   }
+}
+
+const RETRIES = 'retries';
+/** As long as run records: a run is retried once in its lifetime through the bot. */
+const RETRY_TTL_MS = 90 * 24 * 3600_000;
+
+interface RetryDoc {
+  at: number;
+  retryRunId?: number;
+}
+
+/** "Already retried as #N", when it was. */
+async function retriedAs(runId: number, deps: CommandDeps): Promise<Reply | undefined> {
+  const doc = await deps.store.get<RetryDoc>(RETRIES, `retry:${runId}`);
+  const retryRunId = doc?.value.retryRunId;
+  if (retryRunId === undefined) return undefined;
+  return messageReply(
+    'default',
+    `Run ${runId} was already retried as #${retryRunId}`,
+    `See \`status ${retryRunId}\`; to run it yet again, \`retry ${retryRunId}\` once it has finished.`,
+  );
+}
+
+/**
+ * Queues the retry with the run's parameters and branch, checked against the catalog like
+ * typed ones (a value the catalog refuses is not forwarded because Azure DevOps once took it).
+ */
+async function queueRetry(
+  runId: number,
+  run: RunSummary,
+  pipeline: PipelineSpec,
+  ctx: CommandContext,
+  deps: CommandDeps,
+): Promise<Reply> {
+  const record = await getRunRecord(deps.store, runId);
+  const asRun = record?.parameters ?? run.parameters;
+  // Only what the catalog lets chat set; the pipeline's own defaults fill the rest.
+  const checked = parseParameters(
+    Object.entries(asRun)
+      .filter(([name]) => pipeline.parameters.some((p) => p.name === name))
+      .map(([name, value]) => `${name}=${value}`),
+    pipeline,
+  );
+  if (!checked.ok) {
+    return messageReply(
+      'attention',
+      `Run ${runId} cannot be retried as it was`,
+      `${checked.error.problem} Start it again with values the catalog allows.`,
+    );
+  }
+  const parameters = checked.args;
+  const branch = record?.branch ?? run.branch.replace(/^refs\/heads\//, '');
+  // Its own correlation id, the same for every ask of this retry.
+  const retryCtx = { ...ctx, activityId: `retry-of-${runId}` };
+  return runPipeline(
+    { pipelineKey: pipeline.key, branch, parameters },
+    retryCtx,
+    deps,
+    `retry ${runId}`,
+  );
 }
 
 export const cancelCommand = defineCommand<{ runId: number }>({

@@ -206,11 +206,12 @@ describe('Azure DevOps requests per command, warm (issue #10 targets)', () => {
     expect(requests).toEqual(['PATCH build/builds/{id}']);
   });
 
-  it('deploy <env> (1), approve <run> (2)', async () => {
+  it('deploy <env> (1), approve <run the bot did not queue> (3: who asked is read for no-self-approval)', async () => {
     expect((await measure('deploy qa model v2')).requests).toEqual(['POST pipelines/{id}/runs']);
     const runId = await prodRunWaiting();
     const { reply, requests } = await measure(`approve ${runId} looks good`);
     expect(reply.card).not.toBe('message');
-    expect(requests.length).toBeLessThanOrEqual(2);
+    expect(requests).toContain('GET build/builds/{id}');
+    expect(requests.length).toBeLessThanOrEqual(3);
   });
 });

@@ -1,3 +1,5 @@
+import { CARD_ACTIONS } from '../../../src/actions/card-actions';
+import { getRunRecord, requesterLine } from '../../../src/commands/run-record';
 import { DevOpsError, type RunRequest } from '../../../src/devops/devops-port';
 import { ENGINEER, LEAD, STRANGER, cardOf, factsOf, handlerHarness } from './handler-harness';
 
@@ -309,5 +311,98 @@ describe('cancel and logs', () => {
   it('logs of an unknown run', async () => {
     const h = handlerHarness();
     expect(cardOf(await h.run('logs 77'), 'message').text).toBe('Azure DevOps has no run 77.');
+  });
+});
+
+describe('retry is one request (issue 14)', () => {
+  const retryClick = async (h: ReturnType<typeof handlerHarness>, runId: number) => {
+    const spec = CARD_ACTIONS.find((a) => a.verb === 'run.retry')!;
+    return spec.run({ runId } as never, h.context(ENGINEER), h.deps());
+  };
+
+  it('five clicks, a double click and a typed retry queue one run; the others say "already retried as #N"', async () => {
+    const h = handlerHarness();
+    const first = await h.run('run train experimentName=exp-1', { actor: ENGINEER });
+    h.devops.advance(first.runId!, 'failed');
+    h.resetCalls();
+    // A double click: two at once.
+    const [a, b] = await Promise.all([retryClick(h, first.runId!), retryClick(h, first.runId!)]);
+    const later = [];
+    for (let i = 0; i < 3; i++) later.push(await retryClick(h, first.runId!));
+    const typed = await h.run(`retry ${first.runId}`, { actor: ENGINEER });
+    expect(runRequests(h)).toHaveLength(1);
+    const retryId = (await h.devops.listRuns({ pipelineKey: 'train', top: 1 }))[0]!.id;
+    expect(retryId).not.toBe(first.runId);
+    const followUps = [a, b, ...later].map((r) => (r.ok ? r.followUp : undefined));
+    const cards = followUps.filter((f) => f?.card === 'run-status');
+    expect(cards).toHaveLength(1);
+    expect(cardOf(cards[0]!, 'run-status').requestedBy).toBe(
+      `Eli Engineer · retry of #${first.runId}`,
+    );
+    const answers = [...followUps.filter((f) => f?.card === 'message'), typed];
+    expect(answers.length).toBeGreaterThanOrEqual(4);
+    for (const answer of answers.slice(-4)) {
+      expect(cardOf(answer!, 'message').title).toBe(
+        `Run ${first.runId} was already retried as #${retryId}`,
+      );
+    }
+  });
+
+  it('the retried run remembers what it retried, for its live card', async () => {
+    const h = handlerHarness();
+    const first = await h.run('run train experimentName=exp-2', { actor: ENGINEER });
+    h.devops.advance(first.runId!, 'failed');
+    const retry = await h.run(`retry ${first.runId}`, { actor: ENGINEER });
+    expect(requesterLine(await getRunRecord(h.store, retry.runId!))).toBe(
+      `Eli Engineer · retry of #${first.runId}`,
+    );
+  });
+
+  it('re-checks the parameters against the catalog: one it would refuse typed is not forwarded', async () => {
+    const h = handlerHarness();
+    const old = h.devops.addRun({
+      pipelineKey: 'extract-prepare',
+      result: 'failed',
+      parameters: { computeName: 'BAD NAME; rm -rf' },
+    });
+    const msg = cardOf(await h.run(`retry ${old.id}`, { actor: ENGINEER }), 'message');
+    expect(msg.title).toBe(`Run ${old.id} cannot be retried as it was`);
+    expect(h.methods()).not.toContain('runPipeline');
+    // Nothing was queued, so a later retry (say, after fixing the catalog) is not blocked.
+    expect(await h.store.get('retries', `retry:${old.id}`)).toBeUndefined();
+  });
+});
+
+describe('a rollback confirmed after someone locked the environment (issue 14)', () => {
+  it('says once that it is locked: the question becomes the refusal, nothing queued, no "Confirmed"', async () => {
+    const h = handlerHarness();
+    h.devops.addRun({
+      pipelineKey: 'prod',
+      result: 'succeeded',
+      parameters: { modelVersion: '1' },
+    });
+    h.devops.addRun({
+      pipelineKey: 'prod',
+      result: 'succeeded',
+      parameters: { modelVersion: '2' },
+    });
+    // Local mode, where anyone may lock: someone else locks prod while the lead's question waits.
+    const question = cardOf(
+      await h.run('rollback prod', { actor: LEAD, localMode: true }),
+      'confirm',
+    );
+    const lock = await h.run('lock prod hotfix in progress', { actor: ENGINEER, localMode: true });
+    expect(cardOf(lock, 'message').title).toMatch(/locked/i);
+    h.resetCalls();
+    const confirm = CARD_ACTIONS.find((a) => a.verb === 'confirm.accept')!;
+    const result = await confirm.run(question.confirmData as never, h.context(LEAD), h.deps(true));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.followUp).toBeUndefined();
+    expect(result.updateForEveryone).toBe(true);
+    const msg = cardOf(result.card, 'message');
+    expect(msg.title).toBe('Production is locked');
+    expect(JSON.stringify(result.card)).not.toMatch(/confirmed/i);
+    expect(h.methods()).not.toContain('runPipeline');
   });
 });

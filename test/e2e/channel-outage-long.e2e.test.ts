@@ -1,0 +1,128 @@
+import { messageActivity, postActivity } from '../support/activities';
+import { text } from '../support/card-inspection';
+import type { ConnectorCall } from '../support/fake-connector';
+import { startTestApp, type TestApp } from '../support/start-test-app';
+
+/**
+ * Teams' connector sheds load (503, 429, with and without Retry-After) while runs move. Through
+ * the real app: CloudAdapter with its onTurnError, botbuilder's connector client over HTTP, the
+ * in-process emulator's runs and service hooks. Every card arrives once and ends in its final
+ * state; no turn is held open; nothing says "Something went wrong".
+ */
+
+const CHANNEL = '19:outage-ops@thread.tacv2';
+
+/** Run id shown on a run card ("Running · run #12 (20261129.1)"; approval cards lack the "("). */
+const runIdOf = (c: ConnectorCall): number | undefined => {
+  const m = /· run #(\d+) \(/.exec(text(c));
+  return m ? Number(m[1]) : undefined;
+};
+
+const isRunCard = (c: ConnectorCall, pipeline: string) =>
+  text(c).includes(pipeline) && runIdOf(c) !== undefined && !text(c).includes('finished:');
+
+/** The cards of `runId` in a conversation, each with every call that showed it (post, then updates). */
+function cardsOf(t: TestApp, conversationId: string, runId: number, pipeline: string) {
+  const calls = t.connector.calls.filter(
+    (c) => c.conversationId === conversationId && isRunCard(c, pipeline) && runIdOf(c) === runId,
+  );
+  const posts = calls.filter((c) => c.method === 'POST');
+  return posts.map((p) => ({
+    post: p,
+    last: [p, ...calls.filter((c) => c.method === 'PUT' && c.id === p.id)].at(-1)!,
+  }));
+}
+
+async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const noSomethingWentWrong = (t: TestApp) =>
+  [...t.connector.calls, ...t.connector.refused].filter((c) =>
+    text(c).includes('Something went wrong'),
+  );
+
+async function subscribeChannel(t: TestApp) {
+  await postActivity(
+    t.app.url,
+    messageActivity('subscribe', {
+      serviceUrl: t.connector.url,
+      conversationId: CHANNEL,
+      conversationType: 'channel',
+    }),
+  );
+  await t.connector.waitFor(
+    1,
+    (c) => c.conversationId === CHANNEL && text(c).includes('Subscribed'),
+  );
+}
+
+describe('a 60 s outage of the connector answering 429 with Retry-After: 120', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({}, { outboxIntervalMs: 500 });
+    await subscribeChannel(t);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('does not hold the turn open, and every card lands once in its final state after it', async () => {
+    const chat = 'a:long-outage-requester';
+    const pipeline = '[Manual]-[Custom-QA]-Deploy';
+    const outageMs = 60_000;
+    t.connector.failFor(outageMs, 429, { 'retry-after': '120' });
+    const outageEnds = Date.now() + outageMs;
+    const started = Date.now();
+    const answer = await postActivity(
+      t.app.url,
+      messageActivity('deploy custom-qa model v3', {
+        serviceUrl: t.connector.url,
+        conversationId: chat,
+      }),
+    );
+    expect(answer.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    let runId = 0;
+    await eventually(
+      () => {
+        const first = t.connector.calls.find(
+          (c) => c.conversationId === chat && isRunCard(c, pipeline),
+        );
+        runId = first ? runIdOf(first)! : 0;
+        return runId > 0;
+      },
+      outageMs + 45_000,
+      'the requester run card',
+    );
+    // Nothing got through while the channel refused.
+    expect(
+      t.connector.calls.filter((c) => c.at < outageEnds - 100 && c.conversationId === chat),
+    ).toEqual([]);
+    const final = (conversationId: string) => () => {
+      const cards = cardsOf(t, conversationId, runId, pipeline);
+      return cards.length > 0 && cards.every((c) => text(c.last).includes('Succeeded'));
+    };
+    await eventually(final(chat), 45_000, 'the requester card reaching Succeeded');
+    await eventually(final(CHANNEL), 45_000, 'the channel card reaching Succeeded');
+    await eventually(
+      () =>
+        t.connector.calls.some(
+          (c) => c.conversationId === chat && text(c).includes('finished: Succeeded'),
+        ),
+      45_000,
+      'the completion notice',
+    );
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(cardsOf(t, chat, runId, pipeline)).toHaveLength(1);
+    expect(cardsOf(t, CHANNEL, runId, pipeline)).toHaveLength(1);
+    expect(
+      t.connector.calls.filter((c) => c.conversationId === chat && text(c).includes('finished:')),
+    ).toHaveLength(1);
+    expect(noSomethingWentWrong(t)).toEqual([]);
+  }, 200_000);
+});
