@@ -1,5 +1,5 @@
 import { messageActivity, postActivity } from '../support/activities';
-import { text } from '../support/card-inspection';
+import { runCardRunId, text } from '../support/card-inspection';
 import type { ConnectorCall } from '../support/fake-connector';
 import { startTestApp, type TestApp } from '../support/start-test-app';
 
@@ -12,11 +12,7 @@ import { startTestApp, type TestApp } from '../support/start-test-app';
 
 const CHANNEL = '19:outage-ops@thread.tacv2';
 
-/** Run id shown on a run card ("Running · run #12 (20261129.1)"; approval cards lack the "("). */
-const runIdOf = (c: ConnectorCall): number | undefined => {
-  const m = /· run #(\d+) \(/.exec(text(c));
-  return m ? Number(m[1]) : undefined;
-};
+const runIdOf = runCardRunId;
 
 const isRunCard = (c: ConnectorCall, pipeline: string) =>
   text(c).includes(pipeline) && runIdOf(c) !== undefined && !text(c).includes('finished:');

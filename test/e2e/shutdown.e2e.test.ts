@@ -68,7 +68,13 @@ describe('npm start: banner, bad configuration, graceful shutdown', () => {
         bot.url,
         messageActivity('help', { serviceUrl: connector.url, conversationId: 'a:shutdown' }),
       );
-      await new Promise((r) => setTimeout(r, 400));
+      // SIGTERM once the bot's reply is at the connector (in flight), not after a guessed delay:
+      // on a busy machine the post may not even have reached the bot 400 ms later.
+      const before = connector.arrived;
+      for (let i = 0; i < 200 && connector.arrived === before; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(connector.arrived).toBeGreaterThan(before);
       const exit = exitOf(bot.child);
       bot.child.kill('SIGTERM');
       expect((await posted).status).toBe(200);

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { loadCatalog } from '../../src/catalog/load-catalog';
 import type { ConnectorCall } from './fake-connector';
 
 /** Everything the bot attached to an activity, as one string to search. */
@@ -31,4 +33,20 @@ export function executeActions(
   };
   walk(card);
   return found;
+}
+
+const CATALOG_PIPELINE_NAMES = new Set(
+  loadCatalog(join(__dirname, '..', '..', 'config', 'digitre.yaml')).pipelines.map((p) => p.name),
+);
+
+/**
+ * The run id a run card shows ("Running · run #12 · 20261129.1"), or undefined for any other
+ * card. An approval card shows "[Manual]-[Prod]-deployment · run #12 · …": the pipeline's name
+ * where the run card has its state.
+ */
+export function runCardRunId(c: ConnectorCall): number | undefined {
+  for (const m of text(c).matchAll(/"text":"([^"]*?) · run #(\d+) · /g)) {
+    if (!CATALOG_PIPELINE_NAMES.has(m[1]!)) return Number(m[2]);
+  }
+  return undefined;
 }

@@ -55,6 +55,8 @@ export interface FakeConnector {
   ): Promise<ConnectorCall[]>;
   /** Milliseconds to wait before answering each activity call (a slow channel). */
   delayMs: number;
+  /** Activity calls that reached the connector, counted on arrival (before `delayMs`). */
+  arrived: number;
   /** Teams members the connector knows (`GET …/members/{id}`), by Teams user id. */
   members: Map<string, Record<string, unknown>>;
   /** Answer the next `times` calls with this status (e.g. 429 with Retry-After). */
@@ -112,6 +114,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         send(res, 404, { 'content-type': 'application/json' }, '{"error":{"code":"NotFound"}}');
         return;
       }
+      connector.arrived++;
       if (connector.delayMs > 0) await new Promise((r) => setTimeout(r, connector.delayMs));
       const failure = failures.shift() ?? (Date.now() < outage.until ? outage.failure : undefined);
       if (failure) {
@@ -152,6 +155,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
 
   const connector: FakeConnector = {
     delayMs: 0,
+    arrived: 0,
     url: `http://127.0.0.1:${port}/`,
     calls,
     members,
