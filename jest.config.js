@@ -9,8 +9,8 @@ module.exports = {
   moduleNameMapper: { '^spdy$': '<rootDir>/src/http/no-spdy.ts' },
   testTimeout: 30000,
   // Both cores of a 2-core CI machine (unit + store + bot + notifications: 71 s -> 37 s). Timing-
-  // sensitive on a loaded machine: test/e2e/shutdown (SIGTERM 400 ms after a post) and
-  // test/security/fuzz (5,000 requests per 60 s test) failed at load 12 with a busy sibling
-  // worker and passed alone; test/startup and test/replicas time real child processes.
+  // sensitive on a loaded machine: test/security/fuzz (5,000 requests per 60 s test) failed at
+  // load 12 with a busy sibling worker and passed alone; test/startup, test/replicas and the
+  // outage e2e tests time real child processes and outbox retries.
   maxWorkers: 2,
 };
