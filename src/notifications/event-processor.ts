@@ -120,6 +120,8 @@ export class EventProcessor {
   private readonly covered = new Set<string>();
   private readonly holderId: string;
   private draining: Promise<number> | undefined;
+  /** The drain's last claim was a full batch: a backlog may be waiting. */
+  private backlogged = false;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -149,6 +151,7 @@ export class EventProcessor {
       return total;
     })().finally(() => {
       this.draining = undefined;
+      this.backlogged = false;
     });
   }
 
@@ -201,6 +204,8 @@ export class EventProcessor {
         this.deps.visibilityMs ?? 120_000,
       );
       if (items.length === 0) break;
+      // A full batch: more may wait behind it, so live events take the live lane meanwhile.
+      this.backlogged = items.length >= (this.deps.batchSize ?? DEFAULT_BATCH);
       done += await this.processBatch(items);
     }
     return done;
@@ -218,8 +223,8 @@ export class EventProcessor {
    */
   accepted(envelope: AdoEvent): void {
     if (this.stopped) return;
-    if (!this.draining) {
-      this.kick();
+    if (!this.draining || !this.backlogged) {
+      this.kick(); // no backlog: the drain takes it next, nothing to overtake
       return;
     }
     this.again = true; // the running drain looks again before it stops
