@@ -9,7 +9,8 @@
  *                SQLite file, polled every 50 ms)
  *   live ms      once the burst is accepted (the backlog still queued): one event for a run
  *                outside the burst, until the bot reads that run from Azure DevOps
- *   reads        the emulator's run reads (`GET build/builds/{id}`) during the drain
+ *   left         events still queued when the last one was accepted
+ *   reads        the emulator's run reads (`GET build/builds/{id}`), burst and drain
  *
  *   npm run bench:events                               30,000 events, 100 runs, 3 reps
  *   npm run bench:events -- --events 5000 --reps 1     a smoke run
@@ -80,6 +81,7 @@ interface Rep {
   acceptedPerSec: number;
   processedPerSec: number;
   liveMs: number;
+  left: number;
   reads: number;
 }
 
@@ -100,8 +102,20 @@ async function rep(h: Awaited<ReturnType<typeof startHarness>>, n: number): Prom
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   const queued = db.prepare("SELECT count(*) AS n FROM queue_items WHERE queue = 'ado-events'");
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  // The request log keeps 10,000 entries: count and clear it every 20 ms.
+  const log = h.emulator.requestLog;
+  const liveRead = new RegExp(`/builds/${live.id}(\\?|$)`);
+  let reads = 0;
+  let liveAt = NaN;
+  const sample = () => {
+    reads += log.count({ method: 'GET', path: /\/builds\/\d+(\?|$)/ });
+    if (Number.isNaN(liveAt) && log.count({ method: 'GET', path: liveRead }) > 0)
+      liveAt = performance.now();
+    log.clear();
+  };
+  const sampler = setInterval(sample, 20);
   try {
-    h.emulator.requestLog.clear();
+    log.clear();
     const t0 = performance.now();
     let next = 0;
     await Promise.all(
@@ -113,34 +127,30 @@ async function rep(h: Awaited<ReturnType<typeof startHarness>>, n: number): Prom
       }),
     );
     const accepted = performance.now() - t0;
+    const left = (queued.get() as { n: number }).n;
 
     // A run moving now, posted behind the backlog.
-    const liveRead = new RegExp(`/builds/${live.id}(\\?|$)`);
     const tLive = performance.now();
     await post(bot.url, envelope(`live-${n}`, live), agent);
-    let liveMs = NaN;
     let processed = NaN;
     const deadline = performance.now() + 30 * 60_000;
     while (performance.now() < deadline) {
-      if (
-        Number.isNaN(liveMs) &&
-        h.emulator.requestLog.count({ method: 'GET', path: liveRead }) > 0
-      )
-        liveMs = performance.now() - tLive;
-      if ((queued.get() as { n: number }).n === 0) {
+      if (Number.isNaN(processed) && (queued.get() as { n: number }).n === 0)
         processed = performance.now() - t0;
-        if (!Number.isNaN(liveMs)) break;
-      }
-      await sleep(Number.isNaN(liveMs) ? 5 : 50);
+      if (!Number.isNaN(processed) && !Number.isNaN(liveAt)) break;
+      await sleep(20);
     }
-    const reads = h.emulator.requestLog.count({ method: 'GET', path: /\/builds\/\d+(\?|$)/ });
+    await sleep(200); // the last reads
+    sample();
     return {
       acceptedPerSec: EVENTS / (accepted / 1000),
       processedPerSec: (EVENTS + 1) / (processed / 1000),
-      liveMs,
+      liveMs: liveAt - tLive,
+      left,
       reads,
     };
   } finally {
+    clearInterval(sampler);
     agent.destroy();
     db.close();
     await bot.stop();
@@ -158,7 +168,7 @@ async function main(): Promise<void> {
       reps.push(r);
       console.log(
         `rep ${n + 1}: accepted ${round(r.acceptedPerSec, 0)}/s, processed ${round(r.processedPerSec, 0)}/s, ` +
-          `live event read after ${round(r.liveMs, 0)} ms, ${r.reads} run reads (request log keeps 10,000)`,
+          `${r.left} left at the last 200, live event read after ${round(r.liveMs, 0)} ms, ${r.reads} run reads`,
       );
     }
   } finally {
@@ -171,6 +181,7 @@ async function main(): Promise<void> {
       `  accepted  ${round(acc, 0)} events/s\n` +
       `  processed ${round(proc, 0)} events/s (accepted ÷ processed ${round(acc / proc, 2)})\n` +
       `  live event read after ${round(median(reps.map((r) => r.liveMs)), 0)} ms\n` +
+      `  left queued at the last 200 ${median(reps.map((r) => r.left))}\n` +
       `  run reads ${median(reps.map((r) => r.reads))}`,
   );
 }
