@@ -140,6 +140,45 @@ describe('EventProcessor backlog', () => {
     expect(env.reads()).toHaveLength(before);
   });
 
+  it("an approval event coalesced with its run's other events still posts the approval card", async () => {
+    const env = await setup();
+    await addSubscription(env.store, env.clock, {
+      conversationId: CHANNEL,
+      conversationType: 'channel',
+      actor: { id: 'alex', name: 'Alex Wilber' },
+      filter: { pipelines: ['prod'] },
+    });
+    const run = await env.devops.runPipeline({
+      pipelineKey: 'prod',
+      parameters: { modelVersion: '3' },
+      correlationId: 'prod-1',
+    });
+    const approval = env.devops.advance(run.id, 'waiting')!;
+    const events: AdoEvent[] = [
+      envelope('p-0', run, 'inProgress'),
+      {
+        id: 'p-approval',
+        eventType: 'ms.vss-pipelinechecks-events.approval-pending',
+        resource: {
+          approval: { id: approval.id, status: 'pending', steps: [] },
+          run: { id: run.id, name: run.name },
+          pipeline: { id: run.pipelineId, name: run.pipelineName },
+        },
+      } as unknown as AdoEvent,
+      envelope('p-2', run, 'inProgress'),
+    ];
+    for (const ev of events) await env.store.enqueue(ADO_EVENTS_QUEUE, ev.id, ev);
+
+    expect(await env.processor.drain()).toBe(3);
+
+    expect(env.reads()).toEqual([run.id]);
+    const inChannel = env.sender.calls.filter((c) => c.conversationId === CHANNEL);
+    expect(inChannel.filter((c) => c.tag?.runCard).map((c) => c.method)).toEqual(['send']);
+    const approvalCards = inChannel.filter((c) => c.method === 'send' && c.tag?.approvalCard);
+    expect(approvalCards).toHaveLength(1);
+    expect(cardText(approvalCards[0]!.activity)).toContain('Waiting for approval');
+  });
+
   it('processes a live event for another run before the backlog finishes, and reads it once', async () => {
     const env = await setup();
     const runs: RunSummary[] = [];
