@@ -2,7 +2,7 @@ import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/store';
-import { ADO_EVENTS_QUEUE, parseAdoEvent } from './ado-event';
+import { ADO_EVENTS_QUEUE, parseAdoEvent, type AdoEvent } from './ado-event';
 import { checkWebhookAuth } from './check-webhook-auth';
 import { isJsonContentType, JSON_ONLY } from '../http/require-json';
 
@@ -18,7 +18,7 @@ export interface AdoEventsRouteDeps {
   /** Bodies above this answer 413 (the server-wide body parser may cut earlier). */
   maxBodyBytes?: number;
   /** Called after an event was stored, so processing starts now rather than at the next tick. */
-  onAccepted?(): void;
+  onAccepted?(event: AdoEvent): void;
 }
 
 function bodyOf(req: Request): { ok: true; body: unknown } | { ok: false } {
@@ -39,7 +39,7 @@ function bodyOf(req: Request): { ok: true; body: unknown } | { ok: false } {
  * validates the envelope and stores it in the `ado-events` queue BEFORE answering 2xx, so an
  * acknowledged event survives a crash. Processing happens elsewhere (`EventProcessor`); this
  * route never waits on Teams or Azure DevOps. A redelivery of a queued event answers 200 too.
- * @example registerAdoEventsRoute(server, { store, logger, metrics, secret: config.webhookSecret, onAccepted: () => processor.kick() });
+ * @example registerAdoEventsRoute(server, { store, logger, metrics, secret: config.webhookSecret, onAccepted: (event) => processor.accepted(event) });
  */
 export function registerAdoEventsRoute(server: Server, deps: AdoEventsRouteDeps): void {
   const limit = deps.maxBodyBytes ?? MAX_EVENT_BYTES;
@@ -107,7 +107,7 @@ export function registerAdoEventsRoute(server: Server, deps: AdoEventsRouteDeps)
         'service-hook event stored',
       );
       res.send(200, { status: added ? 'accepted' : 'duplicate', id: event.id });
-      if (added) deps.onAccepted?.();
+      if (added) deps.onAccepted?.(event);
     } catch (err) {
       // The store is down: 503 makes Azure DevOps deliver again later.
       count('unknown', 'error');

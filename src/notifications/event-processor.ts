@@ -38,6 +38,24 @@ const EVENT_DEDUPE_MS = 7 * 24 * 3600_000;
 const COMPLETION_NOTICE_MS = 90 * 24 * 3600_000;
 /** A failing event is retried this many times (backing off) before it is logged and dropped. */
 const MAX_EVENT_ATTEMPTS = 8;
+/** Events claimed per round: more of a run's events share one read. */
+const DEFAULT_BATCH = 100;
+/** Runs of a batch read and shown at the same time. */
+const GROUP_CONCURRENCY = 20;
+/** Event ids covered by a live read, remembered until the drain meets them (bounded). */
+const MAX_COVERED = 100_000;
+
+/** The distinct subscription filters of a group's events, in order. */
+function distinctFilters(filters: RunEventForFilter[]): RunEventForFilter[] {
+  const seen = new Map<string, RunEventForFilter>();
+  for (const f of filters) {
+    const key = JSON.stringify(f);
+    seen.delete(key); // keep the last position, so the newest is last
+    seen.set(key, f);
+  }
+  return [...seen.values()];
+}
+
 /**
  * Default ttl of the per-run lease. It is renewed every third of it while the run is being
  * processed, so a slow Teams delivery keeps it, and a replica that dies mid-event blocks the
@@ -72,7 +90,7 @@ export interface EventProcessorDeps {
   holderId?: string;
   /** Ttl of the per-run lease (default 30 s), renewed while the run is processed. */
   runLeaseMs?: number;
-  /** Events claimed per round (default 20). */
+  /** Events claimed per round (default 100; a run's events in one round share one read). */
   batchSize?: number;
   /** How long a claimed event stays hidden from other replicas (default 2 min). */
   visibilityMs?: number;
@@ -95,8 +113,15 @@ class RunBusyError extends Error {}
  */
 export class EventProcessor {
   private readonly chains = new Map<number, Promise<unknown>>();
+  /** Live lane: the events of runs accepted while a backlog drains, newest runs last. */
+  private readonly live = new Map<number, RunEvent[]>();
+  private liveWorker: Promise<void> | undefined;
+  /** Queued event ids a live read already covered: the drain completes them without a read. */
+  private readonly covered = new Set<string>();
   private readonly holderId: string;
   private draining: Promise<number> | undefined;
+  /** The drain's last claim was a full batch: a backlog may be waiting. */
+  private backlogged = false;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -126,12 +151,16 @@ export class EventProcessor {
       return total;
     })().finally(() => {
       this.draining = undefined;
+      this.backlogged = false;
     });
   }
 
   /** Resolves once no drain is running (tests; shutdown). */
   async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+    while (this.draining || this.liveWorker) {
+      await this.draining;
+      await this.liveWorker;
+    }
     await Promise.allSettled([...this.chains.values()]);
   }
 
@@ -157,6 +186,13 @@ export class EventProcessor {
   /**
    * Claims and processes queued events until the queue is empty (bounded rounds).
    * Resolves how many events were taken off the queue.
+   *
+   * A burst can queue thousands of events for a few runs, and every event only tells us to
+   * re-read its run (`handleRun` reads the run's current state). So a claimed batch is grouped
+   * per run and each run is read ONCE for all its events (the newest state covers the older
+   * ones; cards never move backwards anyway), and events this replica already covered with a
+   * later read (see `accepted`) leave the queue without a read. Order: batches are still
+   * claimed oldest first, so the backlog drains in the order it arrived.
    */
   async drain(): Promise<number> {
     const { store } = this.deps;
@@ -164,52 +200,162 @@ export class EventProcessor {
     for (let round = 0; round < 1000 && !this.stopped; round++) {
       const items = await store.claim<AdoEvent>(
         ADO_EVENTS_QUEUE,
-        this.deps.batchSize ?? 20,
+        this.deps.batchSize ?? DEFAULT_BATCH,
         this.deps.visibilityMs ?? 120_000,
       );
       if (items.length === 0) break;
-      const results = await Promise.all(items.map((item) => this.processQueued(item)));
-      done += results.filter(Boolean).length;
+      // A full batch: more may wait behind it, so live events take the live lane meanwhile.
+      this.backlogged = items.length >= (this.deps.batchSize ?? DEFAULT_BATCH);
+      done += await this.processBatch(items);
     }
     return done;
   }
 
-  /** Processes one queued envelope; true when it left the queue. */
-  private async processQueued(item: QueueItem<AdoEvent>): Promise<boolean> {
-    const { store, logger, clock } = this.deps;
-    const dedupeKey = `event:${item.id}`;
+  /**
+   * Told by the route that an event was stored (`onAccepted`). While a backlog is draining, a
+   * run moving NOW would otherwise wait behind every older event: instead its newest event is
+   * handled at once on a live lane (one run at a time, the events of a run that arrive
+   * meanwhile coalesced), and the queued copies are then completed by the drain without another
+   * read — the run was read after they were stored. We chose this over claiming newest-first
+   * (which would need a new store query on all three stores and lets a busy run starve old
+   * events): the queue stays the durable, in-order record, and a crash loses nothing since the
+   * queued copies are still there. Events another replica accepted are processed normally.
+   */
+  accepted(envelope: AdoEvent): void {
+    if (this.stopped) return;
+    if (!this.draining || !this.backlogged) {
+      this.kick(); // no backlog: the drain takes it next, nothing to overtake
+      return;
+    }
+    this.again = true; // the running drain looks again before it stops
+    let event: RunEvent;
     try {
-      if (await store.get('dedupe', dedupeKey)) {
-        logger.info({ eventId: item.id }, 'service-hook event already processed');
-        await store.complete(ADO_EVENTS_QUEUE, item.id);
-        return true;
+      event = runEventFromEnvelope(envelope, this.deps.catalog);
+    } catch {
+      return; // the drain meets it and handles the failure
+    }
+    if (event.runId === undefined) return;
+    const pending = this.live.get(event.runId);
+    if (pending) pending.push(event);
+    else this.live.set(event.runId, [event]);
+    if (!this.liveWorker) {
+      this.liveWorker = this.runLive().finally(() => {
+        this.liveWorker = undefined;
+      });
+    }
+  }
+
+  private async runLive(): Promise<void> {
+    while (this.live.size > 0 && !this.stopped) {
+      const [runId, events] = this.live.entries().next().value as [number, RunEvent[]];
+      this.live.delete(runId);
+      try {
+        await this.handleGroup(runId, events);
+        if (this.covered.size > MAX_COVERED) this.covered.clear(); // only an optimisation
+        for (const e of events) this.covered.add(e.id);
+      } catch (err) {
+        // The queued copies are still there: the drain processes (and retries) them.
+        if (!(err instanceof RunBusyError))
+          this.deps.logger.info({ err, runId }, 'live event left to the queue');
       }
-      const event = runEventFromEnvelope(item.payload, this.deps.catalog);
-      await this.handle(event);
-      // Marked after the work: a crash mid-way means the event is processed again, and every
-      // step (card claims, state hashes, once-only notices) tolerates that.
-      await once(store, dedupeKey, EVENT_DEDUPE_MS);
-      await store.complete(ADO_EVENTS_QUEUE, item.id);
+    }
+  }
+
+  /** Processes one claimed batch, one read per run; resolves how many items left the queue. */
+  private async processBatch(items: QueueItem<AdoEvent>[]): Promise<number> {
+    const groups = new Map<string, { runId?: number; items: QueueItem<AdoEvent>[] }>();
+    let done = 0;
+    for (const item of items) {
+      if (this.covered.delete(item.id)) {
+        if (await this.finish(item)) done++;
+        continue;
+      }
+      let runId: number | undefined;
+      try {
+        runId = runEventFromEnvelope(item.payload, this.deps.catalog).runId;
+      } catch {
+        runId = undefined; // processed alone; its failure is handled there
+      }
+      const key = runId === undefined ? `item:${item.id}` : `run:${runId}`;
+      const group = groups.get(key) ?? { runId, items: [] };
+      group.items.push(item);
+      groups.set(key, group);
+    }
+    // At most GROUP_CONCURRENCY runs at a time: the same load on Azure DevOps as the old
+    // 20-event batches, however big the batch.
+    const queue = [...groups.values()];
+    const worker = async () => {
+      for (let g = queue.shift(); g; g = queue.shift()) {
+        const left = await this.processGroup(g.items); // not `done += await`: workers interleave
+        done += left;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(GROUP_CONCURRENCY, queue.length) }, worker));
+    return done;
+  }
+
+  /** The queued events of one run (oldest first): one read for all; resolves how many left. */
+  private async processGroup(items: QueueItem<AdoEvent>[]): Promise<number> {
+    const { store, logger } = this.deps;
+    const fresh: QueueItem<AdoEvent>[] = [];
+    let done = 0;
+    const events: RunEvent[] = [];
+    for (const item of items) {
+      try {
+        if (await store.get('dedupe', `event:${item.id}`)) {
+          logger.info({ eventId: item.id }, 'service-hook event already processed');
+          await store.complete(ADO_EVENTS_QUEUE, item.id);
+          done++;
+          continue;
+        }
+        events.push(runEventFromEnvelope(item.payload, this.deps.catalog));
+        fresh.push(item);
+      } catch (err) {
+        if (await this.failed(item, err)) done++;
+      }
+    }
+    if (fresh.length === 0) return done;
+    try {
+      await this.handleEvents(events);
+    } catch (err) {
+      const left = await Promise.all(fresh.map((item) => this.failed(item, err)));
+      return done + left.filter(Boolean).length;
+    }
+    const finished = await Promise.all(fresh.map((item) => this.finish(item)));
+    return done + finished.filter(Boolean).length;
+  }
+
+  /** Marks a processed item (after the work: a crash mid-way means it is processed again). */
+  private async finish(item: QueueItem<AdoEvent>): Promise<boolean> {
+    try {
+      await once(this.deps.store, `event:${item.id}`, EVENT_DEDUPE_MS);
+      await this.deps.store.complete(ADO_EVENTS_QUEUE, item.id);
       return true;
     } catch (err) {
-      const busy = err instanceof RunBusyError;
-      if (!busy && item.attempts >= MAX_EVENT_ATTEMPTS) {
-        logger.error(
-          { err, eventId: item.id, attempts: item.attempts },
-          'service-hook event dropped after repeated failures',
-        );
-        await store.complete(ADO_EVENTS_QUEUE, item.id).catch(() => undefined);
-        return true;
-      }
-      const delay = busy ? 500 : Math.min(60_000, 1000 * 2 ** Math.max(0, item.attempts - 1));
-      if (!busy)
-        logger.warn(
-          { err, eventId: item.id, attempt: item.attempts, delay },
-          'service-hook event failed; will retry',
-        );
-      await store.release(ADO_EVENTS_QUEUE, item.id, clock.now() + delay).catch(() => undefined);
-      return false;
+      return this.failed(item, err);
     }
+  }
+
+  /** A failed item is released to be retried (backing off) or dropped; true when dropped. */
+  private async failed(item: QueueItem<AdoEvent>, err: unknown): Promise<boolean> {
+    const { store, logger, clock } = this.deps;
+    const busy = err instanceof RunBusyError;
+    if (!busy && item.attempts >= MAX_EVENT_ATTEMPTS) {
+      logger.error(
+        { err, eventId: item.id, attempts: item.attempts },
+        'service-hook event dropped after repeated failures',
+      );
+      await store.complete(ADO_EVENTS_QUEUE, item.id).catch(() => undefined);
+      return true;
+    }
+    const delay = busy ? 500 : Math.min(60_000, 1000 * 2 ** Math.max(0, item.attempts - 1));
+    if (!busy)
+      logger.warn(
+        { err, eventId: item.id, attempt: item.attempts, delay },
+        'service-hook event failed; will retry',
+      );
+    await store.release(ADO_EVENTS_QUEUE, item.id, clock.now() + delay).catch(() => undefined);
+    return false;
   }
 
   /**
@@ -218,14 +364,24 @@ export class EventProcessor {
    * (the sender keeps them in its outbox).
    */
   async handle(event: RunEvent): Promise<void> {
-    let runId = event.runId;
-    if (runId === undefined && event.approval) {
-      runId = (await this.deps.devops.getApproval(event.approval.id))?.runId;
+    await this.handleEvents([event]);
+  }
+
+  /** Events of one run (or one approval without a run), oldest first: one read for all. */
+  private async handleEvents(events: RunEvent[]): Promise<void> {
+    const first = events[0]!;
+    let runId = first.runId;
+    if (runId === undefined && first.approval) {
+      runId = (await this.deps.devops.getApproval(first.approval.id))?.runId;
     }
     if (runId === undefined) {
-      this.deps.logger.warn({ eventId: event.id }, 'event names no run; ignored');
+      this.deps.logger.warn({ eventId: first.id }, 'event names no run; ignored');
       return;
     }
+    await this.handleGroup(runId, events);
+  }
+
+  private async handleGroup(runId: number, events: RunEvent[]): Promise<void> {
     const id = runId;
     await this.serial(id, async () => {
       const { store } = this.deps;
@@ -242,7 +398,7 @@ export class EventProcessor {
       }, ttl / 3);
       renew.unref();
       try {
-        await this.handleRun(id, event);
+        await this.handleRun(id, events);
       } finally {
         clearInterval(renew);
         await renewing;
@@ -262,16 +418,19 @@ export class EventProcessor {
     return next;
   }
 
-  private async handleRun(runId: number, event: RunEvent): Promise<void> {
+  private async handleRun(runId: number, events: RunEvent[]): Promise<void> {
     const { devops, store, catalog, clock, logger } = this.deps;
-    // One read of the run and its timeline per event, shared by every conversation.
+    // The newest event names the group in logs; every event's filter still picks its audience.
+    const event = events[events.length - 1]!;
+    // One read of the run and its timeline per group of events, shared by every conversation.
     const run = await devops.getRun(runId, { withStages: true });
     if (!run) {
       logger.warn({ runId, eventId: event.id }, 'run not found in Azure DevOps; event ignored');
       await untrackRun(store, runId);
       return;
     }
-    const filterEvent = filterEventFor(event, run, catalog);
+    const filterEvents = distinctFilters(events.map((e) => filterEventFor(e, run, catalog)));
+    const filterEvent = filterEvents[filterEvents.length - 1]!;
     const record = await getRunRecord(store, runId);
     const now = clock.now();
     const environment = catalog.environments.find((e) => e.key === filterEvent.environment);
@@ -290,7 +449,7 @@ export class EventProcessor {
     const stateHash = cardStateHash(runProgress(run), data);
 
     const existing = new Map((await listRunCards(store, runId)).map((c) => [c.conversationId, c]));
-    const creators = new Set(await this.audience(filterEvent));
+    const creators = new Set((await Promise.all(filterEvents.map((f) => this.audience(f)))).flat());
     // The requester's chat too: its card may still be on its way (in the outbox), and this
     // state must follow it there.
     const requesterChat =
@@ -315,6 +474,7 @@ export class EventProcessor {
       {
         runId,
         eventId: event.id,
+        ...(events.length > 1 && { coalesced: events.length }),
         kind: event.kind,
         source: event.source,
         cards: Object.fromEntries(
@@ -329,7 +489,14 @@ export class EventProcessor {
       'run event processed',
     );
 
-    if (event.approval) await this.showApproval(event.approval, run, filterEvent, record);
+    // Every approval the group names, in order (a pending one still posts its card).
+    const approvals = new Set<string>();
+    for (const e of events) {
+      const key = e.approval && `${e.approval.id}:${e.approval.pending}`;
+      if (!e.approval || !key || approvals.has(key)) continue;
+      approvals.add(key);
+      await this.showApproval(e.approval, run, filterEventFor(e, run, catalog), record);
+    }
 
     if (run.state === 'completed') {
       this.deps.onRunCompleted?.(run);

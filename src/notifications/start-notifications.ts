@@ -125,7 +125,7 @@ export function startNotifications(opts: NotificationsOptions): Notifications {
         logger: opts.logger,
         secret: opts.secret,
         ...(opts.metrics && { metrics: opts.metrics }),
-        onAccepted: () => processor.kick(),
+        onAccepted: (event) => processor.accepted(event),
       });
     },
     processor,
