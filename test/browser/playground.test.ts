@@ -160,6 +160,34 @@ describe('Agents Playground against the bot in local mode', () => {
     await user.screenshotFrom(updated, 'readme-deploy', 110);
   });
 
+  it('status of a run already shown gets a new visible answer', async () => {
+    await user.say('deploy custom-qa model v3');
+    const card = await user.seeCard(runCardPattern('[Manual]-[Custom-QA]-Deploy', 'v3'));
+    const buildNumber = await buildNumberOn(card.innerText());
+    const run = runByBuildNumber('custom-qa', buildNumber);
+    await expect(runFinished(run.id)).resolves.toBe('succeeded');
+    await user.seeCard(new RegExp(`Succeeded · run #${run.id} · ${buildNumber}`));
+    // Let the requester's completion notice land first, so the answer is the newest message.
+    await user.page.waitForTimeout(1000);
+    const runCards = user.page
+      .locator('.ac-adaptiveCard')
+      .filter({ hasText: 'Requested by' })
+      .filter({ hasText: `#${run.id} · ${buildNumber}` });
+    await expect(runCards.count()).resolves.toBe(1);
+
+    await user.say(`status ${buildNumber}`);
+    // A second card for the run: the answer, as the newest message, in view without scrolling.
+    await runCards.nth(1).waitFor({ state: 'visible' });
+    const newest = user.page.locator('.ac-adaptiveCard').last();
+    await expect(newest.innerText()).resolves.toMatch(
+      new RegExp(`Succeeded · run #${run.id} · ${buildNumber}[\\s\\S]*Requested by`),
+    );
+    const box = await newest.boundingBox();
+    const viewport = user.page.viewportSize();
+    expect(box && viewport && box.y + box.height <= viewport.height).toBe(true);
+    await user.screenshot('status-again');
+  });
+
   it('a failing run shows the failing task’s log lines, and Retry queues it again', async () => {
     emulator().engine.failNext('qa', { lines: ['ERROR: model file not found'] });
     await user.say('deploy qa model v3');
