@@ -445,6 +445,8 @@ export class EventProcessor {
       approverUserIds,
       runName: run.name,
       modelVersion: run.parameters['modelVersion'],
+      change: record?.change,
+      branch: run.branch,
       requestedBy: record?.requestedBy.name,
       runUrl: run.url,
       environment: environment?.displayName,

@@ -340,7 +340,7 @@ describe('Agents Playground against the bot in local mode', () => {
 
   // The Playground has no user-specific views; in local mode the channel's approval card is the
   // approver view (everyone approves), so the buttons are there for everyone.
-  it('channel: type a comment on the approval card and click Approve', async () => {
+  it('channel: a prod deploy with a downgrade shows it on the approval card; comment and click Approve', async () => {
     await user.open('deployments');
     await user.post('deploy prod model v2');
     const confirm = await user.seeCard('Deploy model v2 to Production?');
@@ -351,6 +351,11 @@ describe('Agents Playground against the bot in local mode', () => {
     await user.screenshotOf(confirm, 'prod-confirm-downgrade');
     await confirm.getByRole('button', { name: 'Confirm' }).click();
     const approval = await user.seeCard(/Waiting for approval: Production[\s\S]*Model\s*v2/);
+    // Approvers see what they approve: the change to the live model and the branch.
+    await expect(approval.innerText()).resolves.toMatch(
+      /This deploy replaces the live model: v3 → v2, a downgrade[\s\S]*Change\s*v3 → v2, a downgrade[\s\S]*Branch\s*main/,
+    );
+    await user.screenshotOf(approval, 'prod-approval-downgrade');
 
     const approve = approval.getByRole('button', { name: 'Approve' });
     await approve.waitFor({ state: 'visible', timeout: 3000 });

@@ -1,4 +1,5 @@
 import type { PipelineSpec } from '../../catalog/catalog-schema';
+import { runLabel } from '../../cards/format';
 import { findEnvironment } from '../../catalog/find-in-catalog';
 import { DevOpsError, type RunSummary } from '../../devops/devops-port';
 import { defineCommand, type CommandContext, type CommandDeps } from '../command-spec';
@@ -356,6 +357,8 @@ export const rollbackCommand = defineCommand<{ environment: string }>({
         {
           alwaysConfirm: true,
           title: `Roll ${env.displayName} back from model v${current} to v${model}?`,
+          // Approvers see which deploy this returns to, not only the versions.
+          change: `v${current} → v${model}, a rollback to run ${runLabel(previous.id, previous.name)}`,
         },
       );
     } catch (err) {
