@@ -21,6 +21,7 @@ import type { Logger } from '../logging/create-logger';
 import { once } from '../store/once';
 import type { QueueItem, Store } from '../store/store';
 import { listSubscriptions } from '../subscriptions/list-subscriptions';
+import { inDefaultChannelFilter } from '../subscriptions/default-channel-filters';
 import { subscribersFor } from '../subscriptions/subscribers-for';
 import type { RunEventForFilter } from '../subscriptions/subscription';
 import { ADO_EVENTS_QUEUE, type AdoEvent } from './ado-event';
@@ -345,10 +346,12 @@ export class EventProcessor {
     const { store } = this.deps;
     const ids = await subscribersFor(store, filterEvent);
     const fallback = await getDefaultNotificationChannel(store);
-    // The default channel hears everything unless it chose what to hear with `subscribe`.
+    // The default channel hears what a team wants (prod, approvals, failures) unless it chose
+    // what to hear with `subscribe`.
     if (
       fallback &&
       !ids.includes(fallback) &&
+      inDefaultChannelFilter(this.deps.catalog, filterEvent) &&
       (await listSubscriptions(store, fallback)).length === 0
     ) {
       ids.push(fallback);

@@ -184,28 +184,37 @@ describe('EventProcessor', () => {
     ]);
   });
 
-  it('the default channel hears everything only while it has no subscription of its own', async () => {
+  it('the default channel hears prod, approvals and failures, until it subscribes', async () => {
     const env = setup();
     await saveConversations(env.store);
     await setDefaultNotificationChannel(env.store, CHANNEL);
-    const run = await env.devops.runPipeline({
-      pipelineKey: 'qa',
-      parameters: { modelVersion: '1' },
-      correlationId: 'd1',
-    });
-    env.devops.advance(run.id, 'inProgress');
-    await env.processor.handle({ id: 'd1', source: 'webhook', runId: run.id, kind: 'started' });
+    const start = async (pipelineKey: string, id: string) => {
+      const run = await env.devops.runPipeline({
+        pipelineKey,
+        parameters: { modelVersion: '1' },
+        correlationId: id,
+      });
+      env.devops.advance(run.id, 'inProgress');
+      await env.processor.handle({ id, source: 'webhook', runId: run.id, kind: 'started' });
+      return run;
+    };
+    // A QA run starting is not the team's business; its failure is.
+    const qa = await start('qa', 'd1');
+    expect(env.sender.in(CHANNEL)).toHaveLength(0);
+    env.devops.advance(qa.id, 'failed');
+    await env.processor.handle({ id: 'd1f', source: 'webhook', runId: qa.id, kind: 'completed' });
     expect(env.sender.in(CHANNEL).map((c) => c.method)).toEqual(['send']);
+    expect(cardText(env.sender.in(CHANNEL)[0]!.activity)).toContain('Failed');
+    // A prod run from its start.
+    await start('prod', 'd2');
+    expect(env.sender.in(CHANNEL)).toHaveLength(2);
 
-    await subscribe(env, CHANNEL, { pipelines: ['prod'] });
-    const other = await env.devops.runPipeline({
-      pipelineKey: 'qa',
-      parameters: { modelVersion: '1' },
-      correlationId: 'd2',
-    });
-    env.devops.advance(other.id, 'inProgress');
-    await env.processor.handle({ id: 'd2', source: 'webhook', runId: other.id, kind: 'started' });
-    expect(env.sender.in(CHANNEL)).toHaveLength(1);
+    // Once it subscribes, it hears what it asked for and nothing else.
+    await subscribe(env, CHANNEL, { pipelines: ['qa'] });
+    await start('prod', 'd3');
+    expect(env.sender.in(CHANNEL)).toHaveLength(2);
+    await start('qa', 'd4');
+    expect(env.sender.in(CHANNEL)).toHaveLength(3);
   });
 
   it('duplicates, out-of-order events and a processor restart still give one correct card', async () => {
