@@ -514,6 +514,13 @@ export class EventProcessor {
       );
       return;
     }
+    // Their chat already shows the run's live card, which now says how it ended: one card per
+    // run per chat. The notice is for runs whose card is elsewhere (a channel).
+    if (
+      (await getRunCard(store, run.id, target)) ||
+      (await runCardCreationPending(store, run.id, target))
+    )
+      return;
     const reply: Reply = {
       card: 'notification',
       data: completionNoticeData(run, record, {
