@@ -1,4 +1,5 @@
 import { approvalCardData } from '../cards/approval-card-data';
+import { rememberRunDecision } from '../notifications/run-decision';
 import { DevOpsError, type ApprovalSummary } from '../devops/devops-port';
 import type { CommandContext, CommandDeps } from './command-spec';
 import { audit, devopsFailureReply, environmentOf, refusalReply } from './handler-kit';
@@ -90,6 +91,7 @@ export async function decideApproval(
     outcome: 'ok',
     runId: approval.runId,
   });
+  await rememberRunDecision(deps.store, decided);
   return approvalReply(decided, deps, record);
 }
 

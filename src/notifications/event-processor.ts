@@ -21,6 +21,7 @@ import type { Logger } from '../logging/create-logger';
 import { once } from '../store/once';
 import type { QueueItem, Store } from '../store/store';
 import { listSubscriptions } from '../subscriptions/list-subscriptions';
+import { getRunDecision, rememberRunDecision } from './run-decision';
 import { inDefaultChannelFilter } from '../subscriptions/default-channel-filters';
 import { subscribersFor } from '../subscriptions/subscribers-for';
 import type { RunEventForFilter } from '../subscriptions/subscription';
@@ -437,6 +438,7 @@ export class EventProcessor {
     const { devops, store, sender, clock, catalog } = this.deps;
     const approval = await devops.getApproval(ref.id);
     if (!approval) return;
+    await rememberRunDecision(store, approval);
     const environment = catalog.environments.find(
       (e) => e.key === (approval.environment ?? filterEvent.environment),
     );
@@ -515,10 +517,13 @@ export class EventProcessor {
       return;
     }
     // Their chat already shows the run's live card, which now says how it ended: one card per
-    // run per chat. The notice is for runs whose card is elsewhere (a channel).
+    // run per chat. The notice is for runs whose card is elsewhere (a channel), and for who
+    // rejected and why, which the run card does not say.
+    const decision = stateText === 'Rejected' ? await getRunDecision(store, run.id) : undefined;
     if (
-      (await getRunCard(store, run.id, target)) ||
-      (await runCardCreationPending(store, run.id, target))
+      !decision &&
+      ((await getRunCard(store, run.id, target)) ||
+        (await runCardCreationPending(store, run.id, target)))
     )
       return;
     const reply: Reply = {
@@ -526,6 +531,7 @@ export class EventProcessor {
       data: completionNoticeData(run, record, {
         stateText,
         environment,
+        decision,
         now: this.deps.clock.now(),
       }),
     };
