@@ -311,6 +311,33 @@ describe('Agents Playground against the bot in local mode', () => {
     await expect(greetings.count()).resolves.toBe(1);
   });
 
+  // Before it subscribes, the team's channel hears what a team wants: prod, approvals, failures.
+  it('the channel default filter: a QA failure reaches the channel, a QA success does not', async () => {
+    await user.open('Personal Chat');
+    await user.say('deploy custom-qa model v3');
+    const good = runByBuildNumber(
+      'custom-qa',
+      await buildNumberOn(
+        user.card(runCardPattern('[Manual]-[Custom-QA]-Deploy', 'v3')).innerText(),
+      ),
+    );
+    emulator().engine.failNext('qa', { lines: ['ERROR: the default filter test'] });
+    await user.say('deploy qa model v3');
+    const badCard = await user.seeCard(runCardPattern('[QA]-Deploy', 'v3'));
+    const bad = runByBuildNumber('qa', await buildNumberOn(badCard.innerText()));
+    await expect(runFinished(good.id)).resolves.toBe('succeeded');
+    await expect(runFinished(bad.id)).resolves.toBe('failed');
+
+    await user.open('deployments');
+    const failed = await user.seeCard(new RegExp(`Failed · run #${bad.id} · ${bad.buildNumber}`));
+    await expect(failed.innerText()).resolves.toContain('ERROR: the default filter test');
+    await user.screenshot('channel-default-filter');
+    const succeeded = user.page
+      .locator('.ac-adaptiveCard')
+      .filter({ hasText: `#${good.id} · ${good.buildNumber}` });
+    await expect(succeeded.count()).resolves.toBe(0);
+  });
+
   it('channel: subscribe, deploy prod, Confirm, approve with a comment; the cards say who approved', async () => {
     await user.open('deployments');
     await user.post('subscribe');
