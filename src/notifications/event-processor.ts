@@ -21,7 +21,7 @@ import type { Logger } from '../logging/create-logger';
 import { once } from '../store/once';
 import type { QueueItem, Store } from '../store/store';
 import { listSubscriptions } from '../subscriptions/list-subscriptions';
-import { getRunDecision, rememberRunDecision } from './run-decision';
+import { canceledByOf, getRunDecision, rememberRunDecision } from './run-decision';
 import { inDefaultChannelFilter } from '../subscriptions/default-channel-filters';
 import { subscribersFor } from '../subscriptions/subscribers-for';
 import type { RunEventForFilter } from '../subscriptions/subscription';
@@ -286,6 +286,9 @@ export class EventProcessor {
     const data = runCardData(run, {
       environment: environment?.displayName,
       requestedBy: requesterLine(record),
+      ...((run.state === 'canceling' || run.result === 'canceled') && {
+        canceledBy: await canceledByOf(store, runId),
+      }),
       logTail,
       now,
     });

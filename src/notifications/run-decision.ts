@@ -51,3 +51,18 @@ export async function getRunDecision(
   const doc = await store.get<RunDecision>(RUN_DECISIONS_COLLECTION, String(runId));
   return doc?.value;
 }
+
+/**
+ * Remembers who canceled a run from chat, for its card (Azure DevOps does not say who).
+ * @example await rememberCanceledBy(store, 42, ctx.actor.name);
+ */
+export async function rememberCanceledBy(store: Store, runId: number, by: string): Promise<void> {
+  const decision: RunDecision = { status: 'canceled', by, reason: '' };
+  await store.put(RUN_DECISIONS_COLLECTION, String(runId), decision, { ttlMs: TTL_MS });
+}
+
+/** Who canceled `runId` from chat, if someone did. */
+export async function canceledByOf(store: Store, runId: number): Promise<string | undefined> {
+  const decision = await getRunDecision(store, runId);
+  return decision?.status === 'canceled' ? decision.by : undefined;
+}

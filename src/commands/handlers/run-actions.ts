@@ -7,6 +7,7 @@ import { audit, devopsFailureReply, refusalReply } from '../handler-kit';
 import { messageReply } from '../message-reply';
 import { fail, parseEnvironment, parseParameters } from '../parse-words';
 import type { Reply } from '../reply';
+import { rememberCanceledBy } from '../../notifications/run-decision';
 import { oneRunRef, resolveRunRef, type RunRef } from '../resolve-run-ref';
 import { getRunRecord, saveRunRecord } from '../run-record';
 import { runStatusReply } from '../run-status-reply';
@@ -160,6 +161,7 @@ export async function cancelRun(
       return alreadyFinished(runId, now.result);
     }
     if (run.state === 'completed') return alreadyFinished(runId, run.result);
+    await rememberCanceledBy(deps.store, runId, ctx.actor.name);
     await audit(deps, ctx, {
       action: 'cancel',
       detail: `run ${runId} of ${pipeline.name}`,
