@@ -14,6 +14,7 @@ import { ChatOpsBot } from './bot/chatops-bot';
 import { onTurnError } from './bot/on-turn-error';
 import { conversationInfoFromActivity, handleInstallation } from './bot/on-installation';
 import { replyToActivity } from './bot/reply-to-activity';
+import { createAnnouncer } from './notifications/announcer';
 import { warmCards } from './cards/render-card';
 import type { Catalog } from './catalog/catalog-schema';
 import { loadCatalog } from './catalog/load-catalog';
@@ -162,6 +163,13 @@ export async function startApp(
     registry: createRegistry(),
     localMode,
     onRunQueued: (runId) => notifications.trackRun(runId),
+    announce: createAnnouncer({
+      store,
+      sender: notifications.sender,
+      logger,
+      render: (reply) => toActivity(reply),
+      openPersonalChat: (teamsId, from) => notifications.sender.openPersonalChat(teamsId, from),
+    }),
     hooks: ado.hooks,
     doctor: ado.doctor,
     publicUrl: config.publicUrl,

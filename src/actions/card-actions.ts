@@ -103,16 +103,7 @@ async function refreshApproval(
       { kind: 'approve', environment: env, requester: requester.match },
       { channelId: ctx.conversation.channelId },
     ).allowed;
-  return ok(
-    approvalReply(
-      approval,
-      deps,
-      record?.requestedBy.name,
-      record?.model,
-      mayApprove ? 'approver' : 'viewer',
-    ),
-    false,
-  );
+  return ok(approvalReply(approval, deps, record, mayApprove ? 'approver' : 'viewer'), false);
 }
 
 async function refreshConfirm(

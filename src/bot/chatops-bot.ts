@@ -478,7 +478,12 @@ export class ChatOpsBot extends TeamsActivityHandler {
     const conversationId = ctx.conversation.id;
     // No state hash: any state an event shows is further along than the reply's.
     const tag = { runCard: { runId, lastStateHash: '', lastUpdate: clock.now() } };
-    if (!(await claimRunCardCreation(store, runId, conversationId))) {
+    const claimed = await claimRunCardCreation(store, runId, conversationId);
+    if (!claimed && !reply.queued) {
+      await this.answerBelow(context, activity, runId, conversationId);
+      return;
+    }
+    if (!claimed) {
       // Notifications are posting it right now: wait briefly for its id, then update it.
       for (let i = 0; i < 20; i++) {
         const existing = await getRunCard(store, runId, conversationId);
@@ -502,6 +507,36 @@ export class ChatOpsBot extends TeamsActivityHandler {
         activityId: sentId,
         lastUpdate: tag.runCard.lastUpdate,
       });
+  }
+
+  /**
+   * A look-up (`status 143`, `logs 124`) of a run whose card is already in this chat: the answer
+   * is a new message at the bottom, where the person looks, and becomes the run's live card
+   * there; the old card far up is refreshed too, so it does not show an older state.
+   */
+  private async answerBelow(
+    context: TurnContext,
+    activity: Partial<Activity>,
+    runId: number,
+    conversationId: string,
+  ): Promise<void> {
+    const { deps, logger } = this.opts;
+    const old = await getRunCard(deps.store, runId, conversationId);
+    // Untagged: an outbox holding it must post it, not turn it into an update of the old card.
+    const sentId = await this.post(context, activity);
+    if (!sentId) return;
+    await rememberRunCard(deps.store, {
+      runId,
+      conversationId,
+      activityId: sentId,
+      lastUpdate: Math.max(deps.clock.now(), (old?.lastUpdate ?? 0) + 1),
+    });
+    if (!old) return;
+    try {
+      await context.updateActivity({ ...activity, id: old.activityId });
+    } catch (err) {
+      logger.warn({ err, runId, activityId: old.activityId }, 'old run card not refreshed');
+    }
   }
 
   private render(reply: Reply, ctx: CommandContext): Partial<Activity> {

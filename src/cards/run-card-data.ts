@@ -14,6 +14,8 @@ export interface RunCardExtra {
   environment?: string;
   /** Who asked in chat; defaults to the run's `requestedBy`. */
   requestedBy?: string;
+  /** Who canceled it from chat (Azure DevOps does not say); shown once it is canceling. */
+  canceledBy?: string;
   /** The failing task's last lines, shown when the run failed. */
   logTail?: LogTail | null;
   /** Set while the run waits on this approval: shows Approve/Reject. */
@@ -90,6 +92,14 @@ export function runDisplayState(run: RunSummary, pendingApprovalId?: string): Ru
       if (stages.some((s) => s.result === 'rejected')) return 'rejected';
       return run.result ?? 'succeeded';
   }
+}
+
+/** "Canceled by Alex Wilber" (or, until Azure DevOps confirms, "Cancel requested by …"). */
+function canceledText(state: RunDisplayState, by: string | undefined): string | undefined {
+  if (!by) return undefined;
+  if (state === 'canceled') return `Canceled by ${by}`;
+  if (state === 'canceling') return `Cancel requested by ${by}`;
+  return undefined;
 }
 
 function stageStateText(stage: StageSummary): string {
@@ -193,7 +203,8 @@ export function runCardData(run: RunSummary, extra: RunCardExtra): RunStatusCard
     requestedBy: extra.requestedBy ?? run.requestedBy ?? '',
     startedAt: formatTimestamp(run.createdDate),
     elapsed: elapsed === null ? '' : formatDuration(elapsed),
-    result: finished ? STATE_TEXT[displayState] : '',
+    result:
+      canceledText(displayState, extra.canceledBy) ?? (finished ? STATE_TEXT[displayState] : ''),
     stages,
     hasStages: stages.length > 0,
     showLog: logLines.length > 0,

@@ -49,6 +49,17 @@ export interface CommandContext {
 }
 
 /** The ports a handler may use; nothing else reaches the outside world. */
+/**
+ * Where an announcement goes: the notifications channel, or one person's personal chat; never
+ * `except` (the chat the command came from, which has its answer already).
+ * @example await deps.announce?.({ channel: true, except: ctx.conversation.id }, reply);
+ */
+export type Announce = (
+  to:
+    { channel: true; except?: string } | { person: { id: string }; from: string; except?: string },
+  reply: Reply,
+) => Promise<void>;
+
 export interface CommandDeps {
   catalog: Catalog;
   devops: DevOpsPort;
@@ -60,6 +71,8 @@ export interface CommandDeps {
   localMode: boolean;
   /** Told when the bot queued a run, so its card is kept live (notifications). */
   onRunQueued?(runId: number): Promise<void>;
+  /** Tells people outside this chat (lock changes, a force-unlock); none = nobody is told. */
+  announce?: Announce;
   /** The Hooks REST API, for `setup hooks`. */
   hooks?: HooksPort;
   /** `CHATOPS_PUBLIC_URL`: where Azure DevOps reaches the bot. */

@@ -1,4 +1,5 @@
 import { approvalCardData } from '../cards/approval-card-data';
+import { rememberRunDecision } from '../notifications/run-decision';
 import { DevOpsError, type ApprovalSummary } from '../devops/devops-port';
 import type { CommandContext, CommandDeps } from './command-spec';
 import { audit, devopsFailureReply, environmentOf, refusalReply } from './handler-kit';
@@ -90,7 +91,8 @@ export async function decideApproval(
     outcome: 'ok',
     runId: approval.runId,
   });
-  return approvalReply(decided, deps, record?.requestedBy.name, record?.model);
+  await rememberRunDecision(deps.store, decided);
+  return approvalReply(decided, deps, record);
 }
 
 /**
@@ -113,12 +115,14 @@ export async function requesterOf(
   }
 }
 
-/** The approval card for an approval in its current state. */
+/**
+ * The approval card for an approval in its current state, with what the run's record says:
+ * who asked, the model, what it changes live and the branch (what approvers approve).
+ */
 export function approvalReply(
   approval: ApprovalSummary,
   deps: CommandDeps,
-  requestedBy?: string,
-  model?: string,
+  record?: RunRecord,
   view: 'approver' | 'viewer' = 'viewer',
   approverUserIds?: string[],
 ): Reply {
@@ -129,8 +133,10 @@ export function approvalReply(
     card: 'approval',
     data: approvalCardData(approval, {
       environment: env?.displayName,
-      requestedBy,
-      modelVersion: model ? `v${model}` : undefined,
+      requestedBy: record?.requestedBy.name,
+      modelVersion: record?.model ? `v${record.model}` : undefined,
+      change: record?.change,
+      branch: record?.branch,
       view,
       approverUserIds,
       now: deps.clock.now(),

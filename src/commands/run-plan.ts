@@ -178,7 +178,7 @@ export async function queueRun(
       requestedBy: ctx.actor.name,
       now: deps.clock.now(),
     });
-    return { card: 'run-status', data, runId: run.id };
+    return { card: 'run-status', data, runId: run.id, queued: true };
   } catch (err) {
     await audit(deps, ctx, {
       action: plan.command,

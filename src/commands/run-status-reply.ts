@@ -4,6 +4,7 @@ import type { CommandDeps } from './command-spec';
 import { devopsFailureReply, environmentOf } from './handler-kit';
 import { messageReply } from './message-reply';
 import type { Reply } from './reply';
+import { canceledByOf } from '../notifications/run-decision';
 import { getRunRecord } from './run-record';
 
 /** How `runStatusReply` may read Azure DevOps beyond what it is given. */
@@ -50,7 +51,7 @@ export async function runStatusReply(
       run.state === 'inProgress'
         ? (run.stages ?? []).find((s) => s.state === 'waiting')
         : undefined;
-    const [logTail, approvals, record] = await Promise.all([
+    const [logTail, approvals, record, canceledBy] = await Promise.all([
       failed
         ? deps.devops.failingLogTail(runId, run.failedTask && { failedTask: run.failedTask })
         : Promise.resolve(null),
@@ -59,11 +60,15 @@ export async function runStatusReply(
         ? deps.devops.pendingApprovals({ runId })
         : Promise.resolve([]),
       getRunRecord(deps.store, runId),
+      run.state === 'canceling' || run.result === 'canceled'
+        ? canceledByOf(deps.store, runId)
+        : Promise.resolve(undefined),
     ]);
     const env = environmentOf(deps, run.pipelineKey);
     const data = runCardData(run, {
       environment: env?.displayName,
       requestedBy: record?.requestedBy.name,
+      canceledBy,
       logTail,
       pendingApprovalId: waitingStage?.approvalId ?? approvals[0]?.id,
       now: deps.clock.now(),

@@ -2,6 +2,7 @@ import type { NotificationCardData } from '../cards/card-data';
 import { formatDuration, formatTimestamp, shortBranch, stateIcon } from '../cards/format';
 import type { RunRecord } from '../commands/run-record';
 import type { RunSummary } from '../devops/devops-port';
+import type { RunDecision } from './run-decision';
 
 const STYLE: Record<string, NotificationCardData['style']> = {
   succeeded: 'good',
@@ -17,15 +18,21 @@ const STYLE: Record<string, NotificationCardData['style']> = {
 export function completionNoticeData(
   run: RunSummary,
   record: Pick<RunRecord, 'pipelineKey' | 'model' | 'queuedAt'>,
-  extra: { stateText: string; environment?: string; now: number },
+  extra: { stateText: string; environment?: string; decision?: RunDecision; now: number },
 ): NotificationCardData {
   const what = extra.environment
     ? `Your deploy to ${extra.environment}`
     : `Your ${record.pipelineKey} run`;
+  const rejected = extra.decision?.status === 'rejected' ? extra.decision : undefined;
+  // "Your deploy to Production was rejected by Rita Release": who, in the title; why, in a fact.
+  const title = rejected
+    ? `${what} was rejected${rejected.by ? ` by ${rejected.by}` : ''}`
+    : `${what} ${extra.stateText.toLowerCase()}`;
   const finished = run.finishedDate ? Date.parse(run.finishedDate) : extra.now;
   const started = Date.parse(run.createdDate);
   const facts = [
     { title: 'Result', value: extra.stateText },
+    ...(rejected?.reason ? [{ title: 'Reason', value: rejected.reason }] : []),
     ...(extra.environment ? [{ title: 'Environment', value: extra.environment }] : []),
     ...(record.model ? [{ title: 'Model', value: `v${record.model}` }] : []),
     { title: 'Branch', value: shortBranch(run.branch) },
@@ -35,7 +42,7 @@ export function completionNoticeData(
   ];
   return {
     icon: stateIcon('completed', run.result ?? 'succeeded'),
-    title: `${what} ${extra.stateText.toLowerCase()}`,
+    title,
     style: STYLE[run.result ?? ''] ?? 'default',
     summary: `Run ${run.name} of ${run.pipelineName} finished: ${extra.stateText}.`,
     pipelineName: run.pipelineName,

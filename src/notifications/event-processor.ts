@@ -21,6 +21,8 @@ import type { Logger } from '../logging/create-logger';
 import { once } from '../store/once';
 import type { QueueItem, Store } from '../store/store';
 import { listSubscriptions } from '../subscriptions/list-subscriptions';
+import { canceledByOf, getRunDecision, rememberRunDecision } from './run-decision';
+import { inDefaultChannelFilter } from '../subscriptions/default-channel-filters';
 import { subscribersFor } from '../subscriptions/subscribers-for';
 import type { RunEventForFilter } from '../subscriptions/subscription';
 import { ADO_EVENTS_QUEUE, type AdoEvent } from './ado-event';
@@ -443,6 +445,9 @@ export class EventProcessor {
     const data = runCardData(run, {
       environment: environment?.displayName,
       requestedBy: requesterLine(record),
+      ...((run.state === 'canceling' || run.result === 'canceled') && {
+        canceledBy: await canceledByOf(store, runId),
+      }),
       logTail,
       now,
     });
@@ -512,10 +517,12 @@ export class EventProcessor {
     const { store } = this.deps;
     const ids = await subscribersFor(store, filterEvent);
     const fallback = await getDefaultNotificationChannel(store);
-    // The default channel hears everything unless it chose what to hear with `subscribe`.
+    // The default channel hears what a team wants (prod, approvals, failures) unless it chose
+    // what to hear with `subscribe`.
     if (
       fallback &&
       !ids.includes(fallback) &&
+      inDefaultChannelFilter(this.deps.catalog, filterEvent) &&
       (await listSubscriptions(store, fallback)).length === 0
     ) {
       ids.push(fallback);
@@ -601,6 +608,7 @@ export class EventProcessor {
     const { devops, store, sender, clock, catalog } = this.deps;
     const approval = await devops.getApproval(ref.id);
     if (!approval) return;
+    await rememberRunDecision(store, approval);
     const environment = catalog.environments.find(
       (e) => e.key === (approval.environment ?? filterEvent.environment),
     );
@@ -612,6 +620,8 @@ export class EventProcessor {
       approverUserIds,
       runName: run.name,
       modelVersion: run.parameters['modelVersion'],
+      change: record?.change,
+      branch: run.branch,
       requestedBy: record?.requestedBy.name,
       runUrl: run.url,
       environment: environment?.displayName,
@@ -676,11 +686,22 @@ export class EventProcessor {
       );
       return;
     }
+    // Their chat already shows the run's live card, which now says how it ended: one card per
+    // run per chat. The notice is for runs whose card is elsewhere (a channel), and for who
+    // rejected and why, which the run card does not say.
+    const decision = stateText === 'Rejected' ? await getRunDecision(store, run.id) : undefined;
+    if (
+      !decision &&
+      ((await getRunCard(store, run.id, target)) ||
+        (await runCardCreationPending(store, run.id, target)))
+    )
+      return;
     const reply: Reply = {
       card: 'notification',
       data: completionNoticeData(run, record, {
         stateText,
         environment,
+        decision,
         now: this.deps.clock.now(),
       }),
     };

@@ -160,6 +160,34 @@ describe('Agents Playground against the bot in local mode', () => {
     await user.screenshotFrom(updated, 'readme-deploy', 110);
   });
 
+  it('status of a run already shown gets a new visible answer', async () => {
+    await user.say('deploy custom-qa model v3');
+    const card = await user.seeCard(runCardPattern('[Manual]-[Custom-QA]-Deploy', 'v3'));
+    const buildNumber = await buildNumberOn(card.innerText());
+    const run = runByBuildNumber('custom-qa', buildNumber);
+    await expect(runFinished(run.id)).resolves.toBe('succeeded');
+    await user.seeCard(new RegExp(`Succeeded · run #${run.id} · ${buildNumber}`));
+    // Let the requester's completion notice land first, so the answer is the newest message.
+    await user.page.waitForTimeout(1000);
+    const runCards = user.page
+      .locator('.ac-adaptiveCard')
+      .filter({ hasText: 'Requested by' })
+      .filter({ hasText: `#${run.id} · ${buildNumber}` });
+    await expect(runCards.count()).resolves.toBe(1);
+
+    await user.say(`status ${buildNumber}`);
+    // A second card for the run: the answer, as the newest message, in view without scrolling.
+    await runCards.nth(1).waitFor({ state: 'visible' });
+    const newest = user.page.locator('.ac-adaptiveCard').last();
+    await expect(newest.innerText()).resolves.toMatch(
+      new RegExp(`Succeeded · run #${run.id} · ${buildNumber}[\\s\\S]*Requested by`),
+    );
+    const box = await newest.boundingBox();
+    const viewport = user.page.viewportSize();
+    expect(box && viewport && box.y + box.height <= viewport.height).toBe(true);
+    await user.screenshot('status-again');
+  });
+
   it('a failing run shows the failing task’s log lines, and Retry queues it again', async () => {
     emulator().engine.failNext('qa', { lines: ['ERROR: model file not found'] });
     await user.say('deploy qa model v3');
@@ -283,6 +311,33 @@ describe('Agents Playground against the bot in local mode', () => {
     await expect(greetings.count()).resolves.toBe(1);
   });
 
+  // Before it subscribes, the team's channel hears what a team wants: prod, approvals, failures.
+  it('the channel default filter: a QA failure reaches the channel, a QA success does not', async () => {
+    await user.open('Personal Chat');
+    await user.say('deploy custom-qa model v3');
+    const good = runByBuildNumber(
+      'custom-qa',
+      await buildNumberOn(
+        user.card(runCardPattern('[Manual]-[Custom-QA]-Deploy', 'v3')).innerText(),
+      ),
+    );
+    emulator().engine.failNext('qa', { lines: ['ERROR: the default filter test'] });
+    await user.say('deploy qa model v3');
+    const badCard = await user.seeCard(runCardPattern('[QA]-Deploy', 'v3'));
+    const bad = runByBuildNumber('qa', await buildNumberOn(badCard.innerText()));
+    await expect(runFinished(good.id)).resolves.toBe('succeeded');
+    await expect(runFinished(bad.id)).resolves.toBe('failed');
+
+    await user.open('deployments');
+    const failed = await user.seeCard(new RegExp(`Failed · run #${bad.id} · ${bad.buildNumber}`));
+    await expect(failed.innerText()).resolves.toContain('ERROR: the default filter test');
+    await user.screenshot('channel-default-filter');
+    const succeeded = user.page
+      .locator('.ac-adaptiveCard')
+      .filter({ hasText: `#${good.id} · ${good.buildNumber}` });
+    await expect(succeeded.count()).resolves.toBe(0);
+  });
+
   it('channel: subscribe, deploy prod, Confirm, approve with a comment; the cards say who approved', async () => {
     await user.open('deployments');
     await user.post('subscribe');
@@ -312,7 +367,7 @@ describe('Agents Playground against the bot in local mode', () => {
 
   // The Playground has no user-specific views; in local mode the channel's approval card is the
   // approver view (everyone approves), so the buttons are there for everyone.
-  it('channel: type a comment on the approval card and click Approve', async () => {
+  it('channel: a prod deploy with a downgrade shows it on the approval card; comment and click Approve', async () => {
     await user.open('deployments');
     await user.post('deploy prod model v2');
     const confirm = await user.seeCard('Deploy model v2 to Production?');
@@ -323,6 +378,11 @@ describe('Agents Playground against the bot in local mode', () => {
     await user.screenshotOf(confirm, 'prod-confirm-downgrade');
     await confirm.getByRole('button', { name: 'Confirm' }).click();
     const approval = await user.seeCard(/Waiting for approval: Production[\s\S]*Model\s*v2/);
+    // Approvers see what they approve: the change to the live model and the branch.
+    await expect(approval.innerText()).resolves.toMatch(
+      /This deploy replaces the live model: v3 → v2, a downgrade[\s\S]*Change\s*v3 → v2, a downgrade[\s\S]*Branch\s*main/,
+    );
+    await user.screenshotOf(approval, 'prod-approval-downgrade');
 
     const approve = approval.getByRole('button', { name: 'Approve' });
     await approve.waitFor({ state: 'visible', timeout: 3000 });

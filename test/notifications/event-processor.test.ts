@@ -1,6 +1,6 @@
 import { saveRunRecord } from '../../src/commands/run-record';
 import { setDefaultNotificationChannel } from '../../src/conversations/default-notification-channel';
-import { getRunCard } from '../../src/conversations/run-card';
+import { getRunCard, rememberRunCard } from '../../src/conversations/run-card';
 import { InMemoryDevOps } from '../support/in-memory-devops';
 import { DevOpsError, type RunSummary } from '../../src/devops/devops-port';
 import { ADO_EVENTS_QUEUE } from '../../src/notifications/ado-event';
@@ -143,6 +143,53 @@ describe('EventProcessor', () => {
     expect(await listTrackedRuns(env.store)).toEqual([]);
   });
 
+  it('the requester hears who rejected their deploy and why, even under its live card', async () => {
+    const env = setup();
+    await saveConversations(env.store);
+    const run = await queueProdRun(env);
+    // Asked in their personal chat: the run's live card is there.
+    await rememberRunCard(env.store, {
+      runId: run.id,
+      conversationId: PERSONAL,
+      activityId: 'card-1',
+      lastUpdate: env.clock.now(),
+    });
+    const approval = env.devops.advance(run.id, 'waiting')!;
+    const decided = await env.devops.decideApproval(
+      approval.id,
+      'rejected',
+      'Rejected by Rita Release via Teams: metrics regressed',
+    );
+    await env.processor.handle({
+      id: 'r1',
+      source: 'webhook',
+      runId: run.id,
+      kind: 'completed',
+      approval: { id: decided.id, pending: false },
+    });
+    const notices = env.sender.in(PERSONAL).filter((c) => c.method === 'send');
+    expect(notices).toHaveLength(1);
+    const notice = cardText(notices[0]!.activity);
+    expect(notice).toContain('Your deploy to Production was rejected by Rita Release');
+    expect(notice).toContain('metrics regressed');
+    expect(notice).not.toContain('via Teams');
+  });
+
+  it('a run that succeeded under its live card in the requester’s chat gets no extra notice', async () => {
+    const env = setup();
+    await saveConversations(env.store);
+    const run = await queueProdRun(env);
+    await rememberRunCard(env.store, {
+      runId: run.id,
+      conversationId: PERSONAL,
+      activityId: 'card-1',
+      lastUpdate: env.clock.now(),
+    });
+    env.devops.advance(run.id, 'succeeded');
+    await env.processor.handle({ id: 's1', source: 'webhook', runId: run.id, kind: 'completed' });
+    expect(env.sender.in(PERSONAL).filter((c) => c.method === 'send')).toEqual([]);
+  });
+
   it('honours filters: a failed-only subscription hears nothing of a success, but gets the failure', async () => {
     const env = setup();
     await saveConversations(env.store);
@@ -184,28 +231,37 @@ describe('EventProcessor', () => {
     ]);
   });
 
-  it('the default channel hears everything only while it has no subscription of its own', async () => {
+  it('the default channel hears prod, approvals and failures, until it subscribes', async () => {
     const env = setup();
     await saveConversations(env.store);
     await setDefaultNotificationChannel(env.store, CHANNEL);
-    const run = await env.devops.runPipeline({
-      pipelineKey: 'qa',
-      parameters: { modelVersion: '1' },
-      correlationId: 'd1',
-    });
-    env.devops.advance(run.id, 'inProgress');
-    await env.processor.handle({ id: 'd1', source: 'webhook', runId: run.id, kind: 'started' });
+    const start = async (pipelineKey: string, id: string) => {
+      const run = await env.devops.runPipeline({
+        pipelineKey,
+        parameters: { modelVersion: '1' },
+        correlationId: id,
+      });
+      env.devops.advance(run.id, 'inProgress');
+      await env.processor.handle({ id, source: 'webhook', runId: run.id, kind: 'started' });
+      return run;
+    };
+    // A QA run starting is not the team's business; its failure is.
+    const qa = await start('qa', 'd1');
+    expect(env.sender.in(CHANNEL)).toHaveLength(0);
+    env.devops.advance(qa.id, 'failed');
+    await env.processor.handle({ id: 'd1f', source: 'webhook', runId: qa.id, kind: 'completed' });
     expect(env.sender.in(CHANNEL).map((c) => c.method)).toEqual(['send']);
+    expect(cardText(env.sender.in(CHANNEL)[0]!.activity)).toContain('Failed');
+    // A prod run from its start.
+    await start('prod', 'd2');
+    expect(env.sender.in(CHANNEL)).toHaveLength(2);
 
-    await subscribe(env, CHANNEL, { pipelines: ['prod'] });
-    const other = await env.devops.runPipeline({
-      pipelineKey: 'qa',
-      parameters: { modelVersion: '1' },
-      correlationId: 'd2',
-    });
-    env.devops.advance(other.id, 'inProgress');
-    await env.processor.handle({ id: 'd2', source: 'webhook', runId: other.id, kind: 'started' });
-    expect(env.sender.in(CHANNEL)).toHaveLength(1);
+    // Once it subscribes, it hears what it asked for and nothing else.
+    await subscribe(env, CHANNEL, { pipelines: ['qa'] });
+    await start('prod', 'd3');
+    expect(env.sender.in(CHANNEL)).toHaveLength(2);
+    await start('qa', 'd4');
+    expect(env.sender.in(CHANNEL)).toHaveLength(3);
   });
 
   it('duplicates, out-of-order events and a processor restart still give one correct card', async () => {

@@ -1,17 +1,28 @@
 import type { Catalog } from '../../catalog/catalog-schema';
-import { defineCommand, type ParseResult } from '../command-spec';
+import {
+  defineCommand,
+  type CommandContext,
+  type CommandDeps,
+  type ParseResult,
+} from '../command-spec';
 import { decideApproval, type ApprovalTarget } from '../decide-approval';
 import { freeText, isRunId, parseEnvironment, parseRunId } from '../parse-words';
+import type { Reply } from '../reply';
+import { BUILD_NUMBER } from '../resolve-build-number';
+import { resolveRunRef } from '../resolve-run-ref';
 
 interface DecideArgs {
-  target: ApprovalTarget;
+  /** A build number stays one until the run it names is looked up. */
+  target: ApprovalTarget | { buildNumber: string };
   comment: string;
 }
 
 function parseDecision(words: readonly string[], catalog: Catalog): ParseResult<DecideArgs> {
   const first = words[0];
-  let target: ApprovalTarget;
-  if (first !== undefined && isRunId(first)) {
+  let target: DecideArgs['target'];
+  if (first !== undefined && BUILD_NUMBER.test(first)) {
+    target = { buildNumber: first };
+  } else if (first !== undefined && isRunId(first)) {
     const id = parseRunId(first);
     if (!id.ok) return id;
     target = { runId: id.args };
@@ -25,6 +36,29 @@ function parseDecision(words: readonly string[], catalog: Catalog): ParseResult<
   return { ok: true, args: { target, comment: comment.args } };
 }
 
+/** Decides the approval the target names, once a build number is resolved to its run. */
+async function decide(
+  args: DecideArgs,
+  decision: 'approved' | 'rejected',
+  ctx: CommandContext,
+  deps: CommandDeps,
+): Promise<Reply> {
+  let target: ApprovalTarget;
+  if ('buildNumber' in args.target) {
+    const command = decision === 'approved' ? 'approve' : 'reject';
+    const resolved = await resolveRunRef(args.target, deps, {
+      command,
+      usage: `${command} <env | run id> [${decision === 'approved' ? 'comment' : 'reason'}]`,
+      rest: args.comment,
+    });
+    if ('reply' in resolved) return resolved.reply;
+    target = resolved;
+  } else {
+    target = args.target;
+  }
+  return decideApproval({ target, decision, comment: args.comment }, ctx, deps);
+}
+
 export const approveCommand = defineCommand<DecideArgs>({
   name: 'approve',
   aliases: ['lgtm'],
@@ -33,8 +67,7 @@ export const approveCommand = defineCommand<DecideArgs>({
     'Approves the deployment waiting for you, with an optional comment recorded in Azure DevOps.',
   examples: ['approve prod', 'approve prod QA results look good', 'approve 1234'],
   parse: (words, { catalog }) => parseDecision(words, catalog),
-  run: (args, ctx, deps) =>
-    decideApproval({ target: args.target, decision: 'approved', comment: args.comment }, ctx, deps),
+  run: (args, ctx, deps) => decide(args, 'approved', ctx, deps),
 });
 
 export const rejectCommand = defineCommand<DecideArgs>({
@@ -45,6 +78,5 @@ export const rejectCommand = defineCommand<DecideArgs>({
     'Rejects a waiting deployment; the run fails and your reason is recorded in Azure DevOps.',
   examples: ['reject prod metrics regressed', 'reject 1234 wrong model'],
   parse: (words, { catalog }) => parseDecision(words, catalog),
-  run: (args, ctx, deps) =>
-    decideApproval({ target: args.target, decision: 'rejected', comment: args.comment }, ctx, deps),
+  run: (args, ctx, deps) => decide(args, 'rejected', ctx, deps),
 });

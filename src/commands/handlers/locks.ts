@@ -82,6 +82,14 @@ export const lockCommand = defineCommand<LockArgs>({
         `You already hold ${env.displayName}`,
         `Nothing changed; it stays locked${until}.`,
       );
+    await deps.announce?.(
+      { channel: true, except: ctx.conversation.id },
+      messageReply(
+        'default',
+        `${env.displayName} locked by ${ctx.actor.name}`,
+        `Only ${ctx.actor.name} can deploy to ${env.displayName} until ${r.lock.expiresAt ? formatTimestamp(r.lock.expiresAt) : 'they unlock it'}.${args.reason ? ` Reason: ${args.reason}` : ''}`,
+      ),
+    );
     return messageReply(
       'good',
       `🔒 ${env.displayName} is locked`,
@@ -138,6 +146,26 @@ export const unlockCommand = defineCommand<{ environment: string; force: boolean
       detail: `was held by ${r.lock.owner.name}`,
       outcome: 'ok',
     });
+    const forced = r.lock.owner.id !== ctx.actor.id;
+    const held = forced ? ` (it was ${r.lock.owner.name}’s lock)` : '';
+    await deps.announce?.(
+      { channel: true, except: ctx.conversation.id },
+      messageReply(
+        'default',
+        `${env.displayName} unlocked by ${ctx.actor.name}`,
+        `Anyone allowed can deploy to ${env.displayName} again${held}.`,
+      ),
+    );
+    // The holder learns it from us, not from a deploy they did not expect to be possible.
+    if (forced)
+      await deps.announce?.(
+        { person: r.lock.owner, from: ctx.conversation.id, except: ctx.conversation.id },
+        messageReply(
+          'warning',
+          `${ctx.actor.name} released your lock on ${env.displayName}`,
+          `An admin force-unlocked ${env.displayName}${r.lock.reason ? ` (you locked it for “${r.lock.reason}”)` : ''}. Anyone allowed can deploy there again; \`lock ${env.key}\` to take it back if it is free.`,
+        ),
+      );
     return messageReply(
       'good',
       `🔓 ${env.displayName} is unlocked`,

@@ -1,56 +1,64 @@
 import type { PipelineSpec } from '../../catalog/catalog-schema';
+import { runLabel } from '../../cards/format';
 import { findEnvironment } from '../../catalog/find-in-catalog';
 import { DevOpsError, type RunSummary } from '../../devops/devops-port';
 import { defineCommand, type CommandContext, type CommandDeps } from '../command-spec';
 import { audit, devopsFailureReply, refusalReply } from '../handler-kit';
 import { messageReply } from '../message-reply';
-import { fail, parseEnvironment, parseParameters, parseRunId } from '../parse-words';
+import { fail, parseEnvironment, parseParameters } from '../parse-words';
 import type { Reply } from '../reply';
+import { rememberCanceledBy } from '../../notifications/run-decision';
+import { oneRunRef, resolveRunRef, type RunRef } from '../resolve-run-ref';
 import { getRunRecord, saveRunRecord } from '../run-record';
 import { runStatusReply } from '../run-status-reply';
 import { deploy } from './deploy';
 import { runPipeline } from './run';
 
-const oneRunId = (name: string) => (words: readonly string[]) =>
-  words.length > 1
-    ? fail<{ runId: number }>(`\`${name}\` takes one run id.`)
-    : (() => {
-        const id = parseRunId(words[0]);
-        return id.ok ? { ok: true as const, args: { runId: id.args } } : id;
-      })();
+/** Resolves a build number to the run id, then answers about that run. */
+function byRun(
+  command: string,
+  usage: string,
+  answer: (runId: number, ctx: CommandContext, deps: CommandDeps) => Promise<Reply>,
+) {
+  return async ({ run }: { run: RunRef }, ctx: CommandContext, deps: CommandDeps) => {
+    const resolved = await resolveRunRef(run, deps, { command, usage });
+    return 'reply' in resolved ? resolved.reply : answer(resolved.runId, ctx, deps);
+  };
+}
 
-export const logsCommand = defineCommand<{ runId: number }>({
+export const logsCommand = defineCommand<{ run: RunRef }>({
   name: 'logs',
   aliases: ['log', 'why'],
   usage: 'logs <run id>',
   summary: 'Shows the failing task’s last log lines of a run.',
   examples: ['logs 1234'],
-  parse: oneRunId('logs'),
-  async run({ runId }, _ctx, deps) {
-    try {
-      // The build alone says whether anything failed; only then are the timeline and the
-      // failed task's log read (the card below reuses this build: 3 calls, 1 when nothing failed).
-      const run = await deps.devops.getRun(runId);
-      if (!run)
-        return messageReply('attention', 'No such run', `Azure DevOps has no run ${runId}.`);
-      if (run.result !== 'failed') {
-        return messageReply(
-          'default',
-          `Run ${runId} has no failed task`,
-          run.state === 'completed'
-            ? `It ${run.result ?? 'completed'}. Full logs are in Azure DevOps.`
-            : `It is ${run.state}; nothing has failed so far.`,
-          {
-            link: { title: 'Open the run', url: run.url },
-          },
-        );
-      }
-      return runStatusReply(runId, deps, run);
-    } catch (err) {
-      return devopsFailureReply(err, `read the logs of run ${runId}`);
-    }
-  },
+  parse: oneRunRef('logs'),
+  run: byRun('logs', 'logs <run id>', logsOf),
 });
+
+async function logsOf(runId: number, _ctx: CommandContext, deps: CommandDeps): Promise<Reply> {
+  try {
+    // The build alone says whether anything failed; only then are the timeline and the
+    // failed task's log read (the card below reuses this build: 3 calls, 1 when nothing failed).
+    const run = await deps.devops.getRun(runId);
+    if (!run) return messageReply('attention', 'No such run', `Azure DevOps has no run ${runId}.`);
+    if (run.result !== 'failed') {
+      return messageReply(
+        'default',
+        `Run ${runId} has no failed task`,
+        run.state === 'completed'
+          ? `It ${run.result ?? 'completed'}. Full logs are in Azure DevOps.`
+          : `It is ${run.state}; nothing has failed so far.`,
+        {
+          link: { title: 'Open the run', url: run.url },
+        },
+      );
+    }
+    return runStatusReply(runId, deps, run);
+  } catch (err) {
+    return devopsFailureReply(err, `read the logs of run ${runId}`);
+  }
+}
 
 /** May this person act on a run (cancel/retry): the same right as starting it. */
 async function mayActOn(
@@ -153,6 +161,7 @@ export async function cancelRun(
       return alreadyFinished(runId, now.result);
     }
     if (run.state === 'completed') return alreadyFinished(runId, run.result);
+    await rememberCanceledBy(deps.store, runId, ctx.actor.name);
     await audit(deps, ctx, {
       action: 'cancel',
       detail: `run ${runId} of ${pipeline.name}`,
@@ -297,24 +306,24 @@ async function queueRetry(
   );
 }
 
-export const cancelCommand = defineCommand<{ runId: number }>({
+export const cancelCommand = defineCommand<{ run: RunRef }>({
   name: 'cancel',
   aliases: ['stop', 'abort'],
   usage: 'cancel <run id>',
   summary: 'Cancels a queued or running run.',
   examples: ['cancel 1234'],
-  parse: oneRunId('cancel'),
-  run: ({ runId }, ctx, deps) => cancelRun(runId, ctx, deps),
+  parse: oneRunRef('cancel'),
+  run: byRun('cancel', 'cancel <run id>', cancelRun),
 });
 
-export const retryCommand = defineCommand<{ runId: number }>({
+export const retryCommand = defineCommand<{ run: RunRef }>({
   name: 'retry',
   aliases: ['rerun', 're-run'],
   usage: 'retry <run id>',
   summary: 'Runs a finished run again with the same parameters and branch.',
   examples: ['retry 1234'],
-  parse: oneRunId('retry'),
-  run: ({ runId }, ctx, deps) => retryRun(runId, ctx, deps),
+  parse: oneRunRef('retry'),
+  run: byRun('retry', 'retry <run id>', retryRun),
 });
 
 export const rollbackCommand = defineCommand<{ environment: string }>({
@@ -356,6 +365,8 @@ export const rollbackCommand = defineCommand<{ environment: string }>({
         {
           alwaysConfirm: true,
           title: `Roll ${env.displayName} back from model v${current} to v${model}?`,
+          // Approvers see which deploy this returns to, not only the versions.
+          change: `v${current} → v${model}, a rollback to run ${runLabel(previous.id, previous.name)}`,
         },
       );
     } catch (err) {

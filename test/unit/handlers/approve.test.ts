@@ -43,6 +43,20 @@ describe('approve and reject', () => {
     expect(entry!.detail).toBe(`run ${run.id} (as the bot identity): QA results look GOOD`);
   });
 
+  it('the approval card shows what the run changes live and its branch, from the run record', async () => {
+    const h = handlerHarness();
+    const run = h.devops.addRun({ pipelineKey: 'prod', parameters: { modelVersion: '2' } });
+    h.devops.advance(run.id, 'waiting');
+    await h.rememberRun(run.id, ENGINEER, {
+      model: '2',
+      change: 'v3 → v2, a downgrade',
+      branch: 'refs/heads/release/7',
+    });
+    const card = cardOf(await h.run('approve prod', { actor: LEAD }), 'approval');
+    expect(card.change).toBe('v3 → v2, a downgrade');
+    expect(card.branch).toBe('release/7');
+  });
+
   it('approve without a comment records just who', async () => {
     const h = handlerHarness();
     await waitingProdRun(h);

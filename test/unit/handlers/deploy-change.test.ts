@@ -52,12 +52,13 @@ describe('a prod deploy says what it does to the live model', () => {
     expect((await getRunRecord(h.store, queued.runId!))?.change).toBe('v2 → v3, an upgrade');
   });
 
-  it('rollback prod says it is a downgrade from the live model', async () => {
+  it('rollback prod says it is a rollback from the live model, to which run', async () => {
     const h = handlerHarness();
-    h.devops.addRun({
+    const previous = h.devops.addRun({
       pipelineKey: 'prod',
       result: 'succeeded',
       parameters: { modelVersion: '2' },
+      name: '20261129.3',
     });
     h.devops.addRun({
       pipelineKey: 'prod',
@@ -66,7 +67,7 @@ describe('a prod deploy says what it does to the live model', () => {
     });
     const card = cardOf(await h.run('rollback prod', { actor: LEAD }), 'confirm');
     expect(card.title).toBe('Roll Production back from model v3 to v2?');
-    expect(card.change).toBe('v3 → v2, a downgrade');
+    expect(card.change).toBe(`v3 → v2, a rollback to run #${previous.id} · 20261129.3`);
     expect(card.isDowngrade).toBe(true);
   });
 

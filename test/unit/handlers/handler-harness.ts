@@ -102,13 +102,21 @@ export function handlerHarness(opts: { localMode?: boolean; modelVersions?: numb
   async function rememberRun(
     runId: number,
     requestedBy: Actor,
-    extra: { environment?: string; model?: string; pipelineKey?: string } = {},
+    extra: {
+      environment?: string;
+      model?: string;
+      pipelineKey?: string;
+      change?: string;
+      branch?: string;
+    } = {},
   ): Promise<void> {
     await saveRunRecord(store, {
       runId,
       pipelineKey: extra.pipelineKey ?? 'prod',
       environment: extra.environment ?? 'prod',
       model: extra.model,
+      change: extra.change,
+      branch: extra.branch,
       parameters: extra.model ? { modelVersion: extra.model } : {},
       requestedBy: {
         id: requestedBy.id,

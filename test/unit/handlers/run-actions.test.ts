@@ -232,6 +232,15 @@ describe('cancel and logs', () => {
     expect((await h.store.queryAudit())[0]).toMatchObject({ action: 'cancel', outcome: 'ok' });
   });
 
+  it('the canceled run’s card says who canceled it, also when read again later', async () => {
+    const h = handlerHarness();
+    const queued = await h.run('train', { actor: ENGINEER });
+    const card = cardOf(await h.run(`cancel ${queued.runId}`, { actor: ENGINEER }), 'run-status');
+    expect(card.result).toMatch(/^(Canceled|Cancel requested) by Eli Engineer$/);
+    const later = cardOf(await h.run(`status ${queued.runId}`), 'run-status');
+    expect(later.result).toBe('Canceled by Eli Engineer');
+  });
+
   it('a run the bot did not queue: read for the permission check, the card is the cancel’s answer', async () => {
     const h = handlerHarness();
     const run = h.devops.addRun({ pipelineKey: 'train', state: 'inProgress' });

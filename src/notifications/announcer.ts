@@ -1,0 +1,68 @@
+import type { Activity } from 'botbuilder';
+import type { Announce } from '../commands/command-spec';
+import type { Reply } from '../commands/reply';
+import {
+  CONVERSATIONS_COLLECTION,
+  type ConversationRecord,
+} from '../conversations/conversation-record';
+import { getDefaultNotificationChannel } from '../conversations/default-notification-channel';
+import type { Logger } from '../logging/create-logger';
+import { PEOPLE_COLLECTION, type Person } from '../people/person';
+import type { Store } from '../store/store';
+import { DeliveryDeferredError, type NotificationSender } from './notification-sender';
+
+/**
+ * Tells people outside the chat a command came from: the notifications channel (lock changes),
+ * or one person in their personal chat (a force-unlock tells the lock's holder). Best effort:
+ * the command already happened, so a failed post is logged, never thrown.
+ * @example deps.announce = createAnnouncer({ store, sender, logger, render });
+ */
+export function createAnnouncer(opts: {
+  store: Store;
+  sender: Pick<NotificationSender, 'send'>;
+  logger: Logger;
+  render(reply: Reply, conversationId: string): Partial<Activity>;
+  /** Opens a personal chat with someone who has none yet (not possible in every setup). */
+  openPersonalChat?(teamsUserId: string, fromConversationId: string): Promise<string | undefined>;
+}): Announce {
+  const { store, sender, logger } = opts;
+  return async (to, reply) => {
+    try {
+      await announce(to, reply);
+    } catch (err) {
+      logger.warn({ err }, 'announcement not delivered');
+    }
+  };
+
+  async function announce(...[to, reply]: Parameters<Announce>): Promise<void> {
+    const targets: string[] = [];
+    const channel = await getDefaultNotificationChannel(store);
+    if ('channel' in to && channel && channel !== to.except) targets.push(channel);
+    if ('person' in to) {
+      const personal = await personalChatOf(to.person.id, to.from);
+      if (personal && personal !== to.except) targets.push(personal);
+    }
+    await Promise.all(
+      targets.map((conversationId) =>
+        sender.send(conversationId, opts.render(reply, conversationId)).catch((err: unknown) => {
+          if (!(err instanceof DeliveryDeferredError))
+            logger.warn({ err, conversationId }, 'announcement not delivered');
+        }),
+      ),
+    );
+  }
+
+  /** An actor id is an Entra object id, or a Teams id when there is none (actor-from-activity). */
+  async function personalChatOf(id: string, from: string): Promise<string | undefined> {
+    const person =
+      (await store.get<Person>(PEOPLE_COLLECTION, `aad:${id}`))?.value ??
+      (await store.get<Person>(PEOPLE_COLLECTION, `teams:${id}`))?.value;
+    const teamsId = person?.teamsId ?? (id.startsWith('29:') ? id : undefined);
+    if (!teamsId) return undefined;
+    const docs = await store.list<ConversationRecord>(CONVERSATIONS_COLLECTION);
+    const known = docs.find(
+      (d) => d.value.conversationType === 'personal' && d.value.userId === teamsId,
+    )?.value.conversationId;
+    return known ?? (await opts.openPersonalChat?.(teamsId, from));
+  }
+}
