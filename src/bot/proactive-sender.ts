@@ -6,7 +6,12 @@ import type {
 } from 'botbuilder';
 import type { Clock } from '../clock/clock';
 import { getConversation } from '../conversations/get-conversation';
-import { getRunCard, rememberRunCard, runCardCreationPending } from '../conversations/run-card';
+import {
+  getRunCard,
+  holdRunCardClaim,
+  rememberRunCard,
+  runCardCreationPending,
+} from '../conversations/run-card';
 import { saveConversation } from '../conversations/save-conversation';
 import type { Logger } from '../logging/create-logger';
 import { rememberApprovalCard } from '../notifications/approval-cards';
@@ -334,6 +339,11 @@ export class ProactiveSender implements NotificationSender {
   private async enqueue(item: OutboxItem): Promise<string> {
     const outboxId = `${this.opts.clock.now()}-${process.pid}-${this.seq}-${Math.random().toString(36).slice(2, 8)}`;
     await this.opts.store.enqueue(OUTBOX_QUEUE, outboxId, item);
+    // A run card's first post is now durable: its creation claim may outlive this replica.
+    const runCard = item.tag?.runCard;
+    if (runCard && item.kind === 'send' && !item.behindFirstPost) {
+      await holdRunCardClaim(this.opts.store, runCard.runId, item.conversationId);
+    }
     return outboxId;
   }
 
