@@ -140,8 +140,8 @@ export async function startApp(
     hooksEnabled: localMode || Boolean(config.publicUrl && config.webhookSecret),
     pollIntervalMs: config.poll.intervalMs,
     leaseMs: config.poll.leaseMs,
-    ...(overrides.outboxIntervalMs !== undefined && {
-      outboxIntervalMs: overrides.outboxIntervalMs,
+    ...((overrides.outboxIntervalMs ?? config.outboxIntervalMs) !== undefined && {
+      outboxIntervalMs: overrides.outboxIntervalMs ?? config.outboxIntervalMs,
     }),
     signData: (data, conversationId) => signCardData(data, conversationId, signer),
     approverTeamsIds: (approval) => {

@@ -6,7 +6,12 @@ import type {
 } from 'botbuilder';
 import type { Clock } from '../clock/clock';
 import { getConversation } from '../conversations/get-conversation';
-import { getRunCard, rememberRunCard, runCardCreationPending } from '../conversations/run-card';
+import {
+  getRunCard,
+  holdRunCardClaim,
+  rememberRunCard,
+  runCardCreationPending,
+} from '../conversations/run-card';
 import { saveConversation } from '../conversations/save-conversation';
 import type { Logger } from '../logging/create-logger';
 import { rememberApprovalCard } from '../notifications/approval-cards';
@@ -19,6 +24,14 @@ import {
 import { progressOfHash } from '../notifications/run-progress';
 import type { Store } from '../store/store';
 import { oneAttemptPerCall } from './one-attempt-per-call';
+
+/**
+ * How long a drain's claim hides outbox items from other replicas. Short, because a replica
+ * killed mid-drain leaves what it claimed invisible this long; a drain stops delivering after
+ * OUTBOX_DRAIN_MS so no item is sent after another replica may have claimed it.
+ */
+const OUTBOX_CLAIM_MS = 60_000;
+const OUTBOX_DRAIN_MS = 40_000;
 
 /** Store queue of activities the channel would not take yet. */
 export const OUTBOX_QUEUE = 'outbox';
@@ -334,6 +347,11 @@ export class ProactiveSender implements NotificationSender {
   private async enqueue(item: OutboxItem): Promise<string> {
     const outboxId = `${this.opts.clock.now()}-${process.pid}-${this.seq}-${Math.random().toString(36).slice(2, 8)}`;
     await this.opts.store.enqueue(OUTBOX_QUEUE, outboxId, item);
+    // A run card's first post is now durable: its creation claim may outlive this replica.
+    const runCard = item.tag?.runCard;
+    if (runCard && item.kind === 'send' && !item.behindFirstPost) {
+      await holdRunCardClaim(this.opts.store, runCard.runId, item.conversationId);
+    }
     return outboxId;
   }
 
@@ -378,7 +396,8 @@ export class ProactiveSender implements NotificationSender {
 
   private async drainOnce(limit: number): Promise<{ delivered: number; pending: number }> {
     const { store, clock, logger } = this.opts;
-    const items = await store.claim<OutboxItem>(OUTBOX_QUEUE, limit, 5 * 60_000);
+    const claimedAt = clock.now();
+    const items = await store.claim<OutboxItem>(OUTBOX_QUEUE, limit, OUTBOX_CLAIM_MS);
     items.sort(
       (a, b) => a.payload.createdAt - b.payload.createdAt || a.payload.seq - b.payload.seq,
     );
@@ -386,6 +405,12 @@ export class ProactiveSender implements NotificationSender {
     let pending = 0;
     // One at a time, in order: two updates of one card must land oldest first.
     for (const item of items) {
+      // Past this, another replica may claim what this one still holds: hand the rest back.
+      if (clock.now() - claimedAt > OUTBOX_DRAIN_MS) {
+        pending++;
+        await store.release(OUTBOX_QUEUE, item.id, clock.now());
+        continue;
+      }
       try {
         const op = await this.current(item.payload);
         if (op === 'wait') {

@@ -105,6 +105,15 @@ const envSchema = z.object({
     .min(200)
     .max(3_600_000)
     .optional(),
+  /** How often the outbox retries cards the channel would not take (default 15 s). */
+  CHATOPS_OUTBOX_INTERVAL_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds from 100 to 3600000 (default 15000)' })
+    .int({ message: 'must be a number of milliseconds from 100 to 3600000 (default 15000)' })
+    .min(100, { message: 'must be a number of milliseconds from 100 to 3600000 (default 15000)' })
+    .max(3_600_000, {
+      message: 'must be a number of milliseconds from 100 to 3600000 (default 15000)',
+    })
+    .optional(),
   PORT: z.coerce
     .number({ message: 'must be a port number' })
     .int()
@@ -183,6 +192,8 @@ export interface AppConfig {
   allowedTenants: string[];
   /** Run poller tuning; absent = its defaults. */
   poll: { intervalMs?: number; leaseMs?: number };
+  /** How often the outbox retries what the channel refused; absent = 15 s. */
+  outboxIntervalMs?: number;
   /** Names and values of every configured secret, so logs and tests can check none leaks. */
   secrets: string[];
 }
@@ -286,6 +297,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath?: st
     rateLimitPerMinute: e.CHATOPS_RATE_LIMIT_PER_MINUTE,
     allowedTenants,
     poll: { intervalMs: e.CHATOPS_POLL_INTERVAL_MS, leaseMs: e.CHATOPS_LEASE_MS },
+    outboxIntervalMs: e.CHATOPS_OUTBOX_INTERVAL_MS,
     secrets,
   };
 }

@@ -25,8 +25,13 @@ type RunCardDoc = RunCard | RunCardClaim;
 
 /** A run's cards are worth updating for weeks at most; then they leave the store. */
 export const RUN_CARD_TTL_MS = 30 * 24 * 3600_000;
-/** A claimer that crashed before posting must not block the card forever. */
-export const RUN_CARD_CLAIM_TTL_MS = 5 * 60_000;
+/**
+ * A claim while its claimer tries to post (a turn's budget, the sender's inline retries: ~10 s at
+ * most): short, so a replica killed meanwhile blocks the card for seconds, not minutes.
+ */
+export const RUN_CARD_CLAIM_TTL_MS = 30_000;
+/** A claim whose first post waits in the (shared, durable) outbox: any replica will deliver it. */
+export const RUN_CARD_OUTBOX_CLAIM_TTL_MS = 5 * 60_000;
 
 const runCardKey = (runId: number, conversationId: string) => `${runId}:${conversationId}`;
 
@@ -112,6 +117,25 @@ export async function claimRunCardCreation(
     ttlMs: options.ttlMs ?? RUN_CARD_CLAIM_TTL_MS,
   });
   return put.ok;
+}
+
+/**
+ * Keeps a creation claim for longer once its first post is in the outbox (the post no longer
+ * depends on the claimer staying alive). A card already remembered is left alone.
+ * @example await holdRunCardClaim(store, runId, conversationId);
+ */
+export async function holdRunCardClaim(
+  store: Store,
+  runId: number,
+  conversationId: string,
+): Promise<void> {
+  const key = runCardKey(runId, conversationId);
+  const doc = await store.get<RunCardDoc>(RUN_CARDS_COLLECTION, key);
+  if (!doc || isCard(doc.value)) return;
+  await store.put(RUN_CARDS_COLLECTION, key, doc.value, {
+    etag: doc.etag,
+    ttlMs: RUN_CARD_OUTBOX_CLAIM_TTL_MS,
+  });
 }
 
 /**

@@ -147,6 +147,22 @@ describe('ProactiveSender', () => {
     expect(await t.store.queueLength(OUTBOX_QUEUE)).toBe(0);
   });
 
+  it('a slow drain hands back what it has not reached before its claim could lapse', async () => {
+    const t = await setup();
+    await t.sender.defer(CHANNEL, { type: 'message', text: 'one' });
+    t.clock.advance(1);
+    await t.sender.defer(CHANNEL, { type: 'message', text: 'two' });
+    const deliver = t.adapter.continueConversationAsync.bind(t.adapter);
+    t.adapter.continueConversationAsync = async (...args) => {
+      t.clock.advance(41_000); // a channel answering slowly
+      return deliver(...args);
+    };
+    expect(await t.sender.drainOutbox()).toEqual({ delivered: 1, pending: 1 });
+    expect(t.adapter.sent).toHaveLength(1);
+    // Visible again at once, for whichever replica drains next.
+    expect(await t.store.claim(OUTBOX_QUEUE, 10, 1_000)).toHaveLength(1);
+  });
+
   it('keeps what outlasts the retries in the outbox and delivers it later', async () => {
     const t = await setup(2);
     t.adapter.failures.push(restError(503), restError(503), restError(503), restError(503));

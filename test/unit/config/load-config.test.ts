@@ -4,6 +4,16 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config/load-config';
 
 describe('loadConfig', () => {
+  it('reads how often the outbox retries (CHATOPS_OUTBOX_INTERVAL_MS), refusing nonsense', () => {
+    expect(loadConfig({}).outboxIntervalMs).toBeUndefined();
+    expect(loadConfig({ CHATOPS_OUTBOX_INTERVAL_MS: '500' }).outboxIntervalMs).toBe(500);
+    for (const bad of ['fast', '50', '1.5', '3600001']) {
+      expect(() => loadConfig({ CHATOPS_OUTBOX_INTERVAL_MS: bad })).toThrow(
+        /CHATOPS_OUTBOX_INTERVAL_MS: must be a number of milliseconds from 100 to 3600000/,
+      );
+    }
+  });
+
   it('defaults to local mode on loopback with SQLite under .data/', () => {
     const c = loadConfig({});
     expect(c.ado).toBeUndefined();

@@ -6,6 +6,7 @@ import { getConversation } from '../../../src/conversations/get-conversation';
 import {
   abandonRunCardClaim,
   claimRunCardCreation,
+  holdRunCardClaim,
   getRunCard,
   listRunCards,
   rememberRunCard,
@@ -122,6 +123,27 @@ describe.each(storeCases)('conversations on %s', (_name, makeStore) => {
     expect(await claimRunCardCreation(env.store, 8, 'c1')).toBe(true);
     env.clock.advance(5 * 60_000); // the claimer crashed
     expect(await claimRunCardCreation(env.store, 8, 'c1')).toBe(true);
+  });
+
+  it('a claim blocks others for 30 s while its claimer posts, 5 min once its post is in the outbox', async () => {
+    expect(await claimRunCardCreation(env.store, 9, 'c1')).toBe(true);
+    env.clock.advance(29_000);
+    expect(await claimRunCardCreation(env.store, 9, 'c1')).toBe(false);
+    env.clock.advance(2_000); // the claimer was killed while the channel refused
+    expect(await claimRunCardCreation(env.store, 9, 'c1')).toBe(true);
+    await holdRunCardClaim(env.store, 9, 'c1'); // its post waits in the shared outbox
+    env.clock.advance(4 * 60_000);
+    expect(await claimRunCardCreation(env.store, 9, 'c1')).toBe(false);
+    env.clock.advance(61_000);
+    expect(await claimRunCardCreation(env.store, 9, 'c1')).toBe(true);
+    await rememberRunCard(env.store, {
+      runId: 9,
+      conversationId: 'c1',
+      activityId: 'a9',
+      lastUpdate: 1,
+    });
+    await holdRunCardClaim(env.store, 9, 'c1'); // must not turn the card back into a claim
+    expect((await getRunCard(env.store, 9, 'c1'))?.activityId).toBe('a9');
   });
 
   it('remembers run cards per run, never going back in time', async () => {
