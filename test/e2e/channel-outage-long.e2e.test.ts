@@ -1,6 +1,13 @@
 import { messageActivity, postActivity } from '../support/activities';
 import { runCardRunId, text } from '../support/card-inspection';
-import type { ConnectorCall } from '../support/fake-connector';
+import {
+  CHANNEL,
+  cardsOf,
+  eventually,
+  isRunCard,
+  noSomethingWentWrong,
+  subscribeChannel,
+} from '../support/outage-kit';
 import { startTestApp, type TestApp } from '../support/start-test-app';
 
 /**
@@ -9,53 +16,6 @@ import { startTestApp, type TestApp } from '../support/start-test-app';
  * in-process emulator's runs and service hooks. Every card arrives once and ends in its final
  * state; no turn is held open; nothing says "Something went wrong".
  */
-
-const CHANNEL = '19:outage-ops@thread.tacv2';
-
-const runIdOf = runCardRunId;
-
-const isRunCard = (c: ConnectorCall, pipeline: string) =>
-  text(c).includes(pipeline) && runIdOf(c) !== undefined && !text(c).includes('finished:');
-
-/** The cards of `runId` in a conversation, each with every call that showed it (post, then updates). */
-function cardsOf(t: TestApp, conversationId: string, runId: number, pipeline: string) {
-  const calls = t.connector.calls.filter(
-    (c) => c.conversationId === conversationId && isRunCard(c, pipeline) && runIdOf(c) === runId,
-  );
-  const posts = calls.filter((c) => c.method === 'POST');
-  return posts.map((p) => ({
-    post: p,
-    last: [p, ...calls.filter((c) => c.method === 'PUT' && c.id === p.id)].at(-1)!,
-  }));
-}
-
-async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const noSomethingWentWrong = (t: TestApp) =>
-  [...t.connector.calls, ...t.connector.refused].filter((c) =>
-    text(c).includes('Something went wrong'),
-  );
-
-async function subscribeChannel(t: TestApp) {
-  await postActivity(
-    t.app.url,
-    messageActivity('subscribe', {
-      serviceUrl: t.connector.url,
-      conversationId: CHANNEL,
-      conversationType: 'channel',
-    }),
-  );
-  await t.connector.waitFor(
-    1,
-    (c) => c.conversationId === CHANNEL && text(c).includes('Subscribed'),
-  );
-}
 
 describe('a 60 s outage of the connector answering 429 with Retry-After: 120', () => {
   let t: TestApp;
@@ -89,7 +49,7 @@ describe('a 60 s outage of the connector answering 429 with Retry-After: 120', (
         const first = t.connector.calls.find(
           (c) => c.conversationId === chat && isRunCard(c, pipeline),
         );
-        runId = first ? runIdOf(first)! : 0;
+        runId = first ? runCardRunId(first)! : 0;
         return runId > 0;
       },
       outageMs + 45_000,

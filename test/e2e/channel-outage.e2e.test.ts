@@ -1,6 +1,13 @@
 import { ALEX, cardActionActivity, messageActivity, postActivity } from '../support/activities';
 import { runCardRunId, text } from '../support/card-inspection';
-import type { ConnectorCall } from '../support/fake-connector';
+import {
+  CHANNEL,
+  cardsOf,
+  eventually,
+  isRunCard,
+  noSomethingWentWrong,
+  subscribeChannel,
+} from '../support/outage-kit';
 import { startTestApp, type TestApp } from '../support/start-test-app';
 
 /**
@@ -9,53 +16,6 @@ import { startTestApp, type TestApp } from '../support/start-test-app';
  * in-process emulator's runs and service hooks. Every card arrives once and ends in its final
  * state; no turn is held open; nothing says "Something went wrong".
  */
-
-const CHANNEL = '19:outage-ops@thread.tacv2';
-
-const runIdOf = runCardRunId;
-
-const isRunCard = (c: ConnectorCall, pipeline: string) =>
-  text(c).includes(pipeline) && runIdOf(c) !== undefined && !text(c).includes('finished:');
-
-/** The cards of `runId` in a conversation, each with every call that showed it (post, then updates). */
-function cardsOf(t: TestApp, conversationId: string, runId: number, pipeline: string) {
-  const calls = t.connector.calls.filter(
-    (c) => c.conversationId === conversationId && isRunCard(c, pipeline) && runIdOf(c) === runId,
-  );
-  const posts = calls.filter((c) => c.method === 'POST');
-  return posts.map((p) => ({
-    post: p,
-    last: [p, ...calls.filter((c) => c.method === 'PUT' && c.id === p.id)].at(-1)!,
-  }));
-}
-
-async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const noSomethingWentWrong = (t: TestApp) =>
-  [...t.connector.calls, ...t.connector.refused].filter((c) =>
-    text(c).includes('Something went wrong'),
-  );
-
-async function subscribeChannel(t: TestApp) {
-  await postActivity(
-    t.app.url,
-    messageActivity('subscribe', {
-      serviceUrl: t.connector.url,
-      conversationId: CHANNEL,
-      conversationType: 'channel',
-    }),
-  );
-  await t.connector.waitFor(
-    1,
-    (c) => c.conversationId === CHANNEL && text(c).includes('Subscribed'),
-  );
-}
 
 describe.each([
   ['503 with Retry-After', 503, { 'retry-after': '1' }],
@@ -95,7 +55,7 @@ describe.each([
         const first = t.connector.calls.find(
           (c) => c.conversationId === chat && isRunCard(c, pipeline),
         );
-        runId = first ? runIdOf(first)! : 0;
+        runId = first ? runCardRunId(first)! : 0;
         return runId > 0;
       },
       45_000,
@@ -159,7 +119,7 @@ describe.each([
     const runCard = () =>
       t.connector.calls.find((c) => c.conversationId === CHANNEL && isRunCard(c, pipeline));
     await eventually(() => runCard() !== undefined, 45_000, 'the prod run card');
-    const runId = runIdOf(runCard()!)!;
+    const runId = runCardRunId(runCard()!)!;
     await say('approve prod ship it');
     await eventually(
       () => cardsOf(t, CHANNEL, runId, pipeline).every((c) => text(c.last).includes('Succeeded')),
