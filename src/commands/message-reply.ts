@@ -16,7 +16,12 @@ export function messageReply(
   style: MessageCardData['style'],
   title: string,
   text: string,
-  extra: { facts?: Fact[]; link?: { title: string; url: string } } = {},
+  extra: {
+    facts?: Fact[];
+    link?: { title: string; url: string };
+    /** Replaces the style's icon (one icon per title: the card shows it beside the title). */
+    icon?: string;
+  } = {},
 ): Reply {
   const facts = extra.facts ?? [];
   return {
@@ -25,7 +30,7 @@ export function messageReply(
       title,
       text,
       style,
-      icon: ICONS[style],
+      icon: extra.icon ?? ICONS[style],
       facts,
       hasFacts: facts.length > 0,
       linkTitle: extra.link?.title ?? '',

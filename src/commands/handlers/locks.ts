@@ -92,8 +92,9 @@ export const lockCommand = defineCommand<LockArgs>({
     );
     return messageReply(
       'good',
-      `🔒 ${env.displayName} is locked`,
+      `${env.displayName} is locked`,
       `Only you can deploy to ${env.displayName}${until}.${args.reason ? ` Reason: ${args.reason}` : ''}`,
+      { icon: '🔒' },
     );
   },
 });
@@ -168,8 +169,9 @@ export const unlockCommand = defineCommand<{ environment: string; force: boolean
       );
     return messageReply(
       'good',
-      `🔓 ${env.displayName} is unlocked`,
+      `${env.displayName} is unlocked`,
       `Anyone allowed can deploy to ${env.displayName} again.`,
+      { icon: '🔓' },
     );
   },
 });

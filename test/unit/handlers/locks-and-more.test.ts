@@ -13,7 +13,9 @@ describe('lock, unlock, locks, where can I deploy', () => {
     const h = handlerHarness();
     const msg = cardOf(await h.run('lock prod release freeze for 2h'), 'message');
     expect(msg.style).toBe('good');
-    expect(msg.title).toBe('🔒 Production is locked');
+    // One icon per title (issue 16): the lock is the card's icon, not a second one in the title.
+    expect(msg.title).toBe('Production is locked');
+    expect(msg.icon).toBe('🔒');
     expect(msg.text).toBe(
       'Only you can deploy to Production until 2026-03-02 11:00 UTC. Reason: release freeze',
     );
@@ -76,13 +78,14 @@ describe('lock, unlock, locks, where can I deploy', () => {
     expect(other.title).toBe('QA is locked by Eli Engineer');
     expect(other.text).toMatch(/`unlock qa --force`/);
     const own = cardOf(await h.run('unlock qa', { actor: ENGINEER }), 'message');
-    expect(own.title).toBe('🔓 QA is unlocked');
+    expect(own.title).toBe('QA is unlocked');
+    expect(own.icon).toBe('🔓');
     await h.run('lock qa', { actor: ENGINEER });
     const notAdmin = await h.run('unlock qa --force', { actor: RELEASE_MANAGER });
     expect(cardOf(notAdmin, 'message').title).toBe('Not allowed');
     expect(factsOf(notAdmin)['Who can']).toBe('devops.lead@digitre.example');
     expect(cardOf(await h.run('unlock qa --force', { actor: LEAD }), 'message').title).toBe(
-      '🔓 QA is unlocked',
+      'QA is unlocked',
     );
     expect(cardOf(await h.run('unlock qa', { actor: LEAD }), 'message').title).toBe(
       'QA was not locked',
