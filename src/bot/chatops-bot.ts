@@ -8,6 +8,7 @@ import {
 } from 'botbuilder';
 import type { CardActionResult, CardActionSpec } from '../actions/card-actions';
 import { signCardData, type CardSigner } from '../actions/card-signer';
+import { runCardAction } from '../actions/run-card-action';
 import type { RateLimiter } from '../auth/rate-limiter';
 import type { TenantPolicy } from '../auth/tenant-policy';
 import { SignInRequiredError, UserTokenError } from '../auth/user-token';
@@ -16,6 +17,7 @@ import { maskSecrets } from '../auth/mask-secrets';
 import { audit } from '../commands/handler-kit';
 import { messageReply } from '../commands/message-reply';
 import { parseCommand } from '../commands/parse-command';
+import { runCommand } from '../commands/run-command';
 import type { Reply } from '../commands/reply';
 import { usageReply } from '../commands/usage-reply';
 import { claimRunCardCreation, getRunCard, rememberRunCard } from '../conversations/run-card';
@@ -337,7 +339,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
       { activityId: ctx.activityId, command: parsed.spec.name, actor: ctx.actor.id },
       'command',
     );
-    const reply = await parsed.spec.run(parsed.args, ctx, deps);
+    const reply = await runCommand(parsed.spec, parsed.args, ctx, deps);
     const outcome = reply.card === 'message' && reply.data.style === 'attention' ? 'refused' : 'ok';
     metrics?.commands.inc({ command: parsed.spec.name, outcome });
     // Who typed what, for every command; handlers add their own records for the effects.
@@ -411,7 +413,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
     }
     let result: CardActionResult;
     try {
-      result = await spec.run(data.data as never, ctx, deps);
+      result = await runCardAction(spec, data.data as never, ctx, deps);
     } catch (err) {
       if (!signIn || !(err instanceof SignInRequiredError || err instanceof UserTokenError)) {
         throw err;

@@ -1,11 +1,10 @@
+import { CodedError } from '../errors/coded-error';
 import type { Catalog, EnvironmentSpec, PipelineSpec } from './catalog-schema';
 
 /** A key the catalog was expected to declare (a bug or a stale record, never a user's typo). */
-export class CatalogLookupError extends Error {
-  readonly code = 'catalog-lookup';
+export class CatalogLookupError extends CodedError<'catalogLookup'> {
   constructor(what: 'pipeline' | 'environment', key: string) {
-    super(`The catalog declares no ${what} "${key}".`);
-    this.name = 'CatalogLookupError';
+    super('catalogLookup', `The catalog declares no ${what} "${key}".`);
   }
 }
 

@@ -7,5 +7,28 @@ import type { CardDataMap, CardId } from '../cards/card-data';
  * @example { card: 'message', data: messageData('good', 'Locked', 'prod is yours') }
  */
 export type Reply = {
-  [K in CardId]: { card: K; data: CardDataMap[K]; runId?: number; queued?: true };
+  [K in CardId]: {
+    card: K;
+    data: CardDataMap[K];
+    runId?: number;
+    queued?: true;
+    /** The use-case's outcome code; metrics and audit read this, never the card's colour. */
+    outcome?: OutcomeCode;
+  };
 }[CardId];
+
+/**
+ * What a command or click came to, as a reason code: `ok`, `queued`, `refused:<why>` (e.g.
+ * `refused:locked`, `refused:not-approver`), `failed:<why>` (Azure DevOps or the store failed).
+ * @example 'refused:self-approval'
+ */
+export type OutcomeCode = 'ok' | 'queued' | 'usage' | `refused:${string}` | `failed:${string}`;
+
+/** The outcome family metrics count by (a bounded label set). */
+export function outcomeFamily(
+  code: OutcomeCode | undefined,
+): 'ok' | 'usage' | 'refused' | 'failed' {
+  if (!code || code === 'ok' || code === 'queued') return 'ok';
+  if (code === 'usage') return 'usage';
+  return code.startsWith('refused:') ? 'refused' : 'failed';
+}
