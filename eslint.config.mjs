@@ -37,6 +37,8 @@ export default tseslint.config(
       'scripts/**',
       'src/config/**',
       'src/index.ts',
+      // Lazy require()s keep start-up from loading the emulator and azure-devops-node-api early.
+      'src/startup/connect-devops.ts',
       'src/manifest/package-app.ts',
       '*.js',
       '*.mjs',

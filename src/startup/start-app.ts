@@ -1,0 +1,279 @@
+import type { AddressInfo } from 'node:net';
+import { CloudAdapter } from 'botbuilder';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import type { DestinationStream } from 'pino';
+import { CARD_ACTIONS } from '../actions/card-actions';
+import { CardSigner, signCardData } from '../actions/card-signer';
+import { CatalogAuthorizer } from '../auth/authorizer';
+import { RateLimiter } from '../auth/rate-limiter';
+import { TenantPolicy } from '../auth/tenant-policy';
+import { createBotFrameworkAuthentication } from '../auth/bot-framework-authentication';
+import { UserTokenExchanger } from '../auth/user-token';
+import { PersonSignIn } from '../bot/person-sign-in';
+import { ChatOpsBot } from '../bot/chatops-bot';
+import { onTurnError } from '../bot/on-turn-error';
+import { conversationInfoFromActivity, handleInstallation } from '../bot/on-installation';
+import { replyToActivity } from '../bot/reply-to-activity';
+import { createAnnouncer } from '../notifications/announcer';
+import { warmCards } from '../cards/render-card';
+import { loadCatalog } from '../catalog/load-catalog';
+import { systemClock, type Clock } from '../clock/clock';
+import type { CommandDeps } from '../commands/command-spec';
+import type { Reply } from '../commands/reply';
+import { createRegistry } from '../commands/create-registry';
+import { messageReply } from '../commands/message-reply';
+import { type AppConfig } from '../config/load-config';
+import { CachedDevOps } from '../devops/cached-devops';
+import { MaskingDevOps } from '../devops/masking-devops';
+import type { DevOpsPort } from '../devops/devops-port';
+import type { DoctorDeps } from '../commands/handlers/doctor';
+import { saveConversation } from '../conversations/save-conversation';
+import type { Emulator } from '../emulator/start-emulator';
+import { createHttpServer } from '../http/create-server';
+import { createLogger, type Logger } from '../logging/create-logger';
+import { createMetrics } from '../metrics/metrics';
+import { startNotifications } from '../notifications/start-notifications';
+import { connectDevOps } from './connect-devops';
+import { teamsIdsFor } from '../people/find-people';
+import { warmUp } from './warm-up';
+import { createStore } from '../store/create-store';
+import type { Store } from '../store/store';
+
+/** Largest `/api/messages` body: Teams activities are a few KB; cards posted back are bigger. */
+const MAX_BODY_BYTES = 256 * 1024;
+
+/** Replacements for tests; production passes none. */
+export interface AppOverrides {
+  logDestination?: DestinationStream;
+  store?: Store;
+  devops?: DevOpsPort;
+  clock?: Clock;
+  /** Local mode: how the in-process emulator runs (e.g. a fast taskMs in tests). */
+  emulatorTaskMs?: number;
+  /** How often the outbox retries what the channel would not take (default 15 s; tests shorter). */
+  outboxIntervalMs?: number;
+  /** How the bot gets its own outgoing token (botbuilder's extension point); default MSAL. */
+  botCredentialsFactory?: ServiceClientCredentialsFactory;
+  /** The on-behalf-of exchange; default `@azure/identity` against `config.userAuth.obo`. */
+  userTokenExchanger?: Pick<UserTokenExchanger, 'actAs'>;
+}
+
+export interface RunningApp {
+  /** http://host:port of the bot. */
+  url: string;
+  port: number;
+  logger: Logger;
+  /** Present in local mode. */
+  emulator?: Emulator;
+  store: Store;
+  /** Graceful: stop accepting, finish in-flight turns, stop the emulator, close the store. */
+  close(): Promise<void>;
+  /** With a real organization: rejects when ADO_PROJECT does not exist there (npm start exits). */
+  checkProject?: () => Promise<void>;
+}
+
+/**
+ * The composition root: builds every object from one validated config and starts the server.
+ * Nothing else constructs adapters or reads the environment.
+ */
+export async function startApp(
+  config: AppConfig,
+  overrides: AppOverrides = {},
+): Promise<RunningApp> {
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: config.secrets,
+    destination: overrides.logDestination,
+  });
+  const clock = overrides.clock ?? systemClock;
+  const catalog = loadCatalog(config.catalogPath);
+  const store =
+    overrides.store ??
+    (await createStore({
+      kind: config.store.kind,
+      sqlitePath: config.store.kind === 'sqlite' ? config.store.path : undefined,
+      azureConnectionString:
+        config.store.kind === 'azure' ? config.store.connectionString : undefined,
+      auditRetentionDays: config.auditDays,
+      clock,
+    }));
+  const localMode = !config.ado;
+
+  const ado = await connectDevOps(config, { catalog, clock, logger, overrides });
+  // Free text sent to Azure DevOps (approval comments) is masked like everything else going out.
+  const devops = new CachedDevOps(new MaskingDevOps(ado.devops, config.secrets), clock);
+  const emulator = ado.emulator;
+  const metrics = createMetrics();
+  // Every card the bot sends is masked (configured secrets and pasted ones) where it is rendered.
+  const toActivity = (reply: Reply) => replyToActivity(reply, config.secrets);
+
+  // botbuilder's validation (signature, issuer, audience, expiry, serviceUrl), every failure a 401.
+  const adapter = new CloudAdapter(
+    createBotFrameworkAuthentication(config.bot, overrides.botCredentialsFactory),
+  );
+  adapter.onTurnError = onTurnError(logger, (ref) =>
+    toActivity(
+      messageReply(
+        'attention',
+        'Something went wrong on my side',
+        `I could not finish that. Please try again; if it keeps failing, give the DevOps team this reference: ${ref}`,
+      ),
+    ),
+  );
+  const signer = await CardSigner.load(store);
+  const notifications = startNotifications({
+    adapter,
+    botAppId: config.bot.appId ?? '',
+    store,
+    devops,
+    catalog,
+    clock,
+    logger,
+    metrics,
+    secret: config.webhookSecret,
+    // Without hooks (no public URL to receive them) the poller keeps cards current.
+    hooksEnabled: localMode || Boolean(config.publicUrl && config.webhookSecret),
+    pollIntervalMs: config.poll.intervalMs,
+    leaseMs: config.poll.leaseMs,
+    ...((overrides.outboxIntervalMs ?? config.outboxIntervalMs) !== undefined && {
+      outboxIntervalMs: overrides.outboxIntervalMs ?? config.outboxIntervalMs,
+    }),
+    signData: (data, conversationId) => signCardData(data, conversationId, signer),
+    approverTeamsIds: (approval) => {
+      const env = catalog.environments.find((e) => e.key === approval.environment);
+      return teamsIdsFor(store, env?.approval?.approvers ?? [], { everyone: localMode });
+    },
+    sharedApprovalView: localMode ? 'approver' : 'viewer',
+    onRunCompleted: (run) => {
+      if (run.pipelineKey === catalog.models?.pipeline) devops.invalidateModels();
+    },
+  });
+
+  const deps: CommandDeps & DoctorDeps = {
+    catalog,
+    devops,
+    store,
+    clock,
+    authorizer: new CatalogAuthorizer(catalog, { localMode }),
+    registry: createRegistry(),
+    localMode,
+    onRunQueued: (runId) => notifications.trackRun(runId),
+    announce: createAnnouncer({
+      store,
+      sender: notifications.sender,
+      logger,
+      render: (reply) => toActivity(reply),
+      openPersonalChat: (teamsId, from) => notifications.sender.openPersonalChat(teamsId, from),
+    }),
+    hooks: ado.hooks,
+    doctor: ado.doctor,
+    publicUrl: config.publicUrl,
+    webhookSecret: config.webhookSecret,
+    secrets: config.secrets,
+  };
+  // Acting as the person: Teams sign-in through the Bot Framework token service, then on-behalf-of.
+  const signIn = config.userAuth
+    ? new PersonSignIn({
+        connectionName: config.userAuth.connectionName,
+        exchanger:
+          overrides.userTokenExchanger ?? new UserTokenExchanger({ ...config.userAuth.obo, clock }),
+        store,
+        clock,
+        logger,
+      })
+    : undefined;
+  if (!signIn && catalog.environments.some((e) => e.actAsUser?.deploy)) {
+    logger.warn(
+      'the catalog asks for deploys as the person (actAsUser), but CHATOPS_OAUTH_CONNECTION is not set: the bot identity deploys',
+    );
+  }
+  const bot = new ChatOpsBot({
+    signIn,
+    tenantPolicy: new TenantPolicy(config.allowedTenants),
+    registry: deps.registry,
+    actions: CARD_ACTIONS,
+    deps,
+    logger,
+    metrics,
+    signer,
+    rateLimiter:
+      config.rateLimitPerMinute > 0
+        ? new RateLimiter({
+            perMinute: config.rateLimitPerMinute,
+            burst: Math.max(1, Math.ceil(config.rateLimitPerMinute / 2)),
+            clock,
+          })
+        : undefined,
+    toActivity,
+    outbox: notifications.sender,
+    onActivitySeen: async (context) => {
+      const info = conversationInfoFromActivity(context.activity);
+      if (info) await saveConversation(store, info);
+    },
+    onInstalled: async (context) => {
+      await handleInstallation(context, { store, logger, toActivity });
+    },
+  });
+
+  let ready = false;
+  const http = createHttpServer({
+    adapter,
+    bot,
+    logger,
+    metrics,
+    maxBodyBytes: MAX_BODY_BYTES,
+    isReady: () => ready,
+    extraRoutes: (server) => notifications.registerRoutes(server),
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      // restify re-emits the Node server's 'error'; with no listener of its own that would throw.
+      http.server.once('error', reject);
+      http.server.listen(config.port, config.host, () => {
+        http.server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await notifications.stop();
+    await emulator?.close();
+    await store.close();
+    throw err;
+  }
+  const { port } = http.server.server.address() as AddressInfo;
+  const host = config.host.includes(':')
+    ? `[${config.host}]`
+    : config.host === '0.0.0.0'
+      ? '127.0.0.1'
+      : config.host;
+  const url = `http://${host}:${port}`;
+  // Local mode: the emulator tells the bot about runs the way Azure DevOps service hooks do.
+  emulator?.hooks.add({ url: `${url}/api/ado-events` });
+  ready = true;
+  // What /readyz need not wait for loads now, a step per event-loop turn, so the first card and
+  // the first Azure DevOps call do not wait for it either (docs/PERFORMANCE.md, start-up).
+  warmUp([warmCards, () => ado.warm?.()], (err) => {
+    logger.error({ err }, 'warming up after start failed; the first command will try again');
+  });
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    logger,
+    emulator,
+    store,
+    ...(ado.checkProject && { checkProject: ado.checkProject }),
+    close() {
+      closed ??= (async () => {
+        ready = false;
+        await http.close();
+        await notifications.stop();
+        await emulator?.close();
+        await store.close();
+        logger.flush?.();
+      })();
+      return closed;
+    },
+  };
+}
