@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../../src/config/load-config';
+import { ConfigError, loadConfig } from '../../src/config/load-config';
 
 describe('CHATOPS_AUDIT_DAYS', () => {
   it('defaults to 90 days and reads a whole number of days', () => {

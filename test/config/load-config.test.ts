@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../../src/config/load-config';
+import { ConfigError, loadConfig } from '../../src/config/load-config';
 
 describe('loadConfig', () => {
   it('reads how often the outbox retries (CHATOPS_OUTBOX_INTERVAL_MS), refusing nonsense', () => {
