@@ -1,0 +1,116 @@
+import type { SlackConversation, SlackTurn } from './slack-turn';
+
+// The fields read from each Slack payload (Bolt's SlashCommand, BlockAction and event types
+// all fit): naming only these keeps the parsers pure and their tests free of SDK objects.
+
+/** A slash command's form fields. */
+export interface SlashCommandBody {
+  text: string;
+  trigger_id: string;
+  user_id: string;
+  user_name: string;
+  channel_id: string;
+  channel_name: string;
+  response_url: string;
+}
+
+/** A `block_actions` payload (a button click). */
+export interface BlockActionBody {
+  trigger_id: string;
+  user: { id: string; name?: string; username?: string };
+  channel?: { id: string; name?: string };
+  container?: Record<string, unknown>;
+  message?: { ts: string };
+  response_url?: string;
+  actions: { action_id: string; value?: string }[];
+}
+
+/** An Events API envelope around an `app_mention` or a `message` event. */
+export interface MessageEventBody {
+  event_id: string;
+  event: {
+    type: string;
+    user?: string;
+    text?: string;
+    channel: string;
+    channel_type?: string;
+  };
+}
+
+/**
+ * A slash command as a message turn: `/digitre deploy custom-qa model v3` → `deploy custom-qa model v3`.
+ * @example slashCommandTurn(command).text // 'deploy custom-qa model v3'
+ */
+export function slashCommandTurn(body: SlashCommandBody): SlackTurn {
+  return {
+    platform: 'slack',
+    kind: 'message',
+    deliveryId: body.trigger_id,
+    actor: { slackUserId: body.user_id, name: body.user_name || body.user_id },
+    conversation: conversationOf(body.channel_id, body.channel_name),
+    text: body.text.trim(),
+    responseUrl: body.response_url,
+  };
+}
+
+/**
+ * A button click as an action turn (the first action: Slack sends one per click).
+ * @example blockActionTurn(payload) // { kind: 'action', actionId: 'approve', value: '…' }
+ */
+export function blockActionTurn(body: BlockActionBody): SlackTurn | undefined {
+  const action = body.actions[0];
+  const channelId = body.channel?.id ?? stringField(body.container, 'channel_id');
+  if (!action || !channelId) return undefined;
+  return {
+    platform: 'slack',
+    kind: 'action',
+    deliveryId: body.trigger_id,
+    actor: {
+      slackUserId: body.user.id,
+      name: body.user.name ?? body.user.username ?? body.user.id,
+    },
+    conversation: conversationOf(channelId, body.channel?.name),
+    actionId: action.action_id,
+    value: action.value ?? '',
+    messageTs: body.message?.ts ?? stringField(body.container, 'message_ts'),
+    ...(body.response_url && { responseUrl: body.response_url }),
+  };
+}
+
+/**
+ * A mention (`@DigitRE deploy …`) or a DM to the app as a message turn; the leading mentions are
+ * not part of the command. Events without a person (bots, edits) give nothing.
+ * @example messageEventTurn(body)?.text // 'deploy custom-qa model v3'
+ */
+export function messageEventTurn(body: MessageEventBody): SlackTurn | undefined {
+  const { event } = body;
+  if (!event.user || event.text === undefined) return undefined;
+  return {
+    platform: 'slack',
+    kind: 'message',
+    deliveryId: body.event_id,
+    actor: { slackUserId: event.user, name: event.user },
+    conversation: conversationOf(event.channel, undefined, event.channel_type),
+    text: event.text.replace(/^(\s*<@[A-Z0-9]+(\|[^>]*)?>)+/, '').trim(),
+  };
+}
+
+/**
+ * Slack's conversation kind: events say it (`channel_type`); slash commands only give the
+ * channel's name (`directmessage`, `privategroup`, `mpdm-…`) and id prefix (C, G, D).
+ */
+export function conversationOf(id: string, name?: string, channelType?: string): SlackConversation {
+  if (channelType === 'im' || channelType === 'mpim' || channelType === 'group') {
+    return { id, type: channelType };
+  }
+  if (channelType === 'channel') return { id, type: 'channel' };
+  if (name === 'directmessage' || id.startsWith('D')) return { id, type: 'im' };
+  if (name?.startsWith('mpdm-')) return { id, type: 'mpim' };
+  if (name === 'privategroup' || id.startsWith('G')) return { id, type: 'group' };
+  return { id, type: 'channel' };
+}
+
+function stringField(record: Record<string, unknown> | undefined, key: string): string | undefined {
+  const value = record?.[key];
+  return typeof value === 'string' ? value : undefined;
+}
