@@ -38,6 +38,12 @@ export function blockKitProblems(blocks: unknown): string[] {
   if (blocks.length > SLACK_LIMITS.blocksPerMessage) {
     problems.push(`blocks: ${blocks.length}, Slack allows ${SLACK_LIMITS.blocksPerMessage}`);
   }
+  const actionIds = new Set<string>();
+  const unique = (where: string, id: unknown) => {
+    if (typeof id !== 'string') return;
+    if (actionIds.has(id)) problems.push(`${where}: action_id ${id} is used twice in the message`);
+    actionIds.add(id);
+  };
   blocks.forEach((raw: unknown, i) => {
     const where = `blocks[${i}]`;
     if (!isObject(raw) || typeof raw.type !== 'string') {
@@ -66,6 +72,7 @@ export function blockKitProblems(blocks: unknown): string[] {
         fields.forEach((f: unknown, j) =>
           over(where, `field ${j}`, textOf(f).length, SLACK_LIMITS.fieldText),
         );
+        if (isObject(block.accessory)) unique(`${where} accessory`, block.accessory.action_id);
         if (isObject(block.accessory))
           elementProblems(block.accessory, `${where} accessory`, over, problems);
         break;
@@ -90,7 +97,9 @@ export function blockKitProblems(blocks: unknown): string[] {
           );
         }
         elements.forEach((e: unknown, j) => {
-          if (isObject(e)) elementProblems(e, `${where} element ${j}`, over, problems);
+          if (!isObject(e)) return;
+          unique(`${where} element ${j}`, e.action_id);
+          elementProblems(e, `${where} element ${j}`, over, problems);
         });
         break;
       }

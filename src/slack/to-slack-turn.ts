@@ -1,3 +1,4 @@
+import { SUGGESTION_ACTION } from './block-kit';
 import type { SlackConversation, SlackTurn } from './slack-turn';
 
 // The fields read from each Slack payload (Bolt's SlashCommand, BlockAction and event types
@@ -54,23 +55,32 @@ export function slashCommandTurn(body: SlashCommandBody): SlackTurn {
 }
 
 /**
- * A button click as an action turn (the first action: Slack sends one per click).
- * @example blockActionTurn(payload) // { kind: 'action', actionId: 'approve', value: '…' }
+ * A button click as an action turn (the first action: Slack sends one per click), its action id
+ * back to the card verb; a did-you-mean button is the person sending that command, a message turn.
+ * @example blockActionTurn(payload) // { kind: 'action', actionId: 'approval.approve', value: '…' }
  */
 export function blockActionTurn(body: BlockActionBody): SlackTurn | undefined {
   const action = body.actions[0];
   const channelId = body.channel?.id ?? stringField(body.container, 'channel_id');
   if (!action || !channelId) return undefined;
-  return {
-    platform: 'slack',
-    kind: 'action',
+  const base = {
+    platform: 'slack' as const,
     deliveryId: body.trigger_id,
     actor: {
       slackUserId: body.user.id,
       name: body.user.name ?? body.user.username ?? body.user.id,
     },
     conversation: conversationOf(channelId, body.channel?.name),
-    actionId: action.action_id,
+  };
+  // Action ids are unique in a message: `command.send:0`, `command.send:1` are one verb.
+  const verb = action.action_id.replace(/:\d+$/, '');
+  if (verb === SUGGESTION_ACTION) {
+    return { ...base, kind: 'message', text: (action.value ?? '').trim() };
+  }
+  return {
+    ...base,
+    kind: 'action',
+    actionId: verb,
     value: action.value ?? '',
     messageTs: body.message?.ts ?? stringField(body.container, 'message_ts'),
     ...(body.response_url && { responseUrl: body.response_url }),

@@ -1,4 +1,4 @@
-import { conversationOf, messageEventTurn } from '../../src/slack/to-slack-turn';
+import { blockActionTurn, conversationOf, messageEventTurn } from '../../src/slack/to-slack-turn';
 
 describe('conversationOf', () => {
   it.each([
@@ -30,5 +30,39 @@ describe('messageEventTurn', () => {
       messageEventTurn({ event_id: 'Ev2', event: { type: 'message', text: 'hi', channel: 'C1' } }),
     ).toBeUndefined();
     expect(messageEventTurn(body(undefined))).toBeUndefined();
+  });
+});
+
+describe('blockActionTurn', () => {
+  const click = (action_id: string, value: string) => ({
+    trigger_id: 'tr1',
+    user: { id: 'U1', username: 'ada' },
+    container: { type: 'message', channel_id: 'D1', message_ts: '17.1' },
+    actions: [{ action_id, value }],
+  });
+
+  it('gives the card verb and its data, and the message to replace', () => {
+    expect(blockActionTurn(click('approval.approve', '{"approvalId":"a"}'))).toEqual({
+      platform: 'slack',
+      kind: 'action',
+      deliveryId: 'tr1',
+      actor: { slackUserId: 'U1', name: 'ada' },
+      conversation: { id: 'D1', type: 'im' },
+      actionId: 'approval.approve',
+      value: '{"approvalId":"a"}',
+      messageTs: '17.1',
+    });
+  });
+
+  it('makes a did-you-mean click the person sending that command', () => {
+    expect(blockActionTurn(click('command.send:1', 'deploy qa model v3'))).toMatchObject({
+      kind: 'message',
+      text: 'deploy qa model v3',
+    });
+  });
+
+  it('gives nothing without an action or a channel', () => {
+    expect(blockActionTurn({ ...click('x', 'y'), actions: [] })).toBeUndefined();
+    expect(blockActionTurn({ ...click('x', 'y'), container: {} })).toBeUndefined();
   });
 });
