@@ -4,6 +4,18 @@ import type { Logger } from '../logging/create-logger';
 import { boltLogger } from './bolt-logger';
 import { toSlackApiError } from './slack-api-error';
 
+/**
+ * The Web API methods the channel calls and the bot scopes each needs; `manifest/slack.yaml`
+ * must grant them (a contract test holds the two together).
+ */
+export const SLACK_CHANNEL_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  'chat.postMessage': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'conversations.open': ['im:write'],
+  'users.info': ['users:read', 'users:read.email'],
+};
+
 /** What the bot posts: Block Kit blocks and the text Slack shows in notifications and old clients. */
 export interface SlackMessage {
   text: string;

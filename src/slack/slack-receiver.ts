@@ -17,6 +17,11 @@ import {
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** The slash command the manifest registers. */
 export const SLACK_COMMAND = '/digitre';
+/** The bot events the receiver listens to, and the scope Slack requires for each. */
+export const SLACK_BOT_EVENTS: Readonly<Record<string, string>> = {
+  app_mention: 'app_mentions:read',
+  'message.im': 'im:history',
+};
 /** Slack retries for about an hour; a day covers it with room to spare. */
 const DEDUPE_TTL_MS = 24 * 3600_000;
 
