@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createHttpServer, type HttpServer } from '../../src/http/create-server';
 import { createLogger } from '../../src/logging/create-logger';
 import { createMetrics } from '../../src/metrics/metrics';
+import { SlackChannel } from '../../src/slack/slack-channel';
 import { createSlackReceiver, type SlackReceiver } from '../../src/slack/slack-receiver';
 import { slackRoute } from '../../src/slack/slack-route';
 import type { SlackTurn } from '../../src/slack/slack-turn';
@@ -40,6 +41,7 @@ export async function startSlackRig(): Promise<SlackRig> {
     users: { U0001: { name: 'Ada Lovelace', email: 'ada@digitre.ai' } },
   });
   const logger = createLogger({ level: 'silent' });
+  const channel = new SlackChannel({ botToken: BOT_TOKEN, apiUrl: slackApi.url, logger });
   const turns: SlackTurn[] = [];
   let hold: Promise<void> = Promise.resolve();
   const receiver = createSlackReceiver({
@@ -52,14 +54,8 @@ export async function startSlackRig(): Promise<SlackRig> {
       turns.push(turn);
       await hold;
     },
-    lookupPerson: async (id) => {
-      const info = (await fetch(`${slackApi.url}users.info`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${BOT_TOKEN}` },
-        body: new URLSearchParams({ user: id }),
-      }).then((r) => r.json())) as { user?: { real_name: string; profile: { email?: string } } };
-      return info.user && { name: info.user.real_name, email: info.user.profile.email };
-    },
+    // The real channel's users.info, against the fake.
+    lookupPerson: (id) => channel.person(id),
   });
   const http: HttpServer = createHttpServer({
     // The Teams route is not exercised here.
