@@ -35,6 +35,7 @@ export interface MessageEventBody {
     text?: string;
     channel: string;
     channel_type?: string;
+    bot_id?: string;
   };
 }
 
@@ -94,7 +95,8 @@ export function blockActionTurn(body: BlockActionBody): SlackTurn | undefined {
  */
 export function messageEventTurn(body: MessageEventBody): SlackTurn | undefined {
   const { event } = body;
-  if (!event.user || event.text === undefined) return undefined;
+  // Other bots (and our own posts) are not people typing commands.
+  if (!event.user || event.bot_id || event.text === undefined) return undefined;
   return {
     platform: 'slack',
     kind: 'message',

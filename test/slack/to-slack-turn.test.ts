@@ -30,6 +30,10 @@ describe('messageEventTurn', () => {
       messageEventTurn({ event_id: 'Ev2', event: { type: 'message', text: 'hi', channel: 'C1' } }),
     ).toBeUndefined();
     expect(messageEventTurn(body(undefined))).toBeUndefined();
+    const fromABot = body('deploy prod');
+    expect(
+      messageEventTurn({ ...fromABot, event: { ...fromABot.event, bot_id: 'B9' } }),
+    ).toBeUndefined();
   });
 });
 
