@@ -69,8 +69,15 @@ export function createSlackReceiver(opts: SlackReceiverOptions): SlackReceiver {
   const app: App = new App({
     receiver,
     logger,
-    clientOptions: { slackApiUrl: opts.apiUrl },
-    // Who the bot is (to ignore its own messages), asked once; a failure is asked again next time.
+    // Bolt's client asks only auth.test: fast, once, never sleeping through Slack's 3 s budget.
+    clientOptions: {
+      slackApiUrl: opts.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 2000,
+    },
+    // Who the bot is (for Bolt's ignoreSelf), asked once. Without an answer the request still goes
+    // on (bot posts are dropped by their bot_id anyway) and the next request asks again.
     authorize: async () => {
       identity ??= app.client.auth.test({ token: opts.botToken }).then((r) => ({
         botId: r.bot_id,
@@ -78,7 +85,8 @@ export function createSlackReceiver(opts: SlackReceiverOptions): SlackReceiver {
       }));
       const who = await identity.catch((err: unknown) => {
         identity = undefined;
-        throw err;
+        opts.logger.warn({ err }, 'slack auth.test failed; check SLACK_BOT_TOKEN');
+        return {};
       });
       return { botToken: opts.botToken, ...who };
     },

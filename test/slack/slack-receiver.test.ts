@@ -164,6 +164,18 @@ describe('Slack receiver on POST /slack/events (real Bolt, our restify server)',
     expect(rig.turns.map((t) => t.deliveryId)).toEqual(['Ev02', '9.9.z']);
   });
 
+  it('handles commands even while Slack will not say who the bot is (auth.test)', async () => {
+    rig.slackApi.failNext('auth.test', { status: 429, retryAfterSec: 30 });
+    const first = slashCommandForm({ text: 'status', trigger_id: '8.8.h' });
+    expect((await post(first, FORM)).status).toBe(200);
+    const second = slashCommandForm({ text: 'help', trigger_id: '8.8.i' });
+    expect((await post(second, FORM)).status).toBe(200);
+    await rig.receiver.idle();
+    expect(rig.turns.map((t) => t.deliveryId)).toEqual(['8.8.h', '8.8.i']);
+    // Asked once per request until it answers, then no more.
+    expect(rig.slackApi.callsTo('auth.test')).toHaveLength(2);
+  });
+
   it('answers the URL verification challenge', async () => {
     const body = JSON.stringify({ token: 'x', challenge: 'c-123', type: 'url_verification' });
     const res = await post(body, 'application/json');
