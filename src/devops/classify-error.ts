@@ -1,8 +1,9 @@
 import { DevOpsError, type DevOpsErrorCode } from './devops-port';
 import { retryAfterSeconds } from './rate-limit';
+import type { FailureVerdict } from '../retry/retry';
 
 /** What the retry loop needs to know about a failed call. */
-export interface ClassifiedError {
+export interface ClassifiedError extends FailureVerdict {
   error: DevOpsError;
   /** Worth trying again (throttling, 5xx, connection trouble, timeouts). */
   retryable: boolean;
@@ -51,7 +52,7 @@ const STATUS_CODES: Record<number, DevOpsErrorCode> = {
 export function classifyError(err: unknown): ClassifiedError {
   if (err instanceof DevOpsError) {
     const retryable = err.code === 'throttled' || err.code === 'unavailable';
-    return { error: err, retryable, ambiguous: err.code === 'unavailable' };
+    return { error: err, retryable, ambiguous: err.code === 'unavailable', ...afterMs(err) };
   }
   const e = (typeof err === 'object' && err !== null ? err : {}) as {
     statusCode?: unknown;
@@ -73,12 +74,14 @@ export function classifyError(err: unknown): ClassifiedError {
   if (status !== undefined) {
     if (status === 429) {
       const after = retryAfterSeconds(e.responseHeaders, e.rateLimit);
+      const error = new DevOpsError(
+        'throttled',
+        `Azure DevOps is throttling requests: ${message}`,
+        after,
+      );
       return {
-        error: new DevOpsError(
-          'throttled',
-          `Azure DevOps is throttling requests: ${message}`,
-          after,
-        ),
+        error,
+        ...afterMs(error),
         retryable: true,
         ambiguous: false,
         status,
@@ -125,6 +128,11 @@ export function classifyError(err: unknown): ClassifiedError {
     retryable: false,
     ambiguous: false,
   };
+}
+
+/** The kit waits in ms; a DevOpsError carries the server's Retry-After in seconds. */
+function afterMs(err: DevOpsError): { retryAfterMs?: number } {
+  return err.retryAfterSeconds === undefined ? {} : { retryAfterMs: err.retryAfterSeconds * 1000 };
 }
 
 /** Error texts can echo request headers; never let a credential reach a chat card or a log. */
