@@ -1,3 +1,4 @@
+import { CodedError } from '../errors/coded-error';
 import { DevOpsError, type DevOpsErrorCode } from './devops-port';
 import { retryAfterSeconds } from './rate-limit';
 import type { FailureVerdict } from '../retry/retry';
@@ -15,12 +16,13 @@ export interface ClassifiedError extends FailureVerdict {
   status?: number;
 }
 
-/** Raised by our own deadline around each call. */
-export class CallTimeoutError extends Error {
-  readonly code = 'ETIMEDOUT';
+/**
+ * Raised by our own deadline around each call. Its code is the socket's own `ETIMEDOUT` (not
+ * camelCase) on purpose: every classifier of network failures already treats it as a timeout.
+ */
+export class CallTimeoutError extends CodedError<'ETIMEDOUT'> {
   constructor(what: string, ms: number) {
-    super(`${what} timed out after ${ms} ms`);
-    this.name = 'CallTimeoutError';
+    super('ETIMEDOUT', `${what} timed out after ${ms} ms`);
   }
 }
 
@@ -44,6 +46,12 @@ const STATUS_CODES: Record<number, DevOpsErrorCode> = {
   412: 'conflict',
   429: 'throttled',
 };
+
+/** The `DevOpsError` code of an HTTP status (5xx and unknown: `unavailable`). */
+export function codeOfStatus(status: number | undefined): DevOpsErrorCode {
+  if (status === undefined || status >= 500) return 'unavailable';
+  return STATUS_CODES[status] ?? 'invalidParameter';
+}
 
 /**
  * Turns whatever a client library threw into a `DevOpsError` plus retry hints.

@@ -1,6 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
 import type { AdoTransport } from './ado-transport';
-import { classifyError } from './classify-error';
+import { CodedError } from '../errors/coded-error';
+import { classifyError, codeOfStatus } from './classify-error';
+import type { DevOpsErrorCode } from './devops-port';
 import { rateLimitOfResponse } from './rate-limit';
 import type { RetryOptions } from './retry-policy';
 
@@ -52,14 +54,18 @@ export interface HooksClientOptions {
 
 const ACCEPT = { acceptHeader: 'application/json;api-version=7.1' };
 
-/** A Hooks API call that failed; `message` is safe to show (no secrets). */
-export class HooksApiError extends Error {
+/**
+ * A Hooks API call that failed; `message` is safe to show (no secrets). The code is the
+ * `DevOpsError` code of its status, so one table explains both.
+ * @example throw new HooksApiError('project "X" was not found; check ADO_PROJECT', 404);
+ */
+export class HooksApiError extends CodedError<DevOpsErrorCode> {
   constructor(
     message: string,
     readonly status?: number,
+    code: DevOpsErrorCode = codeOfStatus(status),
   ) {
-    super(message);
-    this.name = 'HooksApiError';
+    super(code, message);
   }
 }
 
@@ -202,6 +208,7 @@ export class HooksClient implements HooksPort {
       throw new HooksApiError(
         `Azure DevOps Hooks API answered ${c.status ?? c.error.code}: ${c.error.message}`,
         c.status ?? (c.error.code === 'unauthorized' ? 401 : undefined),
+        c.error.code,
       );
     }
   }
