@@ -1,5 +1,5 @@
 import type { Catalog, PipelineSpec } from '../../src/catalog/catalog-schema';
-import { findEnvironment } from '../../src/catalog/find-in-catalog';
+import { catalogIndex, type CatalogIndex } from '../../src/catalog/catalog-index';
 import { systemClock, type Clock } from '../../src/clock/clock';
 import {
   DevOpsError,
@@ -48,11 +48,21 @@ export class InMemoryDevOps implements DevOpsPort {
   private readonly failures = new Map<DevOpsMethod, DevOpsError[]>();
   private nextRunId = 1;
   private nextApprovalId = 1;
+  private readonly index: CatalogIndex;
 
   constructor(
     private readonly catalog: Catalog,
-    private readonly opts: { clock?: Clock; modelVersions?: number } = {},
+    private readonly opts: {
+      clock?: Clock;
+      modelVersions?: number;
+      /**
+       * The bot's own identity may decide any approval (default true, as the emulator in local
+       * mode). False: like Azure DevOps, only an assigned approver's own token decides.
+       */
+      serviceIdentityIsApprover?: boolean;
+    } = {},
   ) {
+    this.index = catalogIndex(catalog);
     for (let v = 1; v <= (opts.modelVersions ?? 3); v++) this.addModelVersion(String(v));
   }
 
@@ -99,7 +109,7 @@ export class InMemoryDevOps implements DevOpsPort {
   addApproval(partial: Partial<ApprovalSummary> & { runId: number }): ApprovalSummary {
     const run = this.mustRun(partial.runId);
     const spec = this.spec(run.pipelineKey ?? '');
-    const env = this.catalog.environments.find((e) => e.pipeline === spec.key && e.approval);
+    const env = this.approvalEnvironmentOf(spec.key);
     const stage = spec.stages.find((s) => s.environment && s.environment === env?.key);
     const n = this.nextApprovalId++;
     const approval: ApprovalSummary = {
@@ -152,10 +162,8 @@ export class InMemoryDevOps implements DevOpsPort {
       return undefined;
     }
     if (to === 'waiting') {
-      const hasApproval = this.catalog.environments.some(
-        (e) => e.pipeline === run.pipelineKey && e.approval,
-      );
-      if (!hasApproval) throw new Error(`InMemoryDevOps: ${run.pipelineKey} has no approval`);
+      if (!this.approvalEnvironmentOf(run.pipelineKey ?? ''))
+        throw new Error(`InMemoryDevOps: ${run.pipelineKey} has no approval`);
       const existing = this.approvals.find((a) => a.runId === runId && a.status === 'pending');
       const approval = existing ? { ...existing } : this.addApproval({ runId });
       run.state = 'inProgress';
@@ -203,6 +211,11 @@ export class InMemoryDevOps implements DevOpsPort {
   async runPipeline(req: RunRequest, actAs?: ActAs): Promise<RunSummary> {
     this.enter('runPipeline', [req, actAs]);
     const spec = this.spec(req.pipelineKey);
+    // Like the adapter: a redelivered request may have queued its run already.
+    const queued = req.lookFirst
+      ? this.runs.find((r) => r.correlationId === req.correlationId && r.pipelineKey === spec.key)
+      : undefined;
+    if (queued) return this.view(queued);
     this.checkParameters(spec, req.parameters);
     const run = this.addRun({
       pipelineKey: spec.key,
@@ -286,7 +299,7 @@ export class InMemoryDevOps implements DevOpsPort {
     const envKey =
       filter?.environment === undefined
         ? undefined
-        : (findEnvironment(this.catalog, filter.environment)?.key ?? '\u0000none');
+        : (this.index.environment(filter.environment)?.key ?? '\u0000none');
     return this.allApprovals().filter(
       (a) =>
         a.status === 'pending' &&
@@ -313,9 +326,20 @@ export class InMemoryDevOps implements DevOpsPort {
     if (a.status !== 'pending') {
       throw new DevOpsError('conflict', `approval ${approvalId} is already ${a.status}`);
     }
+    const by = actAs ? personOf(actAs) : 'ChatOps bot';
+    const assigned = a.approvers.some((p) =>
+      [p.id, p.displayName].some((x) => x.toLowerCase() === by),
+    );
+    if (actAs ? !assigned : this.opts.serviceIdentityIsApprover === false) {
+      // Azure DevOps answers 403 (ApprovalUnauthorizedException), as the emulator does.
+      throw new DevOpsError(
+        'forbidden',
+        `${by} is not an approver of approval ${approvalId} and cannot approve or reject it.`,
+      );
+    }
     Object.assign(a, {
       status: decision,
-      decidedBy: actAs ? 'user' : 'ChatOps bot',
+      decidedBy: actAs ? by : 'ChatOps bot',
       decidedOn: this.now(),
       comment,
     });
@@ -379,7 +403,7 @@ export class InMemoryDevOps implements DevOpsPort {
   }
 
   private spec(pipelineKey: string): PipelineSpec {
-    const spec = this.catalog.pipelines.find((p) => p.key === pipelineKey);
+    const spec = this.index.pipeline(pipelineKey);
     if (!spec)
       throw new DevOpsError('notFound', `"${pipelineKey}" is not a pipeline in the catalog`);
     return spec;
@@ -402,6 +426,11 @@ export class InMemoryDevOps implements DevOpsPort {
         );
       }
     }
+  }
+
+  /** The environment with an approval check that this pipeline deploys to, if any. */
+  private approvalEnvironmentOf(pipelineKey: string) {
+    return this.catalog.environments.find((e) => e.pipeline === pipelineKey && e.approval);
   }
 
   private pipelineIdOf(spec: PipelineSpec): number {
@@ -469,6 +498,22 @@ export class InMemoryDevOps implements DevOpsPort {
 
   private now(): string {
     return new Date((this.opts.clock ?? systemClock).now()).toISOString();
+  }
+}
+
+/**
+ * Who a person's token names (its `upn`, lower-case), read the way the emulator reads it: the
+ * payload of an unsigned JWT. A token we cannot read names nobody.
+ */
+function personOf(actAs: ActAs): string {
+  try {
+    const payload = JSON.parse(
+      Buffer.from(actAs.bearerToken.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as { upn?: unknown; unique_name?: unknown };
+    const upn = payload.upn ?? payload.unique_name;
+    return typeof upn === 'string' ? upn.toLowerCase() : 'an unknown identity';
+  } catch {
+    return 'an unknown identity';
   }
 }
 
