@@ -44,6 +44,11 @@ export interface AdoDevOpsOptions {
   /** For jitter; tests pin it. */
   random?: () => number;
   logger?: DevOpsLogger;
+  /**
+   * The transport to share with the Hooks client (one WebApi, one token, one connection pool);
+   * default: its own, built from the options above.
+   */
+  transport?: AdoTransport;
 }
 
 const LOG_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z ?/;
@@ -66,7 +71,7 @@ export class AdoDevOps implements DevOpsPort {
   private readonly queuer: RunQueuer;
 
   constructor(private readonly opts: AdoDevOpsOptions) {
-    this.t = new AdoTransport(opts);
+    this.t = opts.transport ?? new AdoTransport(opts);
     const orgUrl = opts.orgUrl.replace(/\/+$/, '');
     this.ctx = { catalog: opts.catalog, orgUrl, project: opts.project };
     this.index = catalogIndex(opts.catalog);

@@ -46,8 +46,11 @@ export interface HooksClientOptions {
   project: string;
   auth: { pat: string } | { credential: TokenCredential };
   timeoutMs?: number;
-  /** The bot's transport, to share its connection, token and retries; default: a new one. */
-  transport?: AdoTransport;
+  /**
+   * The bot's transport, to share its connection, token and retries, or a function giving it on
+   * first use (so azure-devops-node-api still loads late); default: a new one.
+   */
+  transport?: AdoTransport | (() => AdoTransport);
   retry?: RetryOptions;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -98,7 +101,7 @@ function toInfo(raw: unknown): HookSubscriptionInfo {
  */
 export class HooksClient implements HooksPort {
   private readonly org: string;
-  private transport: AdoTransport | undefined;
+  private transport: AdoTransport | (() => AdoTransport) | undefined;
   private project: Promise<string> | undefined;
 
   constructor(private readonly opts: HooksClientOptions) {
@@ -108,6 +111,7 @@ export class HooksClient implements HooksPort {
 
   /** Built on first use: azure-devops-node-api is not loaded at start-up (issue #10). */
   private get t(): AdoTransport {
+    if (typeof this.transport === 'function') this.transport = this.transport();
     if (!this.transport) {
       const { AdoTransport: Transport } =
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
