@@ -1,7 +1,6 @@
 import { manualClock } from '../../src/clock/clock';
 import { httpVerdict } from '../../src/retry/http-verdict';
 import { retry, retryOutcome } from '../../src/retry/retry';
-import { backoffDelay } from '../../src/retry/backoff-delay';
 
 const httpError = (status: number, headers: Record<string, string> = {}) =>
   Object.assign(new Error(`HTTP ${status}`), { statusCode: status, responseHeaders: headers });
@@ -110,37 +109,5 @@ describe('retryOutcome', () => {
       value: 'ok',
       attempts: 2,
     });
-  });
-});
-
-describe('backoffDelay', () => {
-  const opts = { baseDelayMs: 100, maxDelayMs: 1000 };
-  it('grows exponentially, jitters within [half, full], and is capped', () => {
-    expect(backoffDelay(1, opts, () => 0)).toBe(50);
-    expect(backoffDelay(1, opts, () => 0.999)).toBe(100);
-    expect(backoffDelay(3, opts, () => 0)).toBe(200);
-    expect(backoffDelay(10, opts, () => 1)).toBe(1000);
-  });
-});
-
-describe('httpVerdict', () => {
-  it('retries 429, 408, 5xx and dropped connections; nothing else', () => {
-    expect(httpVerdict(httpError(429, { 'Retry-After': '3' }))).toEqual({
-      retryable: true,
-      status: 429,
-      retryAfterMs: 3000,
-    });
-    expect(httpVerdict(httpError(408)).retryable).toBe(true);
-    expect(
-      httpVerdict({ response: { status: 503, headers: new Headers({ 'retry-after': '1' }) } }),
-    ).toEqual({ retryable: true, status: 503, retryAfterMs: 1000 });
-    expect(httpVerdict(httpError(404, { 'retry-after': '3' }))).toEqual({
-      retryable: false,
-      status: 404,
-    });
-    expect(httpVerdict(Object.assign(new Error('x'), { code: 'ECONNREFUSED' })).retryable).toBe(
-      true,
-    );
-    expect(httpVerdict(new TypeError('bad url')).retryable).toBe(false);
   });
 });
