@@ -1,4 +1,4 @@
-import { HOOK_EVENT_TYPES } from '../commands/handlers/setup-hooks';
+import { HOOK_EVENT_TYPES } from '../devops/hook-event-types';
 import { API, type DoctorCheck, type DoctorOptions, type Found, type Get } from './doctor-check';
 
 /**
