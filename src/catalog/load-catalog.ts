@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { CodedError } from '../errors/coded-error';
 import { catalogSchema, type Catalog } from './catalog-schema';
 
-/** A catalog that could not be read; the message names the file, line and key, and what is allowed. */
-export class CatalogError extends Error {
-  readonly code = 'CATALOG_INVALID';
+/**
+ * A catalog that could not be read; the message names the file, line and key, and what is
+ * allowed. Its code predates the camelCase rule and stays: operators' scripts may match it.
+ * @example throw new CatalogError('config/digitre.yaml:3 pipelines.0.key: Required');
+ */
+export class CatalogError extends CodedError<'CATALOG_INVALID'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'CatalogError';
+    super('CATALOG_INVALID', message);
   }
 }
 

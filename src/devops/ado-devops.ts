@@ -1,16 +1,11 @@
 import type { TokenCredential } from '@azure/identity';
-import {
-  BuildQueryOrder,
-  BuildResult,
-  BuildStatus,
-} from 'azure-devops-node-api/interfaces/BuildInterfaces';
-import type { RunPipelineParameters } from 'azure-devops-node-api/interfaces/PipelinesInterfaces';
-import { parse as parseYaml } from 'yaml';
+import { BuildResult, BuildStatus } from 'azure-devops-node-api/interfaces/BuildInterfaces';
+import { catalogIndex, type CatalogIndex } from '../catalog/catalog-index';
 import type { Catalog, PipelineSpec } from '../catalog/catalog-schema';
-import { findEnvironment } from '../catalog/find-in-catalog';
 import type { Clock } from '../clock/clock';
-import { AdoTransport, rateLimitOfResponse, signInError, type DevOpsLogger } from './ado-transport';
+import { AdoTransport, rateLimitOfResponse, type DevOpsLogger } from './ado-transport';
 import { ApprovalsClient } from './approvals-client';
+import { BuildReads } from './build-reads';
 import {
   DevOpsError,
   type ActAs,
@@ -26,11 +21,11 @@ import {
 } from './devops-port';
 import { knownBuild } from './known-build';
 import { toApprovalSummary } from './map-approval';
-import { runToSummary, toRunSummary, type MapContext } from './map-build';
+import { toRunSummary, type MapContext } from './map-build';
 import { failedTask, toStages } from './map-timeline';
-import { REQUEST_ID_PARAMETER, requestIdOf } from './request-id';
+import { PipelineIds } from './pipeline-ids';
 import type { RetryOptions } from './retry-policy';
-import type { BuildLike, RunLike, TimelineLike } from './wire-types';
+import { RunQueuer } from './run-queuer';
 
 export type { DevOpsLogger } from './ado-transport';
 
@@ -39,7 +34,7 @@ export interface AdoDevOpsOptions {
   orgUrl: string;
   project: string;
   catalog: Catalog;
-  /** A PAT, or an Entra ID credential (token scope `499b84ac-…/.default`, refreshed early). */
+  /** A PAT, or an Entra ID credential (token scope `AZURE_DEVOPS_SCOPE`, refreshed early). */
   auth: { pat: string } | { credential: TokenCredential };
   /** Per HTTP call. Default 35 000 ms (the service delays throttled calls up to 30 s). */
   timeoutMs?: number;
@@ -49,23 +44,19 @@ export interface AdoDevOpsOptions {
   /** For jitter; tests pin it. */
   random?: () => number;
   logger?: DevOpsLogger;
+  /**
+   * The transport to share with the Hooks client (one WebApi, one token, one connection pool);
+   * default: its own, built from the options above.
+   */
+  transport?: AdoTransport;
 }
 
-/** How many recent builds to scan for a run queued by an attempt we could not confirm. */
-const DEDUP_SCAN = 50;
 const LOG_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z ?/;
-
-interface BuildQuery {
-  definitions?: number[];
-  buildIds?: number[];
-  resultFilter?: BuildResult;
-  top?: number;
-  maxBuildsPerDefinition?: number;
-}
 
 /**
  * `DevOpsPort` over azure-devops-node-api (Build + Pipelines APIs) and raw REST for approvals,
- * all through ONE `WebApi` so location discovery happens once.
+ * all through ONE transport (`AdoTransport`: one `WebApi`, so location discovery happens once).
+ * Queuing lives in `RunQueuer`, Build API reads in `BuildReads`, pipeline ids in `PipelineIds`.
  * @example
  *   const devops = createAdoDevOps({ orgUrl, project: 'DigitRE', catalog, auth: { pat } });
  *   const run = await devops.runPipeline({ pipelineKey: 'qa', parameters: { modelVersion: '3' }, correlationId });
@@ -74,128 +65,39 @@ export class AdoDevOps implements DevOpsPort {
   private readonly t: AdoTransport;
   private readonly approvals: ApprovalsClient;
   private readonly ctx: MapContext;
-  private pipelineIds: Promise<Map<string, number>> | undefined;
-  /** Pipelines that refused the request-id parameter (not declared in their YAML). */
-  private readonly withoutRequestId = new Set<number>();
+  private readonly index: CatalogIndex;
+  private readonly ids: PipelineIds;
+  private readonly reads: BuildReads;
+  private readonly queuer: RunQueuer;
 
   constructor(private readonly opts: AdoDevOpsOptions) {
-    this.t = new AdoTransport(opts);
+    this.t = opts.transport ?? new AdoTransport(opts);
     const orgUrl = opts.orgUrl.replace(/\/+$/, '');
     this.ctx = { catalog: opts.catalog, orgUrl, project: opts.project };
+    this.index = catalogIndex(opts.catalog);
     this.approvals = new ApprovalsClient(orgUrl, opts.project);
+    this.ids = new PipelineIds(this.t, opts.project);
+    this.reads = new BuildReads(this.t, opts.project);
+    this.queuer = new RunQueuer(this.t, this.ctx, this.ids, this.reads);
   }
 
   async runPipeline(req: RunRequest, actAs?: ActAs): Promise<RunSummary> {
-    const spec = this.spec(req.pipelineKey);
-    const pipelineId = await this.pipelineId(spec);
-    // The request id rides as a runtime parameter the pipeline declares, so no admin has to mark
-    // a variable "Settable at queue time"; a pipeline without it still runs, unprotected.
-    const tagged = !this.withoutRequestId.has(pipelineId);
-    const body: RunPipelineParameters = {
-      resources: { repositories: { self: { refName: toRef(req.branch ?? spec.defaultBranch) } } },
-      templateParameters: {
-        ...req.parameters,
-        ...(tagged ? { [REQUEST_ID_PARAMETER]: req.correlationId } : {}),
-      },
-    };
-    if (req.stagesToSkip?.length) body.stagesToSkip = [...req.stagesToSkip];
-    try {
-      return await this.queueOnce(spec, pipelineId, body, req.correlationId, actAs, req.lookFirst);
-    } catch (err) {
-      if (!tagged || !undeclaredRequestId(err)) throw err;
-      this.withoutRequestId.add(pipelineId);
-      this.t.logger.warn(
-        { pipeline: spec.name },
-        `runPipeline: the pipeline does not declare the ${REQUEST_ID_PARAMETER} parameter; queuing without duplicate protection (npm run doctor explains the fix)`,
-      );
-      delete body.templateParameters![REQUEST_ID_PARAMETER];
-      return this.queueOnce(spec, pipelineId, body, undefined, actAs);
-    }
-  }
-
-  /** Queues with retries; with a request id, a retry after an ambiguous failure looks first. */
-  private queueOnce(
-    spec: PipelineSpec,
-    pipelineId: number,
-    body: RunPipelineParameters,
-    requestId: string | undefined,
-    actAs: ActAs | undefined,
-    lookFirst = false,
-  ): Promise<RunSummary> {
-    return this.t.retrying('runPipeline', async (_attempt, previous) => {
-      // The server may have queued the run before the failure reached us: look before queuing.
-      // A redelivered message (lookFirst) may have queued its run before the crash, too.
-      if ((previous?.ambiguous || lookFirst) && requestId) {
-        const existing = await this.findByRequestId(pipelineId, requestId);
-        if (existing) {
-          this.t.logger.warn(
-            { runId: existing.id },
-            'runPipeline: found the run a failed attempt queued',
-          );
-          return existing;
-        }
-      }
-      const run = await this.queueRun(pipelineId, body, actAs);
-      if (!run) throw new DevOpsError('notFound', `pipeline ${spec.name} was not found`);
-      return runToSummary(run, this.ctx);
-    });
-  }
-
-  /** One POST: the Pipelines client for the bot, raw REST with the user's token for actAs. */
-  private async queueRun(
-    pipelineId: number,
-    body: RunPipelineParameters,
-    actAs: ActAs | undefined,
-  ): Promise<RunLike | null> {
-    if (!actAs) {
-      return this.t.call('runPipeline', async () =>
-        (await this.t.pipelines()).runPipeline(body, this.opts.project, pipelineId),
-      );
-    }
-    const url = `${this.projectUrl()}/_apis/pipelines/${pipelineId}/runs?api-version=7.1`;
-    const res = await this.t.call(
-      'runPipeline',
-      () =>
-        this.t.rest(actAs).create<RunLike>(url, body, {
-          acceptHeader: 'application/json;api-version=7.1',
-        }),
-      rateLimitOfResponse,
-    );
-    return res.result;
+    return this.queuer.run(this.spec(req.pipelineKey), req, actAs);
   }
 
   async previewRun(req: Omit<RunRequest, 'correlationId'>): Promise<RunPreview> {
-    const spec = this.spec(req.pipelineKey);
-    const pipelineId = await this.pipelineId(spec);
-    const body: RunPipelineParameters = {
-      previewRun: true,
-      resources: { repositories: { self: { refName: toRef(req.branch ?? spec.defaultBranch) } } },
-      templateParameters: { ...req.parameters },
-    };
-    if (req.stagesToSkip?.length) body.stagesToSkip = [...req.stagesToSkip];
-    const preview = await this.t.retrying('previewRun', () =>
-      this.t.call('previewRun', async () =>
-        (await this.t.pipelines()).preview(body, this.opts.project, pipelineId),
-      ),
-    );
-    const yaml = preview?.finalYaml ?? '';
-    const skip = new Set(req.stagesToSkip ?? []);
-    return { yaml, stages: stagesOf(yaml, spec).filter((s) => !skip.has(s)) };
+    return this.queuer.preview(this.spec(req.pipelineKey), req);
   }
 
   async getRun(runId: number, opts?: GetRunOptions): Promise<RunSummary | null> {
     // Build and timeline side by side: one round trip for a card instead of two.
-    const timelineRead = opts?.withStages ? this.timeline('getRun', runId) : undefined;
+    const timelineRead = opts?.withStages ? this.reads.timeline('getRun', runId) : undefined;
     timelineRead?.catch(() => undefined); // awaited below; a missing build explains the failure
     let summary: RunSummary;
     if (opts?.known) {
       summary = knownBuild(opts.known, runId);
     } else {
-      const build = await this.t.retrying('getRun', () =>
-        this.t.call('getBuild', async () =>
-          (await this.t.builds()).getBuild(this.opts.project, runId),
-        ),
-      );
+      const build = await this.reads.build(runId);
       if (!build) return null;
       summary = toRunSummary(build, this.ctx);
     }
@@ -214,10 +116,10 @@ export class AdoDevOps implements DevOpsPort {
     perPipeline?: number;
   }): Promise<RunSummary[]> {
     const definitions = opts?.pipelineKey
-      ? [await this.pipelineId(this.spec(opts.pipelineKey))]
-      : await this.catalogPipelineIds();
+      ? [await this.ids.of(this.spec(opts.pipelineKey))]
+      : await this.ids.ofCatalog(this.opts.catalog);
     if (definitions.length === 0) return [];
-    const builds = await this.getBuilds('listRuns', {
+    const builds = await this.reads.builds('listRuns', {
       definitions,
       top: opts?.top ?? 100,
       maxBuildsPerDefinition: opts?.perPipeline,
@@ -227,7 +129,7 @@ export class AdoDevOps implements DevOpsPort {
 
   async getRuns(runIds: number[]): Promise<RunSummary[]> {
     if (runIds.length === 0) return [];
-    const builds = await this.getBuilds('getRuns', { buildIds: [...new Set(runIds)] });
+    const builds = await this.reads.builds('getRuns', { buildIds: [...new Set(runIds)] });
     const byId = new Map(builds.map((b) => [b.id, toRunSummary(b, this.ctx)]));
     return runIds.flatMap((id) => {
       const run = byId.get(id);
@@ -241,7 +143,7 @@ export class AdoDevOps implements DevOpsPort {
   }): Promise<ApprovalSummary[]> {
     let envKey: string | undefined;
     if (filter?.environment !== undefined) {
-      envKey = findEnvironment(this.opts.catalog, filter.environment)?.key;
+      envKey = this.index.environment(filter.environment)?.key;
       if (!envKey) return [];
     }
     const { result } = await this.t.retrying('pendingApprovals', () =>
@@ -324,14 +226,11 @@ export class AdoDevOps implements DevOpsPort {
 
   async failingLogTail(runId: number, opts?: LogTailOptions): Promise<LogTail | null> {
     const maxLines = opts?.maxLines ?? 20;
-    const failed = opts?.failedTask ?? failedTask(await this.timeline('failingLogTail', runId));
+    const failed =
+      opts?.failedTask ?? failedTask(await this.reads.timeline('failingLogTail', runId));
     if (!failed) return null;
-    const lines = await this.t.retrying('failingLogTail', () =>
-      this.t.call('getBuildLogLines', async () =>
-        (await this.t.builds()).getBuildLogLines(this.opts.project, runId, failed.logId),
-      ),
-    );
-    const clean = (lines ?? []).map((l) => l.replace(LOG_TIMESTAMP, ''));
+    const lines = await this.reads.logLines('failingLogTail', runId, failed.logId);
+    const clean = lines.map((l) => l.replace(LOG_TIMESTAMP, ''));
     // The closing "##[section]Finishing: <task>" says nothing; keep the room for real lines.
     while (clean.length > 0 && /^##\[section\]Finishing:/.test(clean[clean.length - 1] ?? '')) {
       clean.pop();
@@ -344,8 +243,8 @@ export class AdoDevOps implements DevOpsPort {
   async modelVersions(): Promise<ModelVersion[]> {
     const models = this.opts.catalog.models;
     if (!models) return [];
-    const definition = await this.pipelineId(this.spec(models.pipeline));
-    const builds = await this.getBuilds('modelVersions', {
+    const definition = await this.ids.of(this.spec(models.pipeline));
+    const builds = await this.reads.builds('modelVersions', {
       definitions: [definition],
       resultFilter: BuildResult.Succeeded,
       top: 200,
@@ -364,117 +263,12 @@ export class AdoDevOps implements DevOpsPort {
     return versions;
   }
 
-  // ---- plumbing ----
-
+  /** A catalog pipeline by key or alias; notFound (a handler explains it) when there is none. */
   private spec(pipelineKey: string): PipelineSpec {
-    const spec = this.opts.catalog.pipelines.find((p) => p.key === pipelineKey);
+    const spec = this.index.pipeline(pipelineKey);
     if (!spec)
       throw new DevOpsError('notFound', `"${pipelineKey}" is not a pipeline in the catalog`);
     return spec;
-  }
-
-  /** Pipeline id by its Azure DevOps name: one list call, cached; reloaded once on a miss. */
-  private async pipelineId(spec: PipelineSpec): Promise<number> {
-    const name = spec.name.toLowerCase();
-    let ids = await this.loadPipelineIds();
-    if (!ids.has(name)) {
-      this.pipelineIds = undefined; // maybe created since we looked
-      ids = await this.loadPipelineIds();
-    }
-    const id = ids.get(name);
-    if (id === undefined) {
-      throw new DevOpsError(
-        'notFound',
-        `pipeline "${spec.name}" does not exist in project ${this.opts.project}; check the catalog's pipeline names`,
-      );
-    }
-    return id;
-  }
-
-  private async catalogPipelineIds(): Promise<number[]> {
-    const ids = await this.loadPipelineIds();
-    return this.opts.catalog.pipelines.flatMap((p) => {
-      const id = ids.get(p.name.toLowerCase());
-      return id === undefined ? [] : [id];
-    });
-  }
-
-  private loadPipelineIds(): Promise<Map<string, number>> {
-    this.pipelineIds ??= this.t
-      .retrying('listPipelines', () =>
-        this.t.call('listPipelines', async () =>
-          (await this.t.pipelines()).listPipelines(this.opts.project, undefined, 1000),
-        ),
-      )
-      .then(
-        (list) => {
-          // A JSON API never answers null here: that is an HTML page (sign-in, proxy, wrong URL).
-          if (!list) throw signInError('listPipelines');
-          // Azure DevOps pipeline names are case-insensitive, so is our lookup.
-          return new Map(
-            list.flatMap((p) => (p.name && p.id ? [[p.name.toLowerCase(), p.id]] : [])),
-          );
-        },
-        (err: unknown) => {
-          this.pipelineIds = undefined; // don't cache a failure
-          throw err;
-        },
-      );
-    return this.pipelineIds;
-  }
-
-  private async findByRequestId(
-    pipelineId: number,
-    requestId: string,
-  ): Promise<RunSummary | undefined> {
-    const builds = await this.fetchBuilds({ definitions: [pipelineId], top: DEDUP_SCAN });
-    const match = builds.find((b) => requestIdOf(b.templateParameters) === requestId);
-    return match ? toRunSummary(match, this.ctx) : undefined;
-  }
-
-  /** One timeline read (with retries). */
-  private timeline(what: string, runId: number): Promise<TimelineLike | null> {
-    return this.t.retrying(what, () =>
-      this.t.call('getBuildTimeline', async () =>
-        (await this.t.builds()).getBuildTimeline(this.opts.project, runId),
-      ),
-    );
-  }
-
-  private getBuilds(what: string, q: BuildQuery): Promise<BuildLike[]> {
-    return this.t.retrying(what, () => this.fetchBuilds(q));
-  }
-
-  /** One Build API list call (no retries of its own). */
-  private async fetchBuilds(q: BuildQuery): Promise<BuildLike[]> {
-    const list = await this.t.call('getBuilds', async () =>
-      (await this.t.builds()).getBuilds(
-        this.opts.project,
-        q.definitions,
-        undefined, // queues
-        undefined, // buildNumber
-        undefined, // minTime
-        undefined, // maxTime
-        undefined, // requestedFor
-        undefined, // reasonFilter
-        undefined, // statusFilter
-        q.resultFilter,
-        undefined, // tagFilters
-        undefined, // properties
-        q.top,
-        undefined, // continuationToken
-        q.maxBuildsPerDefinition,
-        undefined, // deletedFilter
-        BuildQueryOrder.QueueTimeDescending,
-        undefined, // branchName
-        q.buildIds,
-      ),
-    );
-    return list ?? [];
-  }
-
-  private projectUrl(): string {
-    return `${this.ctx.orgUrl}/${encodeURIComponent(this.opts.project)}`;
   }
 }
 
@@ -486,39 +280,8 @@ export function createAdoDevOps(opts: AdoDevOpsOptions): AdoDevOps {
   return new AdoDevOps(opts);
 }
 
-/** The service's 400 for a template parameter the YAML does not declare, naming ours. */
-function undeclaredRequestId(err: unknown): boolean {
-  return (
-    err instanceof DevOpsError &&
-    err.code === 'invalidParameter' &&
-    err.message.includes(`Unexpected parameter '${REQUEST_ID_PARAMETER}'`)
-  );
-}
-
-function toRef(branch: string): string {
-  return branch.startsWith('refs/') ? branch : `refs/heads/${branch}`;
-}
-
 function newestFirst(runs: RunSummary[]): RunSummary[] {
   return [...runs].sort(
     (a, b) => Date.parse(b.createdDate) - Date.parse(a.createdDate) || b.id - a.id,
   );
-}
-
-/** Stage identifiers of an expanded YAML, falling back to the catalog's list. */
-function stagesOf(yaml: string, spec: PipelineSpec): string[] {
-  try {
-    const doc: unknown = parseYaml(yaml);
-    const stages = (doc as { stages?: unknown } | null)?.stages;
-    if (Array.isArray(stages)) {
-      const names = stages.flatMap((s: unknown) => {
-        const name = (s as { stage?: unknown } | null)?.stage;
-        return typeof name === 'string' ? [name] : [];
-      });
-      if (names.length > 0) return names;
-    }
-  } catch {
-    // Not YAML we understand; the catalog knows the stages too.
-  }
-  return spec.stages.map((s) => s.name);
 }

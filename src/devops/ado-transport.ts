@@ -70,10 +70,11 @@ export class AdoTransport {
       socketTimeout: this.timeoutMs,
       keepAlive: true,
     });
+    refuseSignInPages(this.webApi.rest);
   }
 
   builds(): Promise<IBuildApi> {
-    this.buildApi ??= this.webApi.getBuildApi().catch(async (err: unknown) => {
+    this.buildApi ??= this.webApi.getBuildApi().then(withoutSignInPages, async (err: unknown) => {
       this.buildApi = undefined; // don't cache a failed discovery
       throw await this.explainDiscovery(err);
     });
@@ -81,10 +82,12 @@ export class AdoTransport {
   }
 
   pipelines(): Promise<IPipelinesApi> {
-    this.pipelinesApi ??= this.webApi.getPipelinesApi().catch(async (err: unknown) => {
-      this.pipelinesApi = undefined;
-      throw await this.explainDiscovery(err);
-    });
+    this.pipelinesApi ??= this.webApi
+      .getPipelinesApi()
+      .then(withoutSignInPages, async (err: unknown) => {
+        this.pipelinesApi = undefined;
+        throw await this.explainDiscovery(err);
+      });
     return this.pipelinesApi;
   }
 
@@ -96,20 +99,23 @@ export class AdoTransport {
     if (!/Failed to find api location/i.test(String((err as Error)?.message))) return err;
     const probe = await this.webApi.rest
       .get<unknown>(`${this.opts.orgUrl.replace(/\/+$/, '')}/_apis/connectionData`)
-      .catch(() => undefined);
-    return probe && (probe.statusCode === 203 || probe.result === null)
-      ? signInError('discovery')
-      : err;
+      .then(
+        (res) => (res.result === null ? signInError('discovery') : undefined),
+        (e: unknown) => (isSignInError(e) ? e : undefined),
+      );
+    return probe ?? err;
   }
 
   /** The bot's raw REST client, or one carrying a user's own token (on-behalf-of). */
   rest(actAs?: ActAs): RestClient {
     if (!actAs) return this.webApi.rest;
-    return new AdoRestClient(
-      'digitre-chatops',
-      undefined,
-      [new BearerCredentialHandler(actAs.bearerToken, false)],
-      { socketTimeout: this.timeoutMs },
+    return refuseSignInPages(
+      new AdoRestClient(
+        'digitre-chatops',
+        undefined,
+        [new BearerCredentialHandler(actAs.bearerToken, false)],
+        { socketTimeout: this.timeoutMs },
+      ),
     );
   }
 
@@ -180,4 +186,38 @@ function isSignInPage(result: unknown): boolean {
 /** A 401-shaped error, so classification and the Entra ID refresh treat it as one. */
 export function signInError(what: string): Error {
   return Object.assign(new Error(`${what}: ${SIGN_IN_MESSAGE}`), { statusCode: 401 });
+}
+
+function isSignInError(err: unknown): err is Error {
+  return err instanceof Error && err.message.endsWith(SIGN_IN_MESSAGE);
+}
+
+/** The part of typed-rest-client's RestClient every verb funnels through (protected there). */
+interface ProcessesResponses {
+  processResponse(
+    res: { message: { statusCode?: number; method?: string; url?: string } },
+    options: unknown,
+  ): Promise<{ statusCode: number }>;
+}
+
+/**
+ * Makes one RestClient (the bot's, a person's, or a node-api client's own) answer a 203 sign-in
+ * page with an authentication error that says how to fix it. typed-rest-client resolves a 203
+ * HTML page as `result: null`, which the Build API would hand us as "no such run". Per
+ * instance, never a global patch: only clients this transport made are affected.
+ */
+export function refuseSignInPages<R extends RestClient>(rest: R): R {
+  const r = rest as unknown as ProcessesResponses;
+  const process = r.processResponse.bind(rest);
+  r.processResponse = async (res, options) => {
+    const out = await process(res, options);
+    if (out.statusCode === 203) throw signInError(`${res.message.method ?? 'request'}`.trim());
+    return out;
+  };
+  return rest;
+}
+
+function withoutSignInPages<A extends { rest: RestClient }>(api: A): A {
+  refuseSignInPages(api.rest);
+  return api;
 }

@@ -1,8 +1,10 @@
+import { CodedError } from '../errors/coded-error';
 import { DevOpsError, type DevOpsErrorCode } from './devops-port';
 import { retryAfterSeconds } from './rate-limit';
+import type { FailureVerdict } from '../retry/retry';
 
 /** What the retry loop needs to know about a failed call. */
-export interface ClassifiedError {
+export interface ClassifiedError extends FailureVerdict {
   error: DevOpsError;
   /** Worth trying again (throttling, 5xx, connection trouble, timeouts). */
   retryable: boolean;
@@ -14,12 +16,13 @@ export interface ClassifiedError {
   status?: number;
 }
 
-/** Raised by our own deadline around each call. */
-export class CallTimeoutError extends Error {
-  readonly code = 'ETIMEDOUT';
+/**
+ * Raised by our own deadline around each call. Its code is the socket's own `ETIMEDOUT` (not
+ * camelCase) on purpose: every classifier of network failures already treats it as a timeout.
+ */
+export class CallTimeoutError extends CodedError<'ETIMEDOUT'> {
   constructor(what: string, ms: number) {
-    super(`${what} timed out after ${ms} ms`);
-    this.name = 'CallTimeoutError';
+    super('ETIMEDOUT', `${what} timed out after ${ms} ms`);
   }
 }
 
@@ -44,6 +47,12 @@ const STATUS_CODES: Record<number, DevOpsErrorCode> = {
   429: 'throttled',
 };
 
+/** The `DevOpsError` code of an HTTP status (5xx and unknown: `unavailable`). */
+export function codeOfStatus(status: number | undefined): DevOpsErrorCode {
+  if (status === undefined || status >= 500) return 'unavailable';
+  return STATUS_CODES[status] ?? 'invalidParameter';
+}
+
 /**
  * Turns whatever a client library threw into a `DevOpsError` plus retry hints.
  * @example const { error, retryable } = classifyError(err);
@@ -51,7 +60,7 @@ const STATUS_CODES: Record<number, DevOpsErrorCode> = {
 export function classifyError(err: unknown): ClassifiedError {
   if (err instanceof DevOpsError) {
     const retryable = err.code === 'throttled' || err.code === 'unavailable';
-    return { error: err, retryable, ambiguous: err.code === 'unavailable' };
+    return { error: err, retryable, ambiguous: err.code === 'unavailable', ...afterMs(err) };
   }
   const e = (typeof err === 'object' && err !== null ? err : {}) as {
     statusCode?: unknown;
@@ -73,12 +82,14 @@ export function classifyError(err: unknown): ClassifiedError {
   if (status !== undefined) {
     if (status === 429) {
       const after = retryAfterSeconds(e.responseHeaders, e.rateLimit);
+      const error = new DevOpsError(
+        'throttled',
+        `Azure DevOps is throttling requests: ${message}`,
+        after,
+      );
       return {
-        error: new DevOpsError(
-          'throttled',
-          `Azure DevOps is throttling requests: ${message}`,
-          after,
-        ),
+        error,
+        ...afterMs(error),
         retryable: true,
         ambiguous: false,
         status,
@@ -125,6 +136,11 @@ export function classifyError(err: unknown): ClassifiedError {
     retryable: false,
     ambiguous: false,
   };
+}
+
+/** The kit waits in ms; a DevOpsError carries the server's Retry-After in seconds. */
+function afterMs(err: DevOpsError): { retryAfterMs?: number } {
+  return err.retryAfterSeconds === undefined ? {} : { retryAfterMs: err.retryAfterSeconds * 1000 };
 }
 
 /** Error texts can echo request headers; never let a credential reach a chat card or a log. */

@@ -4,6 +4,8 @@
  * `InMemoryDevOps` doubles as the test fake.
  */
 
+import { CodedError } from '../errors/coded-error';
+
 export type RunState = 'queued' | 'inProgress' | 'canceling' | 'completed';
 export type RunResult = 'succeeded' | 'partiallySucceeded' | 'failed' | 'canceled';
 /** Stage state as the bot shows it; `waiting` = blocked on an approval/check. */
@@ -142,15 +144,18 @@ export type DevOpsErrorCode =
   | 'throttled'
   | 'unavailable';
 
-/** A failure a handler can explain; `message` is safe to show (no secrets). */
-export class DevOpsError extends Error {
+/**
+ * A failure a handler can explain; `message` is safe to show (no secrets).
+ * @example throw new DevOpsError('throttled', 'Azure DevOps is throttling requests', 30);
+ */
+export class DevOpsError extends CodedError<DevOpsErrorCode> {
   constructor(
-    readonly code: DevOpsErrorCode,
+    code: DevOpsErrorCode,
     message: string,
     readonly retryAfterSeconds?: number,
+    options?: { cause?: unknown },
   ) {
-    super(message);
-    this.name = 'DevOpsError';
+    super(code, message, options);
   }
 }
 

@@ -1,6 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
 import type { AdoTransport } from './ado-transport';
-import { classifyError } from './classify-error';
+import { CodedError } from '../errors/coded-error';
+import { classifyError, codeOfStatus } from './classify-error';
+import type { DevOpsErrorCode } from './devops-port';
 import { rateLimitOfResponse } from './rate-limit';
 import type { RetryOptions } from './retry-policy';
 
@@ -44,22 +46,29 @@ export interface HooksClientOptions {
   project: string;
   auth: { pat: string } | { credential: TokenCredential };
   timeoutMs?: number;
-  /** The bot's transport, to share its connection, token and retries; default: a new one. */
-  transport?: AdoTransport;
+  /**
+   * The bot's transport, to share its connection, token and retries, or a function giving it on
+   * first use (so azure-devops-node-api still loads late); default: a new one.
+   */
+  transport?: AdoTransport | (() => AdoTransport);
   retry?: RetryOptions;
   sleep?: (ms: number) => Promise<void>;
 }
 
 const ACCEPT = { acceptHeader: 'application/json;api-version=7.1' };
 
-/** A Hooks API call that failed; `message` is safe to show (no secrets). */
-export class HooksApiError extends Error {
+/**
+ * A Hooks API call that failed; `message` is safe to show (no secrets). The code is the
+ * `DevOpsError` code of its status, so one table explains both.
+ * @example throw new HooksApiError('project "X" was not found; check ADO_PROJECT', 404);
+ */
+export class HooksApiError extends CodedError<DevOpsErrorCode> {
   constructor(
     message: string,
     readonly status?: number,
+    code: DevOpsErrorCode = codeOfStatus(status),
   ) {
-    super(message);
-    this.name = 'HooksApiError';
+    super(code, message);
   }
 }
 
@@ -92,7 +101,7 @@ function toInfo(raw: unknown): HookSubscriptionInfo {
  */
 export class HooksClient implements HooksPort {
   private readonly org: string;
-  private transport: AdoTransport | undefined;
+  private transport: AdoTransport | (() => AdoTransport) | undefined;
   private project: Promise<string> | undefined;
 
   constructor(private readonly opts: HooksClientOptions) {
@@ -102,6 +111,7 @@ export class HooksClient implements HooksPort {
 
   /** Built on first use: azure-devops-node-api is not loaded at start-up (issue #10). */
   private get t(): AdoTransport {
+    if (typeof this.transport === 'function') this.transport = this.transport();
     if (!this.transport) {
       const { AdoTransport: Transport } =
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
@@ -202,6 +212,7 @@ export class HooksClient implements HooksPort {
       throw new HooksApiError(
         `Azure DevOps Hooks API answered ${c.status ?? c.error.code}: ${c.error.message}`,
         c.status ?? (c.error.code === 'unauthorized' ? 401 : undefined),
+        c.error.code,
       );
     }
   }

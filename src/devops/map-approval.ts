@@ -1,3 +1,4 @@
+import { catalogIndex } from '../catalog/catalog-index';
 import type { Catalog } from '../catalog/catalog-schema';
 import type { ApprovalStatus, ApprovalSummary } from './devops-port';
 import { pipelineKeyOf } from './map-build';
@@ -58,7 +59,7 @@ export function toApprovalSummary(a: ApprovalLike, catalog: Catalog): ApprovalSu
   }
   if (env) {
     summary.environment = env.key;
-    const pipeline = catalog.pipelines.find((p) => p.key === pipelineKey);
+    const pipeline = catalogIndex(catalog).pipeline(pipelineKey);
     const stage = pipeline?.stages.find((s) => s.environment === env.key);
     if (stage) summary.stageName = stage.name;
   }

@@ -1,3 +1,4 @@
+import { catalogIndex } from '../catalog/catalog-index';
 import type { Catalog } from '../catalog/catalog-schema';
 import type { RunResult, RunState, RunSummary } from './devops-port';
 import { enumName, isoDate, type BuildLike, type RunLike } from './wire-types';
@@ -121,8 +122,7 @@ export function runToSummary(run: RunLike, ctx: MapContext): RunSummary {
 
 /** Catalog key for an Azure DevOps pipeline name (names are unique in a catalog). */
 export function pipelineKeyOf(catalog: Catalog, pipelineName: string): string | undefined {
-  const name = pipelineName.toLowerCase(); // Azure DevOps names are case-insensitive
-  return catalog.pipelines.find((p) => p.name.toLowerCase() === name)?.key;
+  return catalogIndex(catalog).pipelineNamed(pipelineName)?.key; // case-insensitive, as ADO
 }
 
 function stringValues(obj: Record<string, unknown> | null | undefined): Record<string, string> {

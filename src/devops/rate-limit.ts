@@ -1,3 +1,5 @@
+import { retryAfterMs } from '../retry/parse-retry-after';
+
 /** Rate-limit headers as azure-devops-node-api attaches them (`result.rateLimit`). */
 export interface RateLimitInfo {
   limit?: number;
@@ -34,8 +36,8 @@ export function slowDownMs(info: RateLimitInfo | undefined): number {
 }
 
 /**
- * Retry-After in whole seconds (delta-seconds or an HTTP date), from node-api's `rateLimit` or
- * the raw headers: the one parser for every status, 200 included.
+ * Retry-After in seconds (delta-seconds or an HTTP date), from node-api's `rateLimit` or the raw
+ * headers, for every status, 200 included; the parsing itself is the retry kit's.
  * @example retryAfterSeconds({ 'retry-after': '5' }) // 5
  */
 export function retryAfterSeconds(
@@ -46,13 +48,8 @@ export function retryAfterSeconds(
   if (rateLimit?.retryAfter !== undefined && Number.isFinite(rateLimit.retryAfter)) {
     return Math.max(0, rateLimit.retryAfter);
   }
-  const raw = headers?.['retry-after'];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(String(value));
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+  const ms = retryAfterMs(headers, now);
+  return ms === undefined ? undefined : Math.ceil(ms / 100) / 10;
 }
 
 /** Reads rate-limit headers from a raw response (raw REST calls). */

@@ -1,8 +1,7 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { Clock } from '../clock/clock';
 
-/** Azure DevOps' Entra application id, as a `.default` scope. */
-export const ADO_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
+import { AZURE_DEVOPS_SCOPE } from './ado-scope';
 
 /** Refresh this long before the token expires, so no request carries a dying token. */
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -23,7 +22,7 @@ export class TokenRefresher {
     private readonly credential: TokenCredential,
     private readonly target: { token: string },
     private readonly clock: Clock,
-    private readonly scope: string = ADO_SCOPE,
+    private readonly scope: string = AZURE_DEVOPS_SCOPE,
   ) {}
 
   /** Gets a token when none is held or it expires within five minutes. */

@@ -1,44 +1,22 @@
-import type { TokenCredential } from '@azure/identity';
-import type { Catalog, PipelineSpec } from '../catalog/catalog-schema';
-import { HOOK_EVENT_TYPES } from '../commands/handlers/setup-hooks';
 import { didYouMean } from '../commands/did-you-mean';
+import { BuildResult } from 'azure-devops-node-api/interfaces/BuildInterfaces';
 import { AdoTransport } from '../devops/ado-transport';
-import { classifyError } from '../devops/classify-error';
-import { REQUEST_ID_PARAMETER } from '../devops/request-id';
+import { BuildReads } from '../devops/build-reads';
+import { approvalCheck } from './approval-check';
+import {
+  API,
+  describe,
+  PAT_SCOPES_TEXT,
+  type DoctorCheck,
+  type DoctorOptions,
+  type Found,
+} from './doctor-check';
+import { hooksCheck } from './hooks-check';
+import { previewCheck } from './preview-check';
+import { probeAccess } from './probe-access';
 
-/** One line of the doctor's table. */
-export interface DoctorCheck {
-  check: string;
-  ok: boolean;
-  detail: string;
-  /** What to do when `ok` is false. */
-  fix?: string;
-}
-
-export interface DoctorOptions {
-  catalog: Catalog;
-  orgUrl: string;
-  project: string;
-  auth: { pat: string } | { credential: TokenCredential };
-  /** `CHATOPS_PUBLIC_URL`; service hooks must point at `<it>/api/ado-events`. */
-  publicUrl?: string;
-  webhookSecret?: string;
-  /** Local mode: the in-process emulator delivers events, so hooks and secret are not needed. */
-  localMode?: boolean;
-  timeoutMs?: number;
-}
-
-/** The PAT scopes the bot needs, as the PAT page names them (README lists why). */
-export const PAT_SCOPES_TEXT =
-  'Build (Read & execute), Pipeline Resources (Use), Service Hooks (Read & write), Environment (Read & manage) and Project and Team (Read)';
-
-const API = 'api-version=7.1';
-const CHECKS_API = 'api-version=7.1-preview.1';
-
-interface Found {
-  spec: PipelineSpec;
-  id: number;
-}
+export type { DoctorCheck, DoctorOptions } from './doctor-check';
+export { PAT_SCOPES_TEXT } from './doctor-check';
 
 /**
  * Checks that the configured Azure DevOps organization can run the catalog: credentials, project,
@@ -98,7 +76,10 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
   add({ check: 'Project', ok: true, detail: project.name ?? opts.project });
 
   // 3. Pipelines by name (case-insensitive, as the bot looks them up).
-  const list = await (await t.pipelines()).listPipelines(opts.project, undefined, 1000);
+  // Every call goes through the transport: credential, deadline, pacing, sign-in page detection.
+  const list = await t.call('listPipelines', async () =>
+    (await t.pipelines()).listPipelines(opts.project, undefined, 1000),
+  );
   const names = (list ?? []).flatMap((p) => (p.name && p.id ? [{ name: p.name, id: p.id }] : []));
   const found: Found[] = [];
   for (const spec of opts.catalog.pipelines) {
@@ -129,26 +110,12 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
   const models = opts.catalog.models;
   const modelPipeline = models && found.find((f) => f.spec.key === models.pipeline);
   if (models && modelPipeline) {
-    const builds = await (
-      await t.builds()
-    ).getBuilds(
-      opts.project,
-      [modelPipeline.id],
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      2, // BuildResult.Succeeded
-      undefined,
-      undefined,
-      200,
-    );
-    const tags = (builds ?? [])
-      .flatMap((b) => b.tags ?? [])
-      .filter((g) => g.startsWith(models.tagPrefix));
+    const builds = await new BuildReads(t, opts.project).buildsOnce({
+      definitions: [modelPipeline.id],
+      resultFilter: BuildResult.Succeeded,
+      top: 200,
+    });
+    const tags = builds.flatMap((b) => b.tags ?? []).filter((g) => g.startsWith(models.tagPrefix));
     add(
       tags.length > 0
         ? {
@@ -199,7 +166,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
 
   // 7. Access the bot needs, probed with calls that change nothing.
   add(
-    await probe(
+    await probeAccess(
       'Access: approve',
       () =>
         t.call('approvals.probe', () =>
@@ -218,7 +185,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
     return checks;
   }
   add(
-    await probe(
+    await probeAccess(
       'Access: service hooks',
       () =>
         t.call('hooks.probe', () =>
@@ -241,201 +208,4 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
         },
   );
   return checks;
-}
-
-/** Sample values for parameters without a default, so a preview can expand the YAML. */
-function sampleValue(p: PipelineSpec['parameters'][number]): string {
-  if (p.values?.[0]) return p.values[0];
-  if (p.type === 'number') return String(p.min ?? 1);
-  if (p.type === 'boolean') return 'false';
-  return '1';
-}
-
-async function previewCheck(t: AdoTransport, opts: DoctorOptions, f: Found): Promise<DoctorCheck> {
-  const check = `Preview ${f.spec.key}`;
-  const templateParameters: Record<string, string> = {};
-  for (const p of f.spec.parameters) {
-    templateParameters[p.name] = p.default !== undefined ? String(p.default) : sampleValue(p);
-  }
-  const preview = (withId: boolean) =>
-    t.call('preview', async () =>
-      (await t.pipelines()).preview(
-        {
-          previewRun: true,
-          templateParameters: withId
-            ? { ...templateParameters, [REQUEST_ID_PARAMETER]: 'doctor' }
-            : templateParameters,
-        },
-        opts.project,
-        f.id,
-      ),
-    );
-  try {
-    await preview(true);
-    return {
-      check,
-      ok: true,
-      detail: 'the YAML accepts the catalog parameters and chatopsRequestId',
-    };
-  } catch (err) {
-    const message = describe(err);
-    const status = classifyError(err).status;
-    if (status === 401 || status === 403) {
-      return {
-        check,
-        ok: false,
-        detail: `not allowed to preview or queue: ${message}`,
-        fix: `Give the PAT Build (Read & execute) and the bot identity "Queue builds" on ${f.spec.name}.`,
-      };
-    }
-    if (message.includes(`Unexpected parameter '${REQUEST_ID_PARAMETER}'`)) {
-      const rest = await preview(false).then(
-        () => '',
-        (e: unknown) => `; also: ${describe(e)}`,
-      );
-      return {
-        check,
-        ok: false,
-        detail: `${f.spec.yamlPath} does not declare ${REQUEST_ID_PARAMETER}: runs queue without duplicate protection${rest}`,
-        fix: `Add to its parameters: "- name: ${REQUEST_ID_PARAMETER}, type: string, default: ''" (as in pipelines/${f.spec.yamlPath.replace(/^pipelines\//, '')}).`,
-      };
-    }
-    return {
-      check,
-      ok: false,
-      detail: message,
-      fix: `Make ${f.spec.yamlPath} declare the catalog's parameters (${f.spec.parameters.map((p) => `${p.name}: ${p.type}`).join(', ') || 'none'}) as the copy in pipelines/ does.`,
-    };
-  }
-}
-
-type Get = <T>(what: string, url: string) => Promise<T | null>;
-
-async function approvalCheck(
-  get: Get,
-  projectUrl: string,
-  key: string,
-  envId: number,
-  approvers: readonly string[],
-  me: string,
-): Promise<DoctorCheck> {
-  const check = `Environment ${key}`;
-  const configs = await get<{
-    value?: {
-      type?: { name?: string };
-      settings?: { approvers?: { uniqueName?: string; displayName?: string; id?: string }[] };
-    }[];
-  }>(
-    'checks',
-    `${projectUrl}/_apis/pipelines/checks/configurations?resourceType=environment&resourceId=${envId}&$expand=settings&${CHECKS_API}`,
-  ).catch((err: unknown) => err as Error);
-  if (configs instanceof Error) {
-    return {
-      check,
-      ok: false,
-      detail: `could not read its checks: ${describe(configs)}`,
-      fix: `Give the PAT ${PAT_SCOPES_TEXT}.`,
-    };
-  }
-  const approval = configs?.value?.find((c) => c.type?.name?.toLowerCase() === 'approval');
-  if (!approval) {
-    return {
-      check,
-      ok: false,
-      detail: 'no Approval check: deployments would not wait for anyone',
-      fix: `Pipelines > Environments > ${key} > Approvals and checks > Approvals: add ${approvers.join(', ')}.`,
-    };
-  }
-  const named = (approval.settings?.approvers ?? []).map((a) =>
-    (a.uniqueName ?? a.id ?? '').toLowerCase(),
-  );
-  const missing = approvers.filter(
-    (p) => !p.startsWith('channel:') && !named.includes(p.toLowerCase()),
-  );
-  if (missing.length > 0) {
-    return {
-      check,
-      ok: false,
-      detail: `the Approval check does not name ${missing.join(', ')}`,
-      fix: `Add ${missing.join(', ')} to the Approval check of ${key} (or a group holding them), or remove them from the catalog's approvers.`,
-    };
-  }
-  const botApproves = (approval.settings?.approvers ?? []).some((a) => a.displayName === me);
-  return {
-    check,
-    ok: true,
-    detail: `Approval check names the catalog's approvers; the bot identity ${botApproves ? 'is' : 'is not'} an approver (people approve as themselves when sign-in is configured)`,
-  };
-}
-
-async function probe(
-  check: string,
-  call: () => Promise<unknown>,
-  scope: string,
-): Promise<DoctorCheck> {
-  try {
-    await call();
-    return { check, ok: true, detail: 'allowed' };
-  } catch (err) {
-    const status = classifyError(err).status;
-    // The call is deliberately empty: a 400 means the service checked the body, so access passed.
-    if (status === 400) return { check, ok: true, detail: 'allowed' };
-    return {
-      check,
-      ok: false,
-      detail: `refused: ${describe(err)}`,
-      fix: `Give the PAT the ${scope} scope (User settings > Personal access tokens > Edit).`,
-    };
-  }
-}
-
-async function hooksCheck(
-  get: Get,
-  org: string,
-  opts: DoctorOptions,
-  found: Found[],
-): Promise<DoctorCheck> {
-  const check = 'Service hooks';
-  if (!opts.publicUrl) {
-    return {
-      check,
-      ok: false,
-      detail: 'CHATOPS_PUBLIC_URL is not set, so no service hook can reach the bot',
-      fix: 'Set CHATOPS_PUBLIC_URL to the https address Azure DevOps can reach, restart, then say `setup hooks` to the bot.',
-    };
-  }
-  const target = `${opts.publicUrl.replace(/\/+$/, '')}/api/ado-events`;
-  const subs = await get<{
-    value?: {
-      eventType?: string;
-      consumerInputs?: { url?: string };
-      publisherInputs?: { pipelineId?: string };
-    }[];
-  }>('hooks', `${org}/_apis/hooks/subscriptions?${API}`).catch(() => null);
-  const missing: string[] = [];
-  for (const f of found) {
-    for (const eventType of HOOK_EVENT_TYPES) {
-      const ok = (subs?.value ?? []).some(
-        (s) =>
-          s.eventType === eventType &&
-          (s.consumerInputs?.url ?? '').replace(/\/+$/, '') === target &&
-          s.publisherInputs?.pipelineId === String(f.id),
-      );
-      if (!ok) missing.push(`${f.spec.key}: ${eventType.replace(/^ms\.vss-[a-z-]+\./, '')}`);
-    }
-  }
-  return missing.length === 0
-    ? { check, ok: true, detail: `every pipeline sends its events to ${target}` }
-    : {
-        check,
-        ok: false,
-        detail: `${missing.length} subscriptions missing for ${target} (${missing.slice(0, 3).join('; ')}${missing.length > 3 ? '; ...' : ''})`,
-        fix: 'Say `setup hooks` to the bot (as an admin); it creates the missing ones.',
-      };
-}
-
-/** A failure's message; a 203/HTML answer is a sign-in page, i.e. the credentials. */
-function describe(err: unknown): string {
-  const c = classifyError(err);
-  return c.status ? `${c.status} ${c.error.message}` : c.error.message;
 }

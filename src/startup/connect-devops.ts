@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/catalog-schema';
 import { type Clock } from '../clock/clock';
 import { type AppConfig } from '../config/load-config';
 import type { AdoDevOpsOptions } from '../devops/ado-devops';
+import type { AdoTransport } from '../devops/ado-transport';
 import type { DevOpsPort } from '../devops/devops-port';
 import { HooksClient, type HooksPort } from '../devops/hooks-client';
 import type { DoctorDeps } from '../commands/handlers/doctor';
@@ -41,26 +42,33 @@ export async function connectDevOps(
         localMode,
       });
   // azure-devops-node-api loads in ~100 ms: built on first use, warmed right after listening.
-  const adoClient = (orgUrl: string, project: string, auth: AdoDevOpsOptions['auth']) =>
-    lazyPort<DevOpsPort>(() =>
+  // The adapter and the Hooks client share ONE transport: one WebApi (discovery once), one
+  // token refresher, one connection pool.
+  const adoStack = (orgUrl: string, project: string, auth: AdoDevOpsOptions['auth']) => {
+    let shared: AdoTransport | undefined;
+    const transport = () =>
+      (shared ??= new (
+        require('../devops/ado-transport') as typeof import('../devops/ado-transport')
+      ).AdoTransport({ orgUrl, auth, clock, logger }));
+    const ado = lazyPort<DevOpsPort>(() =>
       (require('../devops/ado-devops') as typeof import('../devops/ado-devops')).createAdoDevOps({
         orgUrl,
         project,
         catalog,
         auth,
-        clock,
-        logger,
+        transport: transport(),
       }),
     );
+    return { ado, hooks: new HooksClient({ orgUrl, project, auth, transport }) };
+  };
   if (config.ado) {
     const auth = config.ado.pat
       ? { pat: config.ado.pat }
       : { credential: new (await import('@azure/identity')).DefaultAzureCredential() };
     const { orgUrl, project } = config.ado;
-    const hooks = new HooksClient({ orgUrl, project, auth });
+    const { ado, hooks } = adoStack(orgUrl, project, auth);
     const doctor = doctorFor(orgUrl, project, auth);
     if (overrides.devops) return { devops: overrides.devops, hooks, doctor };
-    const ado = adoClient(orgUrl, project, auth);
     const checkProject = () =>
       checkProjectExists(hooks, { orgUrl, project, warn: (m) => logger.warn(m) });
     return { devops: ado.port, hooks, warm: ado.warm, doctor, checkProject };
@@ -78,10 +86,10 @@ export async function connectDevOps(
   });
   const auth = { pat: emulator.pat };
   const { orgUrl, project } = emulator;
-  const ado = adoClient(orgUrl, project, auth);
+  const { ado, hooks } = adoStack(orgUrl, project, auth);
   return {
     devops: ado.port,
-    hooks: new HooksClient({ orgUrl, project, auth }),
+    hooks,
     emulator,
     warm: ado.warm,
     doctor: doctorFor(orgUrl, project, auth, true),

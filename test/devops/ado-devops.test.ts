@@ -1,70 +1,7 @@
-import { join } from 'node:path';
-import type { AccessToken, TokenCredential } from '@azure/identity';
-import { loadCatalog } from '../../src/catalog/load-catalog';
-import { createAdoDevOps, type AdoDevOps } from '../../src/devops/ado-devops';
-import { startEmulator } from '../../src/emulator/start-emulator';
+import { adapter, devops, emu, jwt, nextCorrelation, nowSec, useAdoRig } from './ado-devops-rig';
 
-/** The adapter against the emulator over real HTTP, with the real azure-devops-node-api client. */
-
-const catalog = loadCatalog(join(__dirname, '../../config/digitre.yaml'));
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-
-let emu: Emulator;
-let devops: AdoDevOps;
-const sleeps: number[] = [];
-const warnings: string[] = [];
-
-/** Retries wait only a little in tests, but we still see what was asked. */
-const fastSleep = async (ms: number) => {
-  sleeps.push(ms);
-  await new Promise((r) => setTimeout(r, Math.min(ms, 20)));
-};
-
-function adapter(overrides: Partial<Parameters<typeof createAdoDevOps>[0]> = {}): AdoDevOps {
-  return createAdoDevOps({
-    orgUrl: emu.orgUrl,
-    project: emu.project,
-    catalog,
-    auth: { pat: emu.pat },
-    timeoutMs: 2000,
-    retry: { maxAttempts: 4, baseDelayMs: 10 },
-    sleep: fastSleep,
-    random: () => 0,
-    logger: { warn: (_o, msg) => void warnings.push(msg), debug: () => undefined },
-    ...overrides,
-  });
-}
-
-/** An unsigned JWT (the emulator decodes, never verifies) for a catalog person. */
-function jwt(upn: string, expSeconds: number): string {
-  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  return `${b64({ alg: 'none', typ: 'JWT' })}.${b64({
-    oid: `oid-${upn}`,
-    upn,
-    name: upn.split('@')[0],
-    aud: '499b84ac-1321-427f-aa17-267ca6975798',
-    exp: expSeconds,
-  })}.sig`;
-}
-
-let correlation = 0;
-const nextCorrelation = () => `test-corr-${++correlation}-${Date.now()}`;
-const runsOf = (key: string) => emu.engine.runs().filter((r) => r.pipelineKey === key);
-
-beforeAll(async () => {
-  emu = await startEmulator({ catalog, taskMs: 20, seed: true });
-  devops = adapter();
-});
-
-afterAll(async () => {
-  await emu?.close();
-});
-
-beforeEach(() => {
-  emu.faults.clear();
-  sleeps.length = 0;
-  warnings.length = 0;
-});
+/** The adapter against the emulator: what each port method does and what it costs in requests. */
+useAdoRig();
 
 describe('AdoDevOps against the emulator', () => {
   it('queues a run with parameters that reaches completed/succeeded', async () => {
@@ -231,86 +168,6 @@ describe('AdoDevOps against the emulator', () => {
     await emu.engine.waitFor(run.id, (r) => r.status === 'completed', 10000);
   });
 
-  it('retries a 429 after Retry-After and creates exactly one run', async () => {
-    const before = runsOf('dev').length;
-    emu.faults.add({
-      method: 'POST',
-      path: /\/runs/i,
-      status: 429,
-      retryAfterSeconds: 1,
-      times: 1,
-    });
-    emu.requestLog.clear();
-    const run = await devops.runPipeline({
-      pipelineKey: 'dev',
-      parameters: { modelVersion: '1' },
-      correlationId: nextCorrelation(),
-    });
-    expect(runsOf('dev').length).toBe(before + 1);
-    expect(emu.requestLog.count({ method: 'POST', path: /\/runs/i })).toBe(2);
-    // A 429 was not processed: no need to look for a run before retrying.
-    expect(emu.requestLog.count({ method: 'GET', path: /_apis\/build\/builds\?/i })).toBe(0);
-    expect(sleeps).toContain(1000);
-    expect(run.pipelineKey).toBe('dev');
-  });
-
-  it('after a timeout on a run the server did create, finds it instead of queuing again', async () => {
-    const before = runsOf('extract-prepare').length;
-    const correlationId = nextCorrelation();
-    emu.faults.add({
-      method: 'POST',
-      path: /\/runs/i,
-      afterResponse: true,
-      latencyMs: 1500,
-      times: 1,
-    });
-    const quick = adapter({ timeoutMs: 400 });
-    const run = await quick.runPipeline({
-      pipelineKey: 'extract-prepare',
-      parameters: {},
-      correlationId,
-    });
-    expect(runsOf('extract-prepare').length).toBe(before + 1);
-    const created = runsOf('extract-prepare')[0]!;
-    expect(run.id).toBe(created.id);
-    expect(created.templateParameters['chatopsRequestId']).toBe(correlationId);
-    expect(created.variables).toEqual({}); // no queue-time variable: nothing to mark settable
-    expect(warnings.some((w) => /found the run/.test(w))).toBe(true);
-  });
-
-  it('after a dropped connection before the server acted, queues again (one run)', async () => {
-    const before = runsOf('train').length;
-    emu.faults.add({ method: 'POST', path: /\/runs/i, drop: true, times: 1 });
-    const run = await devops.runPipeline({
-      pipelineKey: 'train',
-      parameters: {},
-      correlationId: nextCorrelation(),
-    });
-    expect(runsOf('train').length).toBe(before + 1);
-    expect(run.id).toBe(runsOf('train')[0]!.id);
-  });
-
-  it('honours Retry-After on a 200 before the next call', async () => {
-    emu.faults.rateLimitHeaders({ remaining: 150, limit: 200, retryAfterSeconds: 2 });
-    try {
-      await devops.listRuns({ pipelineKey: 'qa' });
-    } finally {
-      emu.faults.rateLimitHeaders(null);
-    }
-    expect(sleeps).toContain(2000);
-  });
-
-  it('retries 503 on reads and gives up with unavailable after maxAttempts', async () => {
-    emu.faults.add({ method: 'GET', path: /_apis\/build\/builds\?/i, status: 503, times: 1 });
-    await expect(devops.listRuns({ pipelineKey: 'qa' })).resolves.toEqual(expect.any(Array));
-    emu.faults.add({ method: 'GET', path: /_apis\/build\/builds\?/i, status: 503 });
-    emu.requestLog.clear();
-    await expect(devops.listRuns({ pipelineKey: 'qa' })).rejects.toMatchObject({
-      code: 'unavailable',
-    });
-    expect(emu.requestLog.count({ method: 'GET', path: /_apis\/build\/builds\?/i })).toBe(4);
-  });
-
   it('cancels a run', async () => {
     const run = await devops.runPipeline({
       pipelineKey: 'dev-cleanup',
@@ -387,12 +244,6 @@ describe('AdoDevOps against the emulator', () => {
     await expect(devops.getRun(queued.id + 1, { known: listed! })).rejects.toThrow(/as known/);
   });
 
-  it('has no log tail for a run that did not fail', async () => {
-    const [ok] = await devops.listRuns({ pipelineKey: 'custom-qa', top: 1 });
-    expect(ok).toBeDefined();
-    expect(await devops.failingLogTail(ok!.id)).toBeNull();
-  });
-
   it('lists model versions from the training runs tags, newest first, in one call', async () => {
     await devops.modelVersions(); // warm
     emu.requestLog.clear();
@@ -429,13 +280,6 @@ describe('AdoDevOps against the emulator', () => {
     ).rejects.toMatchObject({ code: 'notFound' });
   });
 
-  it('maps a wrong PAT to unauthorized without leaking it', async () => {
-    const bad = adapter({ auth: { pat: 'not-the-pat-0123456789' } });
-    const p = bad.listRuns();
-    await expect(p).rejects.toMatchObject({ code: 'unauthorized' });
-    await expect(p).rejects.not.toThrow(/not-the-pat/);
-  });
-
   it('runs as the user (on-behalf-of) when given their token', async () => {
     const user = { bearerToken: jwt('ml.engineer@digitre.example', nowSec() + 3600) };
     const run = await devops.runPipeline(
@@ -449,51 +293,4 @@ describe('AdoDevOps against the emulator', () => {
     expect(emu.engine.run(run.id)?.requestedBy.uniqueName).toBe('ml.engineer@digitre.example');
     expect((await devops.getRun(run.id))?.requestedBy).toBeDefined();
   });
-
-  it('with an Entra credential: sends the bearer token, refreshes once on 401', async () => {
-    const issued: string[] = [];
-    let n = 0;
-    const credential: TokenCredential = {
-      getToken: async (): Promise<AccessToken> => {
-        n++;
-        // The first token is already expired on the server side (401); the second is good.
-        const exp = n === 1 ? nowSec() - 60 : nowSec() + 3600;
-        const token = jwt('chatops.bot@digitre.example', exp);
-        issued.push(token);
-        return { token, expiresOnTimestamp: Date.now() + 3600_000 };
-      },
-    };
-    const entra = adapter({ auth: { credential } });
-    const runs = await entra.listRuns({ pipelineKey: 'qa', top: 1 });
-    expect(runs).toHaveLength(1);
-    expect(n).toBe(2);
-  });
-
-  it('slows down when X-RateLimit-Remaining runs low', async () => {
-    await devops.listRuns(); // warm
-    emu.faults.rateLimitHeaders({ remaining: 1, limit: 200 });
-    try {
-      await devops.listRuns();
-      expect(sleeps.some((ms) => ms > 0)).toBe(true);
-    } finally {
-      emu.faults.rateLimitHeaders(null);
-    }
-  });
-
-  it('previews the expanded YAML and its stages without queuing', async () => {
-    const before = emu.engine.runs().length;
-    const preview = await devops.previewRun({
-      pipelineKey: 'prod',
-      parameters: { modelVersion: '3' },
-      stagesToSkip: ['Build'],
-    });
-    expect(preview.yaml.length).toBeGreaterThan(0);
-    expect(preview.stages).not.toContain('Build');
-    expect(preview.stages).toContain('Deploy_Prod');
-    expect(emu.engine.runs().length).toBe(before);
-  });
 });
-
-function nowSec(): number {
-  return Math.floor(Date.now() / 1000);
-}

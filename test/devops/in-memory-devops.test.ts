@@ -3,6 +3,8 @@ import { loadCatalog } from '../../src/catalog/load-catalog';
 import { manualClock } from '../../src/clock/clock';
 import { DevOpsError } from '../../src/devops/devops-port';
 import { InMemoryDevOps } from '../support/in-memory-devops';
+import { catalogIndex } from '../../src/catalog/catalog-index';
+import { contractCatalog, runDevOpsPortContract, type FailSpec } from './devops-port-contract';
 
 const catalog = loadCatalog(join(__dirname, '../../config/digitre.yaml'));
 const clock = manualClock(Date.parse('2026-11-26T09:00:00Z'));
@@ -175,4 +177,35 @@ describe('InMemoryDevOps', () => {
     expect(preview.yaml).toContain("modelVersion: '3'");
     expect(devops.allRuns()).toHaveLength(3);
   });
+});
+
+/** The fake moves its runs when the contract's levers say so. */
+runDevOpsPortContract('InMemoryDevOps', async () => {
+  // As the emulator (and Azure DevOps) by default: the bot's own identity approves nothing.
+  const fake = new InMemoryDevOps(contractCatalog, { serviceIdentityIsApprover: false });
+  const failures = new Map<string, FailSpec[]>();
+  const displayName = (pipelineKey: string, stage: string) =>
+    catalogIndex(contractCatalog)
+      .requirePipeline(pipelineKey)
+      .stages.find((s) => s.name === stage)?.displayName ?? stage;
+  return {
+    devops: fake,
+    failNext: (key, failure) => failures.set(key, [...(failures.get(key) ?? []), failure]),
+    untilWaiting: async (runId) => {
+      fake.advance(runId, 'waiting');
+    },
+    untilCompleted: async (runId) => {
+      const run = fake.allRuns().find((r) => r.id === runId);
+      if (!run || run.state === 'completed') return;
+      const failure = failures.get(run.pipelineKey ?? '')?.shift();
+      if (!failure) return void fake.advance(runId, 'succeeded');
+      const { task, lines } = failure;
+      fake.advance(runId, 'failed', {
+        task,
+        stage: displayName(run.pipelineKey!, failure.stage),
+        lines,
+      });
+    },
+    close: async () => undefined,
+  };
 });

@@ -119,3 +119,75 @@ describe('pipeline names and the hooks transport against the emulator', () => {
     ).rejects.toMatchObject({ status: 401, message: expect.stringMatching(/TF400813/) });
   });
 });
+
+/**
+ * A front door before the emulator that answers run reads with the sign-in page, as a proxy
+ * that loses the credential would: everything else passes through.
+ */
+async function signInForRuns(target: string): Promise<{ url: string; close(): Promise<void> }> {
+  const upstream = new URL(target);
+  const self = () => `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = http.createServer((req, res) => {
+    if (/\/_apis\/build\/builds\/\d+/i.test(req.url ?? '')) {
+      req.resume();
+      res.writeHead(203, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><html><body>Sign in to Azure DevOps</body></html>');
+      return;
+    }
+    // Location answers name the emulator's own address; point them back at the front door.
+    const forward = http.request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: req.url,
+        method: req.method,
+        headers: req.headers,
+      },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8').split(upstream.host).join(self());
+          const { 'content-length': _length, ...headers } = answer.headers;
+          res.writeHead(answer.statusCode ?? 502, headers);
+          res.end(body);
+        });
+      },
+    );
+    req.pipe(forward);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${upstream.pathname}`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+describe('a sign-in page after discovery', () => {
+  let emu: Emulator;
+  let front: Awaited<ReturnType<typeof signInForRuns>>;
+  beforeAll(async () => {
+    emu = await startEmulator({ catalog, taskMs: 20, seed: true });
+    front = await signInForRuns(emu.orgUrl);
+  });
+  afterAll(async () => {
+    await front.close();
+    await emu.close();
+  });
+
+  it('a typed client (Build API) answering 203 is unauthorized with the fix, never "no such run"', async () => {
+    const devops = createAdoDevOps({
+      orgUrl: front.url,
+      project: emu.project,
+      catalog,
+      auth: { pat: emu.pat },
+      ...noWait,
+    });
+    const [latest] = await devops.listRuns({ top: 1 }); // discovery and lists pass through
+    expect(latest).toBeDefined();
+    const p = devops.getRun(latest!.id);
+    await expect(p).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(p).rejects.toThrow(/sign-in page.*ADO_PAT/);
+  });
+});

@@ -1,6 +1,7 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { manualClock } from '../../src/clock/clock';
-import { ADO_SCOPE, TokenRefresher } from '../../src/devops/token-refresher';
+import { AZURE_DEVOPS_SCOPE } from '../../src/devops/ado-scope';
+import { TokenRefresher } from '../../src/devops/token-refresher';
 
 function fakeCredential(clock: { now(): number }) {
   const scopes: string[] = [];
@@ -23,7 +24,7 @@ describe('TokenRefresher', () => {
     const r = new TokenRefresher(fake.credential, handler, clock);
     await r.ensureFresh();
     expect(handler.token).toBe('token-1');
-    expect(fake.scopes).toEqual([ADO_SCOPE]);
+    expect(fake.scopes).toEqual([AZURE_DEVOPS_SCOPE]);
     clock.advance(54 * 60 * 1000);
     await r.ensureFresh();
     expect(fake.count()).toBe(1);

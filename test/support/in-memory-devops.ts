@@ -1,34 +1,21 @@
-import type { Catalog, PipelineSpec } from '../../src/catalog/catalog-schema';
-import { findEnvironment } from '../../src/catalog/find-in-catalog';
-import { systemClock, type Clock } from '../../src/clock/clock';
 import {
   DevOpsError,
   type ActAs,
   type ApprovalSummary,
   type DevOpsPort,
-  type FailedTask,
   type GetRunOptions,
   type LogTail,
   type LogTailOptions,
   type ModelVersion,
   type RunPreview,
   type RunRequest,
-  type RunResult,
   type RunSummary,
-  type StageSummary,
 } from '../../src/devops/devops-port';
 import { knownBuild } from '../../src/devops/known-build';
+import { InMemoryAzure } from './in-memory-azure';
+import { checkParameters, personOf, timelineOf, toRef, viewOf } from './in-memory-runs';
 
-export type DevOpsMethod = keyof DevOpsPort;
-
-/** Where `advance` can move a run. */
-export type RunStep = 'inProgress' | 'waiting' | 'succeeded' | 'failed' | 'canceled';
-
-interface StoredRun extends RunSummary {
-  stages: StageSummary[];
-  correlationId?: string;
-  logTail?: LogTail;
-}
+export type { DevOpsMethod, RunStep } from './in-memory-azure';
 
 /**
  * An honest in-memory Azure DevOps for handler tests: runs, approvals and model versions live
@@ -40,170 +27,18 @@ interface StoredRun extends RunSummary {
  *   devops.failWith('decideApproval', new DevOpsError('forbidden', 'not an approver'));
  *   expect(devops.calls.map((c) => c.method)).toEqual(['runPipeline']);
  */
-export class InMemoryDevOps implements DevOpsPort {
-  /** Every port call, in order, with its arguments. */
-  readonly calls: { method: DevOpsMethod; args: unknown[] }[] = [];
-  private readonly runs: StoredRun[] = [];
-  private readonly approvals: ApprovalSummary[] = [];
-  private readonly failures = new Map<DevOpsMethod, DevOpsError[]>();
-  private nextRunId = 1;
-  private nextApprovalId = 1;
-
-  constructor(
-    private readonly catalog: Catalog,
-    private readonly opts: { clock?: Clock; modelVersions?: number } = {},
-  ) {
-    for (let v = 1; v <= (opts.modelVersions ?? 3); v++) this.addModelVersion(String(v));
-  }
-
-  // ---- test controls ----
-
-  /** The next call of `method` throws `error` (queue several by calling again). */
-  failWith(method: DevOpsMethod, error: DevOpsError): void {
-    this.failures.set(method, [...(this.failures.get(method) ?? []), error]);
-  }
-
-  /** Adds a run as if Azure DevOps already had it. Unset fields get plausible values. */
-  addRun(partial: Partial<RunSummary> & { pipelineKey: string }): RunSummary {
-    const spec = this.spec(partial.pipelineKey);
-    const id = partial.id ?? this.nextRunId;
-    this.nextRunId = Math.max(this.nextRunId, id + 1);
-    const state = partial.state ?? (partial.result ? 'completed' : 'queued');
-    const run: StoredRun = {
-      id,
-      name: partial.name ?? `20260101.${id}`,
-      pipelineKey: spec.key,
-      pipelineId: partial.pipelineId ?? this.pipelineIdOf(spec),
-      pipelineName: partial.pipelineName ?? spec.name,
-      state,
-      branch: partial.branch ?? `refs/heads/${spec.defaultBranch}`,
-      parameters: { ...(partial.parameters ?? {}) },
-      tags: [...(partial.tags ?? [])],
-      createdDate: partial.createdDate ?? this.now(),
-      url:
-        partial.url ??
-        `https://dev.azure.com/inmemory/${this.catalog.project}/_build/results?buildId=${id}`,
-      stages: partial.stages ? partial.stages.map((s) => ({ ...s })) : this.freshStages(spec),
-    };
-    if (partial.result) run.result = partial.result;
-    if (partial.requestedBy) run.requestedBy = partial.requestedBy;
-    if (partial.finishedDate !== undefined || state === 'completed') {
-      run.finishedDate = partial.finishedDate ?? this.now();
-    }
-    if (state === 'completed' && !partial.stages) this.finishStages(run, run.result ?? 'succeeded');
-    this.runs.push(run);
-    return this.view(run);
-  }
-
-  /** Adds an approval; defaults to pending on the run's environment stage. */
-  addApproval(partial: Partial<ApprovalSummary> & { runId: number }): ApprovalSummary {
-    const run = this.mustRun(partial.runId);
-    const spec = this.spec(run.pipelineKey ?? '');
-    const env = this.catalog.environments.find((e) => e.pipeline === spec.key && e.approval);
-    const stage = spec.stages.find((s) => s.environment && s.environment === env?.key);
-    const n = this.nextApprovalId++;
-    const approval: ApprovalSummary = {
-      id: partial.id ?? `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-      runId: run.id,
-      pipelineId: run.pipelineId,
-      pipelineKey: spec.key,
-      pipelineName: spec.name,
-      status: partial.status ?? 'pending',
-      instructions: partial.instructions ?? env?.approval?.instructions ?? '',
-      createdOn: partial.createdOn ?? this.now(),
-      approvers:
-        partial.approvers ??
-        (env?.approval?.approvers ?? []).map((a) => ({ id: a, displayName: a })),
-    };
-    for (const k of ['decidedBy', 'decidedOn', 'comment', 'stageName', 'environment'] as const) {
-      if (partial[k] !== undefined) approval[k] = partial[k];
-    }
-    approval.stageName ??= stage?.name;
-    approval.environment ??= env?.key;
-    if (approval.stageName === undefined) delete approval.stageName;
-    if (approval.environment === undefined) delete approval.environment;
-    this.approvals.push(approval);
-    return { ...approval };
-  }
-
-  /** Registers a model version: a succeeded run of the models pipeline tagged with it. */
-  addModelVersion(version: string): ModelVersion {
-    const models = this.catalog.models;
-    if (!models) throw new Error('the catalog declares no models pipeline');
-    const run = this.addRun({
-      pipelineKey: models.pipeline,
-      state: 'completed',
-      result: 'succeeded',
-      tags: [`${models.tagPrefix}${version}`],
-    });
-    return { version, runId: run.id, createdDate: run.finishedDate ?? run.createdDate };
-  }
-
-  /**
-   * Moves a run along. `waiting` parks it at its approval stage and returns the new pending
-   * approval; `failed` can name the failing task for `failingLogTail`.
-   */
-  advance(runId: number, to: RunStep, failure?: LogTail): ApprovalSummary | undefined {
-    const run = this.mustRun(runId);
-    if (to === 'inProgress') {
-      run.state = 'inProgress';
-      const stage = run.stages.find((s) => s.state !== 'completed');
-      if (stage) stage.state = 'inProgress';
-      return undefined;
-    }
-    if (to === 'waiting') {
-      const hasApproval = this.catalog.environments.some(
-        (e) => e.pipeline === run.pipelineKey && e.approval,
-      );
-      if (!hasApproval) throw new Error(`InMemoryDevOps: ${run.pipelineKey} has no approval`);
-      const existing = this.approvals.find((a) => a.runId === runId && a.status === 'pending');
-      const approval = existing ? { ...existing } : this.addApproval({ runId });
-      run.state = 'inProgress';
-      for (const s of run.stages) {
-        if (s.name === approval.stageName) {
-          s.state = 'waiting';
-          s.approvalId = approval.id;
-          break;
-        }
-        s.state = 'completed';
-        s.result = 'succeeded';
-      }
-      return approval;
-    }
-    this.complete(run, to);
-    if (to === 'failed') {
-      const stage = run.stages.find((s) => s.result === 'failed');
-      run.logTail = failure ?? {
-        task:
-          this.spec(run.pipelineKey ?? '').stages.find((s) => s.name === stage?.name)?.tasks[0] ??
-          'task',
-        stage: stage?.displayName,
-        lines: ['##[error]Task failed'],
-      };
-      if (run.logTail.stage === undefined) delete run.logTail.stage;
-    }
-    return undefined;
-  }
-
-  /** Snapshot of every run, oldest first (copies: mutate through the controls above). */
-  allRuns(): (RunSummary & { correlationId?: string })[] {
-    return this.runs.map((r) => ({
-      ...this.view(r, true),
-      ...(r.correlationId ? { correlationId: r.correlationId } : {}),
-    }));
-  }
-
-  /** Snapshot of every approval. */
-  allApprovals(): ApprovalSummary[] {
-    return this.approvals.map((a) => ({ ...a, approvers: [...a.approvers] }));
-  }
-
+export class InMemoryDevOps extends InMemoryAzure implements DevOpsPort {
   // ---- DevOpsPort ----
 
   async runPipeline(req: RunRequest, actAs?: ActAs): Promise<RunSummary> {
     this.enter('runPipeline', [req, actAs]);
     const spec = this.spec(req.pipelineKey);
-    this.checkParameters(spec, req.parameters);
+    // Like the adapter: a redelivered request may have queued its run already.
+    const queued = req.lookFirst
+      ? this.runs.find((r) => r.correlationId === req.correlationId && r.pipelineKey === spec.key)
+      : undefined;
+    if (queued) return viewOf(queued);
+    checkParameters(spec, req.parameters);
     const run = this.addRun({
       pipelineKey: spec.key,
       branch: toRef(req.branch ?? spec.defaultBranch),
@@ -217,13 +52,13 @@ export class InMemoryDevOps implements DevOpsPort {
       const s = stored.stages.find((x) => x.name === skip);
       if (s) Object.assign(s, { state: 'completed', result: 'skipped' });
     }
-    return this.view(stored);
+    return viewOf(stored);
   }
 
   async previewRun(req: Omit<RunRequest, 'correlationId'>): Promise<RunPreview> {
     this.enter('previewRun', [req]);
     const spec = this.spec(req.pipelineKey);
-    this.checkParameters(spec, req.parameters);
+    checkParameters(spec, req.parameters);
     const skip = new Set(req.stagesToSkip ?? []);
     const stages = spec.stages.map((s) => s.name).filter((s) => !skip.has(s));
     const params = Object.entries(req.parameters).map(([k, v]) => `  ${k}: '${v}'`);
@@ -243,11 +78,11 @@ export class InMemoryDevOps implements DevOpsPort {
     if (known) {
       // Like the adapter: the caller's build fields as they are, only the timeline is fresh.
       const out = knownBuild(known, runId);
-      if (opts.withStages && run) Object.assign(out, this.timelineOf(run));
+      if (opts.withStages && run) Object.assign(out, timelineOf(run));
       else if (opts.withStages) out.stages = [];
       return out;
     }
-    return run ? this.view(run, opts?.withStages) : null;
+    return run ? viewOf(run, opts?.withStages) : null;
   }
 
   async listRuns(opts?: {
@@ -264,7 +99,7 @@ export class InMemoryDevOps implements DevOpsPort {
       const seen = perPipeline.get(run.pipelineKey ?? '') ?? 0;
       if (opts?.perPipeline !== undefined && seen >= opts.perPipeline) continue;
       perPipeline.set(run.pipelineKey ?? '', seen + 1);
-      out.push(this.view(run));
+      out.push(viewOf(run));
       if (opts?.top !== undefined && out.length >= opts.top) break;
     }
     return out;
@@ -274,7 +109,7 @@ export class InMemoryDevOps implements DevOpsPort {
     this.enter('getRuns', [runIds]);
     return runIds.flatMap((id) => {
       const run = this.runs.find((r) => r.id === id);
-      return run ? [this.view(run)] : [];
+      return run ? [viewOf(run)] : [];
     });
   }
 
@@ -286,7 +121,7 @@ export class InMemoryDevOps implements DevOpsPort {
     const envKey =
       filter?.environment === undefined
         ? undefined
-        : (findEnvironment(this.catalog, filter.environment)?.key ?? '\u0000none');
+        : (this.index.environment(filter.environment)?.key ?? '\u0000none');
     return this.allApprovals().filter(
       (a) =>
         a.status === 'pending' &&
@@ -313,9 +148,20 @@ export class InMemoryDevOps implements DevOpsPort {
     if (a.status !== 'pending') {
       throw new DevOpsError('conflict', `approval ${approvalId} is already ${a.status}`);
     }
+    const by = actAs ? personOf(actAs) : 'ChatOps bot';
+    const assigned = a.approvers.some((p) =>
+      [p.id, p.displayName].some((x) => x.toLowerCase() === by),
+    );
+    if (actAs ? !assigned : this.opts.serviceIdentityIsApprover === false) {
+      // Azure DevOps answers 403 (ApprovalUnauthorizedException), as the emulator does.
+      throw new DevOpsError(
+        'forbidden',
+        `${by} is not an approver of approval ${approvalId} and cannot approve or reject it.`,
+      );
+    }
     Object.assign(a, {
       status: decision,
-      decidedBy: actAs ? 'user' : 'ChatOps bot',
+      decidedBy: actAs ? by : 'ChatOps bot',
       decidedOn: this.now(),
       comment,
     });
@@ -338,7 +184,7 @@ export class InMemoryDevOps implements DevOpsPort {
     if (run.state === 'completed') {
       throw new DevOpsError('conflict', `run ${runId} has already completed`);
     }
-    const answer = { ...this.view(run), state: 'canceling' as const };
+    const answer = { ...viewOf(run), state: 'canceling' as const };
     // Azure DevOps answers "canceling" and finishes shortly after; we finish at once.
     this.complete(run, 'canceled');
     return answer;
@@ -368,110 +214,4 @@ export class InMemoryDevOps implements DevOpsPort {
     }
     return out;
   }
-
-  // ---- internals ----
-
-  private enter(method: DevOpsMethod, args: unknown[]): void {
-    this.calls.push({ method, args });
-    const queued = this.failures.get(method);
-    const next = queued?.shift();
-    if (next) throw next;
-  }
-
-  private spec(pipelineKey: string): PipelineSpec {
-    const spec = this.catalog.pipelines.find((p) => p.key === pipelineKey);
-    if (!spec)
-      throw new DevOpsError('notFound', `"${pipelineKey}" is not a pipeline in the catalog`);
-    return spec;
-  }
-
-  /** Mirrors what Azure DevOps checks: known parameter names, allowed values and patterns. */
-  private checkParameters(spec: PipelineSpec, params: Record<string, string>): void {
-    for (const [name, value] of Object.entries(params)) {
-      const p = spec.parameters.find((x) => x.name === name);
-      if (!p) {
-        throw new DevOpsError('invalidParameter', `Unexpected parameter '${name}'`);
-      }
-      const badValue =
-        (p.values && !p.values.includes(value)) ||
-        (p.pattern !== undefined && !new RegExp(p.pattern).test(value));
-      if (badValue) {
-        throw new DevOpsError(
-          'invalidParameter',
-          `The value '${value}' for parameter '${name}' is not a valid value.`,
-        );
-      }
-    }
-  }
-
-  private pipelineIdOf(spec: PipelineSpec): number {
-    return this.catalog.pipelines.indexOf(spec) + 1;
-  }
-
-  private mustRun(runId: number): StoredRun {
-    const run = this.runs.find((r) => r.id === runId);
-    if (!run) throw new Error(`InMemoryDevOps: no run ${runId}`);
-    return run;
-  }
-
-  private freshStages(spec: PipelineSpec): StageSummary[] {
-    return spec.stages.map((s, i) => ({
-      id: `stage-${spec.key}-${i + 1}`,
-      name: s.name,
-      displayName: s.displayName ?? s.name,
-      state: 'pending',
-    }));
-  }
-
-  private complete(run: StoredRun, result: RunResult): void {
-    run.state = 'completed';
-    run.result = result;
-    run.finishedDate = this.now();
-    this.finishStages(run, result);
-    for (const a of this.approvals) {
-      if (a.runId === run.id && a.status === 'pending' && result === 'canceled')
-        a.status = 'canceled';
-    }
-  }
-
-  /** Closes open stages: the first unfinished one takes the run's result, later ones skip. */
-  private finishStages(run: StoredRun, result: RunResult): void {
-    let first = true;
-    for (const s of run.stages) {
-      if (s.state === 'completed') continue;
-      s.state = 'completed';
-      if (result === 'succeeded' || result === 'partiallySucceeded') s.result = 'succeeded';
-      else s.result = first ? (result === 'failed' ? 'failed' : 'canceled') : 'skipped';
-      first = false;
-    }
-  }
-
-  private view(run: StoredRun, withStages = false): RunSummary {
-    const { stages: _s, correlationId: _c, logTail: _l, ...rest } = run;
-    const out: RunSummary = { ...rest, parameters: { ...rest.parameters }, tags: [...rest.tags] };
-    if (withStages) Object.assign(out, this.timelineOf(run));
-    return out;
-  }
-
-  /** What the adapter reads from a timeline: stages (a waiting one names its approval) and the failed task. */
-  private timelineOf(run: StoredRun): Pick<RunSummary, 'stages' | 'failedTask'> {
-    const stages = run.stages.map((s) => {
-      const copy = { ...s };
-      if (copy.state !== 'waiting') delete copy.approvalId;
-      return copy;
-    });
-    const tail = run.logTail;
-    if (!tail) return { stages };
-    const failedTask: FailedTask = { task: tail.task, logId: run.id * 100 + 1 };
-    if (tail.stage !== undefined) failedTask.stage = tail.stage;
-    return { stages, failedTask };
-  }
-
-  private now(): string {
-    return new Date((this.opts.clock ?? systemClock).now()).toISOString();
-  }
-}
-
-function toRef(branch: string): string {
-  return branch.startsWith('refs/') ? branch : `refs/heads/${branch}`;
 }

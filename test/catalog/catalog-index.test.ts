@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { CatalogLookupError, catalogIndex } from '../../../src/catalog/catalog-index';
-import { loadCatalog } from '../../../src/catalog/load-catalog';
+import { CatalogLookupError, catalogIndex } from '../../src/catalog/catalog-index';
+import { loadCatalog } from '../../src/catalog/load-catalog';
 
-const catalog = loadCatalog(join(__dirname, '../../../config/digitre.yaml'));
+const catalog = loadCatalog(join(__dirname, '../../config/digitre.yaml'));
 
 describe('catalogIndex', () => {
   const index = catalogIndex(catalog);

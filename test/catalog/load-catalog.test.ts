@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CatalogError, loadCatalog, parseCatalog } from '../../../src/catalog/load-catalog';
-import { findEnvironment, findPipeline } from '../../../src/catalog/find-in-catalog';
+import { CatalogError, loadCatalog, parseCatalog } from '../../src/catalog/load-catalog';
+import { findEnvironment, findPipeline } from '../../src/catalog/find-in-catalog';
 
-const path = join(__dirname, '../../../config/digitre.yaml');
+const path = join(__dirname, '../../config/digitre.yaml');
 const text = readFileSync(path, 'utf8');
 
 describe('the DigitRE catalog', () => {
