@@ -14,6 +14,7 @@ import { ChatOpsBot } from '../bot/chatops-bot';
 import { onTurnError } from '../bot/on-turn-error';
 import { conversationInfoFromActivity, handleInstallation } from '../bot/on-installation';
 import { replyToActivity } from '../bot/reply-to-activity';
+import { TeamsChannel } from '../bot/teams-channel';
 import { createAnnouncer } from '../notifications/announcer';
 import { warmCards } from '../cards/render-card';
 import { loadCatalog } from '../catalog/load-catalog';
@@ -122,8 +123,12 @@ export async function startApp(
   );
   const signer = await CardSigner.load(store);
   const notifications = startNotifications({
-    adapter,
-    botAppId: config.bot.appId ?? '',
+    channel: new TeamsChannel({
+      adapter,
+      botAppId: config.bot.appId ?? '',
+      store,
+      secrets: config.secrets,
+    }),
     store,
     devops,
     catalog,
@@ -138,7 +143,7 @@ export async function startApp(
     ...((overrides.outboxIntervalMs ?? config.outboxIntervalMs) !== undefined && {
       outboxIntervalMs: overrides.outboxIntervalMs ?? config.outboxIntervalMs,
     }),
-    signData: (data, conversationId) => signCardData(data, conversationId, signer),
+    sign: (data, conversationId) => signCardData(data, conversationId, signer),
     approverTeamsIds: (approval) => {
       const env = catalog.environments.find((e) => e.key === approval.environment);
       return teamsIdsFor(store, env?.approval?.approvers ?? [], { everyone: localMode });
@@ -158,13 +163,7 @@ export async function startApp(
     registry: createRegistry(),
     localMode,
     onRunQueued: (runId) => notifications.trackRun(runId),
-    announce: createAnnouncer({
-      store,
-      sender: notifications.sender,
-      logger,
-      render: (reply) => toActivity(reply),
-      openPersonalChat: (teamsId, from) => notifications.sender.openPersonalChat(teamsId, from),
-    }),
+    announce: createAnnouncer({ store, publisher: notifications.publisher, logger }),
     hooks: ado.hooks,
     doctor: ado.doctor,
     publicUrl: config.publicUrl,

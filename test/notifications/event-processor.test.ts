@@ -11,7 +11,8 @@ import { addSubscription } from '../../src/subscriptions/add-subscription';
 import type { SubscriptionFilterInput } from '../../src/subscriptions/subscription';
 import {
   CHANNEL,
-  FakeSender,
+  FakeChannel,
+  testPublisher,
   OTHER_CHANNEL,
   PERSONAL,
   cardOf,
@@ -28,10 +29,11 @@ function setup() {
   const clock = manualClock(Date.parse('2026-11-26T10:00:00Z'));
   const store = new MemoryStore({ clock });
   const devops = new InMemoryDevOps(catalog, { clock });
-  const sender = new FakeSender();
+  const sender = new FakeChannel();
   const { logger, lines } = testLogger();
+  const publisher = testPublisher(store, clock, logger, sender);
   const make = () =>
-    new EventProcessor({ store, devops, catalog, clock, logger, sender, holderId: 'p1' });
+    new EventProcessor({ store, devops, catalog, clock, logger, publisher, holderId: 'p1' });
   return { clock, store, devops, sender, lines, processor: make(), make };
 }
 
@@ -121,7 +123,7 @@ describe('EventProcessor', () => {
     });
 
     const inChannel = env.sender.in(CHANNEL);
-    const runCards = inChannel.filter((c) => c.tag?.runCard);
+    const runCards = inChannel.filter((c) => c.shows?.runCard);
     const posted = runCards.filter((c) => c.method === 'send');
     expect(posted).toHaveLength(1);
     const updates = runCards.filter((c) => c.method === 'update');
@@ -129,7 +131,7 @@ describe('EventProcessor', () => {
     expect(updates.every((u) => u.activityId === posted[0]!.activityId)).toBe(true);
     expect(cardText(updates.at(-1)!.activity)).toContain('Succeeded');
 
-    const approvalCards = inChannel.filter((c) => c.method === 'send' && c.tag?.approvalCard);
+    const approvalCards = inChannel.filter((c) => c.method === 'send' && c.shows?.approvalCard);
     expect(approvalCards).toHaveLength(1);
     expect(cardText(approvalCards[0]!.activity)).toContain('Waiting for approval');
 
@@ -286,7 +288,7 @@ describe('EventProcessor', () => {
     await env.store.enqueue(ADO_EVENTS_QUEUE, started.id, started);
     expect(await restarted.drain()).toBe(2);
 
-    const calls = env.sender.in(CHANNEL).filter((c) => c.tag?.runCard);
+    const calls = env.sender.in(CHANNEL).filter((c) => c.shows?.runCard);
     expect(calls.map((c) => c.method)).toEqual(['send', 'update']);
     expect(cardText(calls[1]!.activity)).toContain('Succeeded');
     expect(env.sender.in(PERSONAL)).toHaveLength(1);
