@@ -7,10 +7,10 @@ import type { SendTag } from './outbox';
 /** Where a turn's answer goes and through which turn. */
 export interface InTurnTarget {
   conversationId: string;
-  /** The platform's handle of the turn (Teams: its `TurnContext`). */
-  turn: unknown;
+  /** The platform's handle of the turn (Teams: its `TurnContext`); absent outside a turn. */
+  turn?: unknown;
   /** Longest the turn spends retrying before the outbox takes the answer (default 4 s). */
-  budgetMs?: number;
+  budgetMs?: number | undefined;
 }
 
 /**
@@ -20,9 +20,9 @@ export interface InTurnTarget {
  * look-up of a run whose card is already here (`status 143`) is a new message at the bottom
  * that becomes the live card, and the old card far up is refreshed too. Resolves the message
  * id, or undefined when the outbox has it.
- * @example await publishInTurn(publisher, { conversationId, turn: context }, reply);
+ * @example await publishAnswer(publisher, { conversationId, turn: context }, reply);
  */
-export async function publishInTurn(
+export async function publishAnswer(
   publisher: Publisher,
   target: InTurnTarget,
   reply: Reply,
@@ -40,7 +40,8 @@ export async function publishInTurn(
     return sendOrDefer(publisher, conversationId, payload, undefined, options);
   }
   // No state hash: any state an event shows is further along than the reply's.
-  const tag: SendTag = { runCard: { runId, lastStateHash: '', lastUpdate: clock.now() } };
+  const lastUpdate = clock.now();
+  const tag: SendTag = { runCard: { runId, lastStateHash: '', lastUpdate } };
   const claimed = await claimRunCardCreation(store, runId, conversationId);
   if (!claimed && !reply.queued) return answerBelow(publisher, target, payload, runId, options);
   if (!claimed) {
@@ -63,7 +64,7 @@ export async function publishInTurn(
       runId,
       conversationId,
       activityId: sentId,
-      lastUpdate: tag.runCard!.lastUpdate,
+      lastUpdate,
     });
   }
   return sentId;

@@ -5,6 +5,7 @@ import type { Store } from '../store/store';
 import type { ChatChannel } from './chat-channel';
 import { DeliveryDeferredError } from './delivery-errors';
 import { withinBudget, type RetryPolicy } from './delivery-retry';
+import { publishAnswer } from './in-turn-reply';
 import { Outbox, type OutboxItem, type SendTag } from './outbox';
 
 export interface PublisherOptions extends RetryPolicy {
@@ -73,6 +74,26 @@ export class Publisher {
   render(reply: Reply, conversationId: string): unknown {
     const data = this.opts.sign ? this.opts.sign(reply.data, conversationId) : reply.data;
     return this.opts.channel.render({ ...reply, data } as Reply);
+  }
+
+  /**
+   * A command's answer (or any reply that may show a run): sent through the turn being answered
+   * when there is one (`inTurn`, the platform's turn handle), within the turn's budget. A reply
+   * showing a run claims the run's one live card in the chat first, so notifications never post
+   * a second one (see `in-turn-reply.ts`). Resolves the message id, or undefined when the
+   * outbox took it.
+   * @example await publisher.publish(ctx.conversation.id, reply, { inTurn: context });
+   */
+  publish(
+    conversationId: string,
+    reply: Reply,
+    options: { inTurn?: unknown; budgetMs?: number } = {},
+  ): Promise<string | undefined> {
+    return publishAnswer(
+      this,
+      { conversationId, turn: options.inTurn, budgetMs: options.budgetMs },
+      reply,
+    );
   }
 
   /** Posts a reply; resolves the message id. Throws `DeliveryDeferredError` when the outbox took it. */

@@ -17,6 +17,7 @@ import { replyToActivity } from '../bot/reply-to-activity';
 import { TeamsChannel } from '../bot/teams-channel';
 import { createAnnouncer } from '../notifications/announcer';
 import { warmCards } from '../cards/render-card';
+import { catalogIndex } from '../catalog/catalog-index';
 import { loadCatalog } from '../catalog/load-catalog';
 import { systemClock, type Clock } from '../clock/clock';
 import type { CommandDeps } from '../commands/command-spec';
@@ -145,7 +146,7 @@ export async function startApp(
     }),
     sign: (data, conversationId) => signCardData(data, conversationId, signer),
     approverTeamsIds: (approval) => {
-      const env = catalog.environments.find((e) => e.key === approval.environment);
+      const env = catalogIndex(catalog).environment(approval.environment);
       return teamsIdsFor(store, env?.approval?.approvers ?? [], { everyone: localMode });
     },
     sharedApprovalView: localMode ? 'approver' : 'viewer',
