@@ -32,8 +32,9 @@ export function approvalCardReply(approval: ApprovalSummary, ctx: ApprovalCardCo
   const environment =
     index.environment(approval.environment ?? ctx.environmentKey) ??
     index.environmentOf(approval.pipelineKey);
-  const modelVersion =
-    index.modelVersionOf(run?.parameters) ?? (record?.model ? `v${record.model}` : undefined);
+  // The run's own parameter first (what it deploys); the record's when the run was not read.
+  // Either is shown as `v3` (approvalCardData adds the `v`).
+  const modelVersion = index.modelVersionOf(run?.parameters) ?? record?.model;
   return {
     card: 'approval',
     data: approvalCardData(approval, {

@@ -47,7 +47,12 @@ export async function showApproval(
     );
     logDeliveries(logger, outcomes, targets, { runId: run.id, what: 'approval card' });
   } else {
-    const { chats, outcomes } = await updateApprovalCards(publisher, approval.id, reply);
+    const { chats, outcomes } = await updateApprovalCards(
+      publisher,
+      approval.id,
+      approval.status,
+      reply,
+    );
     logDeliveries(logger, outcomes, chats, { runId: run.id, what: 'approval card update' });
   }
 }

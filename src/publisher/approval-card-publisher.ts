@@ -26,18 +26,25 @@ export async function postApprovalCard(
 }
 
 /**
- * Replaces every posted card of an approval (it was decided) with `reply`; each chat's card is
- * rendered for that chat. Resolves one settled result per chat, in the order of `chats`.
- * @example const { chats, outcomes } = await updateApprovalCards(publisher, approval.id, decidedReply);
+ * Replaces every posted card of an approval with its decided state `reply`; each chat's card is
+ * rendered for that chat. A card already updated to this decision is left alone (events are
+ * redelivered, and several events name one decision). Resolves one settled result per chat
+ * updated, in the order of `chats`.
+ * @example const { chats, outcomes } = await updateApprovalCards(publisher, approval.id, 'approved', reply);
  */
 export async function updateApprovalCards(
   publisher: Publisher,
   approvalId: string,
+  decision: string,
   reply: Reply,
 ): Promise<{ chats: string[]; outcomes: PromiseSettledResult<void>[] }> {
-  const cards = await listApprovalCards(publisher.store, approvalId);
+  const { store } = publisher;
+  const cards = (await listApprovalCards(store, approvalId)).filter((c) => c.shows !== decision);
   const outcomes = await Promise.allSettled(
-    cards.map((c) => publisher.replace(c.conversationId, c.activityId, reply)),
+    cards.map(async (c) => {
+      await publisher.replace(c.conversationId, c.activityId, reply);
+      await rememberApprovalCard(store, approvalId, c.conversationId, c.activityId, decision);
+    }),
   );
   return { chats: cards.map((c) => c.conversationId), outcomes };
 }
