@@ -25,7 +25,7 @@ export async function showApproval(
   await rememberRunDecision(store, approval);
   const pending = approval.status === 'pending';
   const approverUserIds =
-    pending && deps.approverTeamsIds ? await deps.approverTeamsIds(approval) : [];
+    pending && deps.approverChatIds ? await deps.approverChatIds(approval) : [];
   const reply = approvalCardReply(approval, {
     catalog,
     now: clock.now(),

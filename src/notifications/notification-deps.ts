@@ -15,7 +15,7 @@ export interface EventProcessorDeps {
   /** The one way out to chats: signs, renders, sends, retries, outbox. */
   publisher: Publisher;
   /** Chat ids of the approvers (Teams `29:…`), for the approval card's user-specific view. */
-  approverTeamsIds?(approval: ApprovalSummary): Promise<string[]>;
+  approverChatIds?(approval: ApprovalSummary): Promise<string[]>;
   /** Told when a run completes (e.g. to drop cached model versions after training). */
   onRunCompleted?(run: RunSummary): void;
   /**

@@ -38,7 +38,8 @@ export interface NotificationsOptions {
   outboxIntervalMs?: number;
   /** Adds signed tokens to button data (the bot's `CardSigner`). */
   sign?<T>(data: T, conversationId: string): T;
-  approverTeamsIds?(approval: ApprovalSummary): Promise<string[]>;
+  /** The approvers' ids on the chat platform (Teams `29:…`), for the card's approver view. */
+  approverChatIds?(approval: ApprovalSummary): Promise<string[]>;
   onRunCompleted?(run: RunSummary): void;
   sharedApprovalView?: 'approver' | 'viewer';
 }
@@ -85,7 +86,7 @@ export function startNotifications(opts: NotificationsOptions): Notifications {
     publisher,
     holderId,
     ...(opts.leaseMs !== undefined && { runLeaseMs: opts.leaseMs }),
-    ...(opts.approverTeamsIds && { approverTeamsIds: opts.approverTeamsIds }),
+    ...(opts.approverChatIds && { approverChatIds: opts.approverChatIds }),
     ...(opts.onRunCompleted && { onRunCompleted: opts.onRunCompleted }),
     ...(opts.sharedApprovalView && { sharedApprovalView: opts.sharedApprovalView }),
   });

@@ -145,7 +145,7 @@ export async function startApp(
       outboxIntervalMs: overrides.outboxIntervalMs ?? config.outboxIntervalMs,
     }),
     sign: (data, conversationId) => signCardData(data, conversationId, signer),
-    approverTeamsIds: (approval) => {
+    approverChatIds: (approval) => {
       const env = catalogIndex(catalog).environment(approval.environment);
       return teamsIdsFor(store, env?.approval?.approvers ?? [], { everyone: localMode });
     },
