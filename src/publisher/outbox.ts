@@ -19,8 +19,18 @@ import { classifyDeliveryError, backoffMs, type RetryPolicy } from './delivery-r
 const OUTBOX_CLAIM_MS = 60_000;
 const OUTBOX_DRAIN_MS = 40_000;
 
-/** Store queue of messages the channel would not take yet. */
+/** Store queue of messages Teams would not take yet (the name it had before Slack came). */
 export const OUTBOX_QUEUE = 'outbox';
+
+/**
+ * The outbox queue of a chat platform: each platform's replicas drain only their own messages
+ * (a Teams activity means nothing to Slack). Teams keeps the queue it always had, so messages
+ * waiting during an upgrade are still delivered.
+ * @example outboxQueueOf('slack') // 'outbox-slack'
+ */
+export function outboxQueueOf(platform: string): string {
+  return platform === 'teams' ? OUTBOX_QUEUE : `outbox-${platform}`;
+}
 
 /** What to record once a deferred message finally lands (the card it is, in its chat). */
 export interface SendTag {
@@ -69,20 +79,31 @@ function normalized(item: StoredItem): OutboxItem {
  * a newer one superseded is dropped; a first post that landed meanwhile turns a send into an
  * update, so a chat never gets a second card of a run.
  * @example
- *   const outbox = new Outbox({ store, clock, logger, policy: {} });
+ *   const outbox = new Outbox({ store, clock, logger, policy: {}, platform: 'teams' });
  *   await outbox.add(item);
  *   await outbox.drain((item) => deliver(item));
  */
 export class Outbox {
+  private readonly queue: string;
+
   constructor(
-    private readonly opts: { store: Store; clock: Clock; logger: Logger; policy: RetryPolicy },
-  ) {}
+    private readonly opts: {
+      store: Store;
+      clock: Clock;
+      logger: Logger;
+      policy: RetryPolicy;
+      /** The platform whose messages this outbox keeps (see `outboxQueueOf`). */
+      platform: string;
+    },
+  ) {
+    this.queue = outboxQueueOf(opts.platform);
+  }
 
   /** Keeps an item for later delivery; resolves its outbox id. */
   async add(item: OutboxItem): Promise<string> {
     const { store, clock } = this.opts;
     const outboxId = `${clock.now()}-${process.pid}-${item.seq}-${Math.random().toString(36).slice(2, 8)}`;
-    await store.enqueue(OUTBOX_QUEUE, outboxId, item);
+    await store.enqueue(this.queue, outboxId, item);
     // A run card's first post is now durable: its creation claim may outlive this replica.
     const runCard = item.tag?.runCard;
     if (runCard && item.kind === 'send' && !item.behindFirstPost) {
@@ -92,7 +113,7 @@ export class Outbox {
   }
 
   length(): Promise<number> {
-    return this.opts.store.queueLength(OUTBOX_QUEUE);
+    return this.opts.store.queueLength(this.queue);
   }
 
   /**
@@ -106,7 +127,7 @@ export class Outbox {
   ): Promise<{ delivered: number; pending: number }> {
     const { store, clock, logger, policy } = this.opts;
     const claimedAt = clock.now();
-    const items = await store.claim<StoredItem>(OUTBOX_QUEUE, limit, OUTBOX_CLAIM_MS);
+    const items = await store.claim<StoredItem>(this.queue, limit, OUTBOX_CLAIM_MS);
     items.sort(
       (a, b) => a.payload.createdAt - b.payload.createdAt || a.payload.seq - b.payload.seq,
     );
@@ -117,14 +138,14 @@ export class Outbox {
       // Past this, another replica may claim what this one still holds: hand the rest back.
       if (clock.now() - claimedAt > OUTBOX_DRAIN_MS) {
         pending++;
-        await store.release(OUTBOX_QUEUE, item.id, clock.now());
+        await store.release(this.queue, item.id, clock.now());
         continue;
       }
       try {
         const op = await this.current(normalized(item.payload));
         if (op === 'wait') {
           // Not an attempt: the first post is still on its way.
-          await store.release(OUTBOX_QUEUE, item.id, clock.now() + 1000);
+          await store.release(this.queue, item.id, clock.now() + 1000);
           pending++;
           continue;
         }
@@ -132,7 +153,7 @@ export class Outbox {
           await this.remember(op, await deliver(op));
           delivered++;
         }
-        await store.complete(OUTBOX_QUEUE, item.id);
+        await store.complete(this.queue, item.id);
       } catch (err) {
         const failure = classifyDeliveryError(err, clock.now(), policy.maxRetryAfterMs ?? 60_000);
         if (failure.kind === 'permanent') {
@@ -145,7 +166,7 @@ export class Outbox {
             },
             'outbox item cannot be delivered (the channel refuses it); removed',
           );
-          await store.complete(OUTBOX_QUEUE, item.id);
+          await store.complete(this.queue, item.id);
           continue;
         }
         pending++;
@@ -154,7 +175,7 @@ export class Outbox {
           failure.kind === 'retryAfter'
             ? failure.ms
             : backoffMs(Math.min(item.attempts, 12) + 1, policy);
-        await store.release(OUTBOX_QUEUE, item.id, clock.now() + delay);
+        await store.release(this.queue, item.id, clock.now() + delay);
       }
     }
     return { delivered, pending };

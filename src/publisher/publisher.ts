@@ -59,6 +59,7 @@ export class Publisher {
       clock: opts.clock,
       logger: opts.logger,
       policy: opts,
+      platform: opts.channel.platform,
     });
   }
 

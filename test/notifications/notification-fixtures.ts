@@ -58,10 +58,11 @@ interface FakePayload {
  * next sends fail as unavailable, so the publisher hands them to its outbox.
  */
 export class FakeChannel implements ChatChannel<FakePayload> {
-  readonly platform = 'fake';
   readonly calls: SentCall[] = [];
   deferNext = 0;
   private next = 1;
+
+  constructor(readonly platform = 'fake') {}
 
   render(reply: Reply): FakePayload {
     return {
