@@ -4,6 +4,7 @@ import type {
   ConversationReference,
   TurnContext,
 } from 'botbuilder';
+import { systemClock, type Clock } from '../clock/clock';
 import type { Reply } from '../commands/reply';
 import { getConversation } from '../conversations/get-conversation';
 import { saveConversation } from '../conversations/save-conversation';
@@ -40,6 +41,8 @@ export interface TeamsChannelOptions {
   secrets?: readonly string[];
   /** The token audience for creating 1:1 chats (default Bot Framework public cloud). */
   audience?: string;
+  /** Reads a `Retry-After` given as a date against it (default the system clock). */
+  clock?: Clock;
 }
 
 /**
@@ -158,14 +161,14 @@ export class TeamsChannel implements ChatChannel<Partial<Activity>> {
     } catch (error) {
       failure = { error };
     }
-    if (failure) throw channelErrorOf(failure.error);
+    if (failure) throw channelErrorOf(failure.error, (this.opts.clock ?? systemClock).now());
   }
 }
 
 /** A connector failure as the publisher reads it. */
-function channelErrorOf(err: unknown): ChannelError {
+function channelErrorOf(err: unknown, now: number): ChannelError {
   if (err instanceof ChannelError) return err;
-  const failure = classifyDeliveryError(err, Date.now(), Number.MAX_SAFE_INTEGER);
+  const failure = classifyDeliveryError(err, now, Number.MAX_SAFE_INTEGER);
   const message = `Teams: ${(err as Error | null)?.message ?? String(err)}`;
   const status = failure.status;
   if (failure.kind === 'permanent')

@@ -56,7 +56,7 @@ async function setup(maxAttempts = 4) {
   const { logger } = testLogger();
   // The real publisher over the real Teams channel; only the adapter's connector is fake.
   const sender = new Publisher({
-    channel: new TeamsChannel({ adapter, botAppId: '', store }),
+    channel: new TeamsChannel({ adapter, botAppId: '', store, clock }),
     store,
     clock,
     logger,
@@ -89,6 +89,13 @@ describe('Publisher over the Teams channel', () => {
     await expect(t.sender.send(CHANNEL, { type: 'message' })).resolves.toBe('m-1');
     expect(t.sleeps).toEqual([2000, 1000, 2000]);
     expect(t.adapter.sent).toHaveLength(1);
+  });
+
+  it('reads a Retry-After date against the clock', async () => {
+    const t = await setup();
+    t.adapter.failures.push(restError(429, { 'retry-after': 'Thu, 26 Nov 2026 10:00:03 GMT' }));
+    await expect(t.sender.send(CHANNEL, { type: 'message' })).resolves.toBe('m-1');
+    expect(t.sleeps).toEqual([3000]);
   });
 
   it('does not retry what the channel refuses for good, nor unknown conversations', async () => {
