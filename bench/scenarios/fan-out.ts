@@ -1,4 +1,5 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { TeamsChannel } from '../../src/bot/teams-channel';
 import type { Catalog } from '../../src/catalog/catalog-schema';
 import { systemClock } from '../../src/clock/clock';
 import { saveConversation } from '../../src/conversations/save-conversation';
@@ -30,7 +31,7 @@ export interface FanOutResult {
 /**
  * Scenario 4: one run event fanned out to N subscribed channels while the connector answers 429
  * with `Retry-After` to the first send of every third channel. Runs the product's notification
- * side (`startNotifications`: event processor + proactive sender + outbox) in this process
+ * side (`startNotifications`: event processor + publisher + outbox) in this process
  * against its own emulator and connector, and feeds it the event directly.
  */
 export async function measureFanOut(
@@ -48,8 +49,11 @@ export async function measureFanOut(
     auth: { pat: emu.pat },
   });
   const notifications = startNotifications({
-    adapter: new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})),
-    botAppId: '',
+    channel: new TeamsChannel({
+      adapter: new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})),
+      botAppId: '',
+      store,
+    }),
     store,
     devops,
     catalog,

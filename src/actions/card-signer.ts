@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/store';
+import { CodedError } from '../errors/coded-error';
 
 /** The ids a button carries; the token binds them to one conversation. */
 export interface SignedIds {
@@ -7,6 +8,9 @@ export interface SignedIds {
   approvalId?: string;
   confirmationId?: string;
 }
+
+/** The signing key could not be read or created (the store kept refusing the write). */
+export class CardSigningKeyError extends CodedError<'signingKeyUnavailable'> {}
 
 /**
  * Signs the ids in card buttons so a click cannot be forged or replayed into another
@@ -30,7 +34,10 @@ export class CardSigner {
       );
       if (put.ok) return new CardSigner(key);
     }
-    throw new Error('could not create the card signing key in the store');
+    throw new CardSigningKeyError(
+      'signingKeyUnavailable',
+      'could not create the card signing key in the store: it kept refusing the write; check the store and restart the bot',
+    );
   }
 
   sign(conversationId: string, ids: SignedIds): string {

@@ -1,9 +1,9 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import type { Clock } from '../clock/clock';
 import type { Logger } from '../logging/create-logger';
-import type { SendTag } from '../notifications/notification-sender';
+import type { SendTag } from '../publisher/outbox';
 import { oneAttemptPerCall } from './one-attempt-per-call';
-import { classifyDeliveryError } from './proactive-sender';
+import { classifyDeliveryError } from '../publisher/delivery-retry';
 
 /** Where a turn's reply goes when the channel does not take it in time (the proactive outbox). */
 export interface TurnOutbox {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Template } from 'adaptivecards-templating';
 import { CARD_IDS, type CardDataMap, type CardId } from './card-data';
+import { CodedError } from '../errors/coded-error';
 
 /** A rendered Adaptive Card, ready to send as an attachment's `content`. */
 export interface AdaptiveCardJson {
@@ -22,13 +23,12 @@ export interface AdaptiveCardAttachment {
 }
 
 /** A template bug (unbound field, bad JSON) found while rendering; never a user error. */
-export class CardRenderError extends Error {
+export class CardRenderError extends CodedError<'cardTemplateBroken'> {
   constructor(
     readonly cardId: string,
     message: string,
   ) {
-    super(`card '${cardId}': ${message}`);
-    this.name = 'CardRenderError';
+    super('cardTemplateBroken', `card '${cardId}': ${message}`);
   }
 }
 

@@ -1,5 +1,3 @@
-import type { ConversationReference } from 'botbuilder';
-
 /** Store collections (see `src/store/store.ts`). */
 export const CONVERSATIONS_COLLECTION = 'conversations';
 export const SETTINGS_COLLECTION = 'settings';
@@ -29,7 +27,14 @@ export interface ConversationInfo {
   teamsChannelId?: string;
 }
 
-/** The stored document: the facts plus the reference `continueConversationAsync` takes. */
+/**
+ * How the chat platform addresses a conversation (for Teams, botbuilder's
+ * `ConversationReference`). Opaque here: only that platform's channel reads it, so nothing
+ * outside the transport depends on an SDK's types.
+ */
+export type PlatformReference = Readonly<Record<string, unknown>>;
+
+/** The stored document: the facts plus the platform's own reference to the conversation. */
 export interface ConversationRecord extends ConversationInfo {
-  reference: Partial<ConversationReference>;
+  reference: PlatformReference;
 }

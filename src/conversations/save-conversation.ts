@@ -1,10 +1,10 @@
-import type { ConversationReference } from 'botbuilder';
 import type { Store } from '../store/store';
 import { updateDoc } from '../store/update-doc';
 import {
   CONVERSATIONS_COLLECTION,
   type ConversationInfo,
   type ConversationRecord,
+  type PlatformReference,
 } from './conversation-record';
 
 /**
@@ -36,10 +36,11 @@ export async function saveConversation(
 }
 
 /**
- * The `Partial<ConversationReference>` the Bot Framework's `continueConversationAsync` needs.
+ * The reference the Bot Framework's `continueConversationAsync` needs (a
+ * `Partial<ConversationReference>`, built without botbuilder's types: the Teams channel reads it).
  * @example adapter.continueConversationAsync(appId, toReference(record), send)
  */
-export function toReference(info: ConversationInfo): Partial<ConversationReference> {
+export function toReference(info: ConversationInfo): PlatformReference {
   return {
     channelId: info.channelId,
     serviceUrl: info.serviceUrl,

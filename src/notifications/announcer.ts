@@ -1,6 +1,4 @@
-import type { Activity } from 'botbuilder';
 import type { Announce } from '../commands/command-spec';
-import type { Reply } from '../commands/reply';
 import {
   CONVERSATIONS_COLLECTION,
   type ConversationRecord,
@@ -9,23 +7,22 @@ import { getDefaultNotificationChannel } from '../conversations/default-notifica
 import type { Logger } from '../logging/create-logger';
 import { PEOPLE_COLLECTION, type Person } from '../people/person';
 import type { Store } from '../store/store';
-import { DeliveryDeferredError, type NotificationSender } from './notification-sender';
+import { DeliveryDeferredError } from '../publisher/delivery-errors';
+import type { Publisher } from '../publisher/publisher';
 
 /**
  * Tells people outside the chat a command came from: the notifications channel (lock changes),
  * or one person in their personal chat (a force-unlock tells the lock's holder). Best effort:
  * the command already happened, so a failed post is logged, never thrown.
- * @example deps.announce = createAnnouncer({ store, sender, logger, render });
+ * @example deps.announce = createAnnouncer({ store, publisher, logger });
  */
 export function createAnnouncer(opts: {
   store: Store;
-  sender: Pick<NotificationSender, 'send'>;
+  /** Signs, renders and sends; opens a personal chat with someone who has none yet. */
+  publisher: Pick<Publisher, 'post' | 'openPersonalChat'>;
   logger: Logger;
-  render(reply: Reply, conversationId: string): Partial<Activity>;
-  /** Opens a personal chat with someone who has none yet (not possible in every setup). */
-  openPersonalChat?(teamsUserId: string, fromConversationId: string): Promise<string | undefined>;
 }): Announce {
-  const { store, sender, logger } = opts;
+  const { store, publisher, logger } = opts;
   return async (to, reply) => {
     try {
       await announce(to, reply);
@@ -44,7 +41,7 @@ export function createAnnouncer(opts: {
     }
     await Promise.all(
       targets.map((conversationId) =>
-        sender.send(conversationId, opts.render(reply, conversationId)).catch((err: unknown) => {
+        publisher.post(conversationId, reply).catch((err: unknown) => {
           if (!(err instanceof DeliveryDeferredError))
             logger.warn({ err, conversationId }, 'announcement not delivered');
         }),
@@ -63,6 +60,6 @@ export function createAnnouncer(opts: {
     const known = docs.find(
       (d) => d.value.conversationType === 'personal' && d.value.userId === teamsId,
     )?.value.conversationId;
-    return known ?? (await opts.openPersonalChat?.(teamsId, from));
+    return known ?? (await publisher.openPersonalChat(teamsId, from));
   }
 }

@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/catalog-schema';
 import type { RunSummary } from '../devops/devops-port';
 import type { RunEventForFilter, RunEventKind } from '../subscriptions/subscription';
 import type { AdoEvent } from './ado-event';
+import { catalogIndex } from '../catalog/catalog-index';
 
 /**
  * One thing that happened to a run, whether a service hook or the poller saw it. Only `runId`
@@ -33,9 +34,7 @@ export function pipelineKeyForName(
   catalog: Catalog,
   name: string | null | undefined,
 ): string | undefined {
-  if (!name) return undefined;
-  const n = name.toLowerCase();
-  return catalog.pipelines.find((p) => p.name.toLowerCase() === n)?.key;
+  return catalogIndex(catalog).pipelineNamed(name)?.key;
 }
 
 /**
@@ -47,22 +46,11 @@ export function environmentFor(
   pipelineKey: string | undefined,
   stageName?: string | null,
 ): string | undefined {
-  const pipeline = catalog.pipelines.find((p) => p.key === pipelineKey);
-  if (!pipeline) return undefined;
-  const stage = stageName ? pipeline.stages.find((s) => s.name === stageName) : undefined;
-  return (
-    stage?.environment ??
-    pipeline.environment ??
-    catalog.environments.find((e) => e.pipeline === pipeline.key)?.key
-  );
+  return catalogIndex(catalog).environmentOf(pipelineKey, stageName)?.key;
 }
 
 function environmentByName(catalog: Catalog, name: string | null | undefined): string | undefined {
-  if (!name) return undefined;
-  const n = name.toLowerCase();
-  return catalog.environments.find(
-    (e) => e.key === n || e.displayName.toLowerCase() === n || e.aliases.includes(n),
-  )?.key;
+  return catalogIndex(catalog).environmentNamed(name)?.key;
 }
 
 function defined<T extends object>(o: T): T {

@@ -5,6 +5,7 @@ import type { Logger } from '../logging/create-logger';
 import type { Store } from '../store/store';
 import type { RunEvent } from './run-event';
 import { listTrackedRuns, saveTrackedRun, untrackRun, type TrackedRun } from './tracked-runs';
+import { catalogIndex } from '../catalog/catalog-index';
 
 /** The Build API takes this many ids in one `buildIds` query. */
 export const POLL_BATCH = 200;
@@ -52,12 +53,11 @@ export interface PollResult {
 export function mayWaitForApprovalIn(
   catalog: Catalog,
 ): (pipelineKey: string | undefined) => boolean {
+  const index = catalogIndex(catalog);
   return (pipelineKey) => {
-    const pipeline = catalog.pipelines.find((p) => p.key === pipelineKey);
+    const pipeline = index.pipeline(pipelineKey);
     if (!pipeline) return true;
-    return pipeline.stages.some(
-      (st) => catalog.environments.find((e) => e.key === st.environment)?.approval !== undefined,
-    );
+    return pipeline.stages.some((st) => index.environment(st.environment)?.approval !== undefined);
   };
 }
 

@@ -1,10 +1,11 @@
 import type { Server } from 'restify';
-import { ProactiveSender, type ProactiveAdapter } from '../bot/proactive-sender';
 import type { Catalog } from '../catalog/catalog-schema';
 import type { Clock } from '../clock/clock';
 import type { ApprovalSummary, DevOpsPort, RunSummary } from '../devops/devops-port';
 import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
+import type { ChatChannel } from '../publisher/chat-channel';
+import { Publisher } from '../publisher/publisher';
 import type { Store } from '../store/store';
 import { registerAdoEventsRoute } from './ado-events-route';
 import { EventProcessor } from './event-processor';
@@ -12,9 +13,8 @@ import { mayWaitForApprovalIn, RunPoller } from './run-poller';
 import { trackRun } from './tracked-runs';
 
 export interface NotificationsOptions {
-  adapter: ProactiveAdapter;
-  /** `MicrosoftAppId`, '' or undefined without one. */
-  botAppId: string | undefined;
+  /** The chat platform (Teams: `TeamsChannel`); every card goes out through it. */
+  channel: ChatChannel;
   store: Store;
   devops: DevOpsPort;
   catalog: Catalog;
@@ -37,8 +37,9 @@ export interface NotificationsOptions {
   /** How often the outbox is retried (default 15 s). */
   outboxIntervalMs?: number;
   /** Adds signed tokens to button data (the bot's `CardSigner`). */
-  signData?<T>(data: T, conversationId: string): T;
-  approverTeamsIds?(approval: ApprovalSummary): Promise<string[]>;
+  sign?<T>(data: T, conversationId: string): T;
+  /** The approvers' ids on the chat platform (Teams `29:…`), for the card's approver view. */
+  approverChatIds?(approval: ApprovalSummary): Promise<string[]>;
   onRunCompleted?(run: RunSummary): void;
   sharedApprovalView?: 'approver' | 'viewer';
 }
@@ -48,7 +49,10 @@ export interface Notifications {
   registerRoutes(server: Server): void;
   processor: EventProcessor;
   poller: RunPoller;
-  sender: ProactiveSender;
+  /** The one way out to chats (commands' announcements, a turn's outbox too). */
+  publisher: Publisher;
+  /** The same publisher, by the name the bot's outbox option used (kept for the bot wiring). */
+  sender: Publisher;
   /** Call when the bot queued a run: its card is polled (no hooks) and the poller wakes up. */
   trackRun(runId: number): Promise<void>;
   /** Stops timers and waits for in-flight work. */
@@ -57,21 +61,21 @@ export interface Notifications {
 
 /**
  * Wires the notification side: the webhook route, the event processor, the poller and the
- * proactive sender with its outbox. Starts their timers.
+ * publisher with its outbox. Starts their timers.
  * @example
- *   const notifications = startNotifications({ adapter, botAppId: config.bot.appId, store, devops, catalog,
+ *   const notifications = startNotifications({ channel: new TeamsChannel({ adapter, botAppId, store }), store, devops, catalog,
  *     clock, logger, metrics, secret: config.webhookSecret, hooksEnabled: Boolean(config.publicUrl) || localMode });
  *   createHttpServer({ …, extraRoutes: (s) => notifications.registerRoutes(s) });
  *   // on close: await notifications.stop();
  */
 export function startNotifications(opts: NotificationsOptions): Notifications {
   const holderId = `replica-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
-  const sender = new ProactiveSender({
-    adapter: opts.adapter,
-    botAppId: opts.botAppId ?? '',
+  const publisher = new Publisher({
+    channel: opts.channel,
     store: opts.store,
     clock: opts.clock,
     logger: opts.logger,
+    ...(opts.sign && { sign: opts.sign }),
   });
   const processor = new EventProcessor({
     store: opts.store,
@@ -79,12 +83,10 @@ export function startNotifications(opts: NotificationsOptions): Notifications {
     catalog: opts.catalog,
     clock: opts.clock,
     logger: opts.logger,
-    sender,
+    publisher,
     holderId,
     ...(opts.leaseMs !== undefined && { runLeaseMs: opts.leaseMs }),
-    openPersonalChat: (userId, from) => sender.openPersonalChat(userId, from),
-    ...(opts.signData && { signData: opts.signData }),
-    ...(opts.approverTeamsIds && { approverTeamsIds: opts.approverTeamsIds }),
+    ...(opts.approverChatIds && { approverChatIds: opts.approverChatIds }),
     ...(opts.onRunCompleted && { onRunCompleted: opts.onRunCompleted }),
     ...(opts.sharedApprovalView && { sharedApprovalView: opts.sharedApprovalView }),
   });
@@ -107,7 +109,7 @@ export function startNotifications(opts: NotificationsOptions): Notifications {
   let stopped = false;
   const drainOutbox = () => {
     outboxTimer = setTimeout(() => {
-      sender
+      publisher
         .drainOutbox()
         .catch((err: unknown) => opts.logger.warn({ err }, 'outbox delivery failed'))
         .finally(() => {
@@ -130,7 +132,8 @@ export function startNotifications(opts: NotificationsOptions): Notifications {
     },
     processor,
     poller,
-    sender,
+    publisher,
+    sender: publisher,
     async trackRun(runId) {
       await trackRun(opts.store, runId, opts.clock.now());
       poller.wake();
@@ -139,7 +142,7 @@ export function startNotifications(opts: NotificationsOptions): Notifications {
       stopped = true;
       if (outboxTimer) clearTimeout(outboxTimer);
       await Promise.all([poller.stop(), processor.stop()]);
-      await sender.idle();
+      await publisher.idle();
     },
   };
 }

@@ -14,8 +14,10 @@ import { ChatOpsBot } from '../bot/chatops-bot';
 import { onTurnError } from '../bot/on-turn-error';
 import { conversationInfoFromActivity, handleInstallation } from '../bot/on-installation';
 import { replyToActivity } from '../bot/reply-to-activity';
+import { TeamsChannel } from '../bot/teams-channel';
 import { createAnnouncer } from '../notifications/announcer';
 import { warmCards } from '../cards/render-card';
+import { catalogIndex } from '../catalog/catalog-index';
 import { loadCatalog } from '../catalog/load-catalog';
 import { systemClock, type Clock } from '../clock/clock';
 import type { CommandDeps } from '../commands/command-spec';
@@ -122,8 +124,12 @@ export async function startApp(
   );
   const signer = await CardSigner.load(store);
   const notifications = startNotifications({
-    adapter,
-    botAppId: config.bot.appId ?? '',
+    channel: new TeamsChannel({
+      adapter,
+      botAppId: config.bot.appId ?? '',
+      store,
+      secrets: config.secrets,
+    }),
     store,
     devops,
     catalog,
@@ -138,9 +144,9 @@ export async function startApp(
     ...((overrides.outboxIntervalMs ?? config.outboxIntervalMs) !== undefined && {
       outboxIntervalMs: overrides.outboxIntervalMs ?? config.outboxIntervalMs,
     }),
-    signData: (data, conversationId) => signCardData(data, conversationId, signer),
-    approverTeamsIds: (approval) => {
-      const env = catalog.environments.find((e) => e.key === approval.environment);
+    sign: (data, conversationId) => signCardData(data, conversationId, signer),
+    approverChatIds: (approval) => {
+      const env = catalogIndex(catalog).environment(approval.environment);
       return teamsIdsFor(store, env?.approval?.approvers ?? [], { everyone: localMode });
     },
     sharedApprovalView: localMode ? 'approver' : 'viewer',
@@ -158,13 +164,7 @@ export async function startApp(
     registry: createRegistry(),
     localMode,
     onRunQueued: (runId) => notifications.trackRun(runId),
-    announce: createAnnouncer({
-      store,
-      sender: notifications.sender,
-      logger,
-      render: (reply) => toActivity(reply),
-      openPersonalChat: (teamsId, from) => notifications.sender.openPersonalChat(teamsId, from),
-    }),
+    announce: createAnnouncer({ store, publisher: notifications.publisher, logger }),
     hooks: ado.hooks,
     doctor: ado.doctor,
     publicUrl: config.publicUrl,

@@ -11,6 +11,7 @@ import { createAdoDevOps, type AdoDevOps } from '../../src/devops/ado-devops';
 import { startEmulator, type Emulator } from '../../src/emulator/start-emulator';
 import { createHttpServer, type HttpServer } from '../../src/http/create-server';
 import { createMetrics } from '../../src/metrics/metrics';
+import { TeamsChannel } from '../../src/bot/teams-channel';
 import { EventProcessor } from '../../src/notifications/event-processor';
 import {
   startNotifications,
@@ -57,8 +58,7 @@ async function startHarness(opts: { hooks: boolean; taskMs: number }): Promise<H
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const metrics = createMetrics({ defaultMetrics: false });
   const notifications = startNotifications({
-    adapter,
-    botAppId: '',
+    channel: new TeamsChannel({ adapter, botAppId: '', store }),
     store,
     devops,
     catalog,
@@ -283,7 +283,7 @@ describe('notifications end to end (service hooks)', () => {
       catalog,
       clock: systemClock,
       logger,
-      sender: h.notifications.sender,
+      publisher: h.notifications.publisher,
     });
     await restarted.drain();
     expect(await h.store.queueLength('ado-events')).toBe(0);
@@ -299,7 +299,7 @@ describe('notifications end to end (service hooks)', () => {
     await approveWhenPending(h, run.id);
     await h.connector.waitFor(2, (c) => c.conversationId === 'a:alex', 25_000);
     await settle(h);
-    expect(await h.notifications.sender.outboxLength()).toBe(0);
+    expect(await h.notifications.publisher.outboxLength()).toBe(0);
     const calls = h.connector.calls.slice(before);
     const posts = calls.filter((c) => c.method === 'POST');
     expect(posts.filter((c) => c.conversationId === '19:ops@thread.tacv2')).toHaveLength(2);

@@ -7,7 +7,8 @@ import { addSubscription } from '../../src/subscriptions/add-subscription';
 import { InMemoryDevOps } from '../support/in-memory-devops';
 import {
   CHANNEL,
-  FakeSender,
+  FakeChannel,
+  testPublisher,
   PERSONAL,
   cardText,
   catalog,
@@ -30,15 +31,16 @@ async function setup() {
     await new Promise((r) => setImmediate(r));
     return getRun(...args);
   };
-  const sender = new FakeSender();
+  const sender = new FakeChannel();
   const { logger, lines } = testLogger();
+  const publisher = testPublisher(store, clock, logger, sender);
   const processor = new EventProcessor({
     store,
     devops,
     catalog,
     clock,
     logger,
-    sender,
+    publisher,
     holderId: 'p1',
     batchSize: BATCH,
   });
@@ -124,12 +126,12 @@ describe('EventProcessor backlog', () => {
     for (const run of runs) {
       // One card per run, created once, showing the final state; one completion notice.
       const cards = env.sender.calls.filter(
-        (c) => c.conversationId === CHANNEL && c.tag?.runCard?.runId === run.id,
+        (c) => c.conversationId === CHANNEL && c.shows?.runCard?.runId === run.id,
       );
       expect(cards.map((c) => c.method)).toEqual(['send']);
       expect(cardText(cards[0]!.activity)).toContain('Succeeded');
     }
-    const notices = env.sender.calls.filter((c) => c.conversationId === PERSONAL && !c.tag);
+    const notices = env.sender.calls.filter((c) => c.conversationId === PERSONAL && !c.shows);
     expect(notices).toHaveLength(RUNS);
 
     // Idempotent by event id: a redelivery after the drain is not processed again.
@@ -173,8 +175,8 @@ describe('EventProcessor backlog', () => {
 
     expect(env.reads()).toEqual([run.id]);
     const inChannel = env.sender.calls.filter((c) => c.conversationId === CHANNEL);
-    expect(inChannel.filter((c) => c.tag?.runCard).map((c) => c.method)).toEqual(['send']);
-    const approvalCards = inChannel.filter((c) => c.method === 'send' && c.tag?.approvalCard);
+    expect(inChannel.filter((c) => c.shows?.runCard).map((c) => c.method)).toEqual(['send']);
+    const approvalCards = inChannel.filter((c) => c.method === 'send' && c.shows?.approvalCard);
     expect(approvalCards).toHaveLength(1);
     expect(cardText(approvalCards[0]!.activity)).toContain('Waiting for approval');
   });
@@ -204,7 +206,7 @@ describe('EventProcessor backlog', () => {
     // …and only once: its queued copy left the queue without another read.
     expect(reads.filter((id) => id === liveRun.id)).toHaveLength(1);
     expect(await env.store.queueLength(ADO_EVENTS_QUEUE)).toBe(0);
-    const liveCards = env.sender.calls.filter((c) => c.tag?.runCard?.runId === liveRun.id);
+    const liveCards = env.sender.calls.filter((c) => c.shows?.runCard?.runId === liveRun.id);
     expect(liveCards.map((c) => c.method)).toContain('send');
   });
 });

@@ -5,11 +5,13 @@ import { loadCatalog } from '../../src/catalog/load-catalog';
 import { manualClock } from '../../src/clock/clock';
 import { saveConversation } from '../../src/conversations/save-conversation';
 import { createLogger } from '../../src/logging/create-logger';
-import {
-  DeliveryDeferredError,
-  type NotificationSender,
-  type SendTag,
-} from '../../src/notifications/notification-sender';
+import { replyToActivity } from '../../src/bot/reply-to-activity';
+import type { Clock } from '../../src/clock/clock';
+import type { Reply } from '../../src/commands/reply';
+import type { Logger } from '../../src/logging/create-logger';
+import type { ChatChannel } from '../../src/publisher/chat-channel';
+import { ChannelError } from '../../src/publisher/delivery-errors';
+import { Publisher } from '../../src/publisher/publisher';
 import type { Store } from '../../src/store/store';
 
 export const catalog = loadCatalog(join(__dirname, '../../config/digitre.yaml'));
@@ -29,48 +31,95 @@ export function testLogger(): { logger: ReturnType<typeof createLogger>; lines: 
   return { logger: createLogger({ level: 'debug', destination }), lines };
 }
 
+/** Which card a sent message is, read from the reply it was rendered from. */
+export interface CardShown {
+  runCard?: { runId: number | undefined };
+  approvalCard?: true;
+}
+
 export interface SentCall {
   method: 'send' | 'update';
   conversationId: string;
   activityId: string;
   activity: Partial<Activity>;
-  tag?: SendTag;
+  /** Absent for other cards (a notice, an announcement). */
+  shows?: CardShown;
 }
 
-/** Records sends; can be told to defer (as if the outbox took them). */
-export class FakeSender implements NotificationSender {
+/** What `FakeChannel` renders: the Teams activity plus the reply's card and run. */
+interface FakePayload {
+  activity: Partial<Activity>;
+  card: Reply['card'];
+  runId?: number;
+}
+
+/**
+ * A chat platform that records what it was sent (rendered like Teams); `deferNext` makes the
+ * next sends fail as unavailable, so the publisher hands them to its outbox.
+ */
+export class FakeChannel implements ChatChannel<FakePayload> {
   readonly calls: SentCall[] = [];
   deferNext = 0;
   private next = 1;
 
-  async send(conversationId: string, activity: Partial<Activity>, tag?: SendTag): Promise<string> {
+  constructor(readonly platform = 'fake') {}
+
+  render(reply: Reply): FakePayload {
+    return {
+      activity: replyToActivity(reply),
+      card: reply.card,
+      ...(reply.runId !== undefined && { runId: reply.runId }),
+    };
+  }
+
+  async send(conversationId: string, payload: FakePayload): Promise<string> {
     if (this.deferNext > 0) {
       this.deferNext--;
-      throw new DeliveryDeferredError('outbox-1');
+      throw new ChannelError('unavailable', 'fake channel down', { status: 503 });
     }
     const activityId = `act-${this.next++}`;
-    this.calls.push({ method: 'send', conversationId, activityId, activity, ...(tag && { tag }) });
+    this.record('send', conversationId, activityId, payload);
     return activityId;
   }
 
-  async update(
-    conversationId: string,
-    activityId: string,
-    activity: Partial<Activity>,
-    tag?: SendTag,
-  ): Promise<void> {
-    this.calls.push({
-      method: 'update',
-      conversationId,
-      activityId,
-      activity,
-      ...(tag && { tag }),
-    });
+  async update(conversationId: string, activityId: string, payload: FakePayload): Promise<void> {
+    this.record('update', conversationId, activityId, payload);
   }
 
   in(conversationId: string): SentCall[] {
     return this.calls.filter((c) => c.conversationId === conversationId);
   }
+
+  private record(
+    method: SentCall['method'],
+    conversationId: string,
+    activityId: string,
+    payload: FakePayload,
+  ): void {
+    const shows: CardShown | undefined =
+      payload.card === 'run-status'
+        ? { runCard: { runId: payload.runId } }
+        : payload.card === 'approval'
+          ? { approvalCard: true }
+          : undefined;
+    this.calls.push({
+      method,
+      conversationId,
+      activityId,
+      activity: payload.activity,
+      ...(shows && { shows }),
+    });
+  }
+}
+
+/** The real publisher over `channel`: one attempt per send, then the (real) outbox. */
+export function testPublisher(
+  store: Store,
+  clock: Clock,
+  logger: Logger,
+  channel: ChatChannel = new FakeChannel(),
+): Publisher {
+  return new Publisher({ channel, store, clock, logger, maxAttempts: 1, sleep: async () => {} });
 }
 
 /** The card JSON of an activity. */

@@ -1,18 +1,16 @@
 import type { TurnContext } from 'botbuilder';
-import {
-  classifyDeliveryError,
-  parseRetryAfter,
-  ProactiveSender,
-  OUTBOX_QUEUE,
-  type ProactiveAdapter,
-} from '../../src/bot/proactive-sender';
+import { TeamsChannel, type ProactiveAdapter } from '../../src/bot/teams-channel';
 import { getRunCard, rememberRunCard } from '../../src/conversations/run-card';
-import {
-  DeliveryDeferredError,
-  DeliveryFailedError,
-} from '../../src/notifications/notification-sender';
+import { DeliveryDeferredError, DeliveryFailedError } from '../../src/publisher/delivery-errors';
+import { OUTBOX_QUEUE } from '../../src/publisher/outbox';
+import { Publisher } from '../../src/publisher/publisher';
 import { MemoryStore } from '../../src/store/memory-store';
-import { CHANNEL, manualClock, saveConversations, testLogger } from './notification-fixtures';
+import {
+  CHANNEL,
+  manualClock,
+  saveConversations,
+  testLogger,
+} from '../notifications/notification-fixtures';
 
 /** Like botframework-connector's RestError: statusCode + response.headers.get. */
 function restError(status: number, headers: Record<string, string> = {}) {
@@ -56,9 +54,9 @@ async function setup(maxAttempts = 4) {
   const adapter = new FakeAdapter();
   const sleeps: number[] = [];
   const { logger } = testLogger();
-  const sender = new ProactiveSender({
-    adapter,
-    botAppId: '',
+  // The real publisher over the real Teams channel; only the adapter's connector is fake.
+  const sender = new Publisher({
+    channel: new TeamsChannel({ adapter, botAppId: '', store, clock }),
     store,
     clock,
     logger,
@@ -70,48 +68,7 @@ async function setup(maxAttempts = 4) {
   return { clock, store, adapter, sleeps, sender };
 }
 
-describe('parseRetryAfter', () => {
-  it.each([
-    ['2', 2000],
-    ['0.5', 500],
-    ['Thu, 26 Nov 2026 10:00:03 GMT', 3000],
-    ['', undefined],
-    ['soon', undefined],
-  ])('%s → %s', (value, ms) => {
-    expect(parseRetryAfter(value, Date.parse('2026-11-26T10:00:00Z'))).toBe(ms);
-  });
-
-  it('caps a long Retry-After', () => {
-    expect(classifyDeliveryError(restError(429, { 'retry-after': '3600' }), 0, 60_000)).toEqual({
-      kind: 'retryAfter',
-      ms: 60_000,
-      status: 429,
-    });
-  });
-
-  it('sorts failures', () => {
-    expect(classifyDeliveryError(restError(503), 0, 1).kind).toBe('transient');
-    expect(
-      classifyDeliveryError(Object.assign(new Error('x'), { code: 'ECONNRESET' }), 0, 1).kind,
-    ).toBe('transient');
-    expect(classifyDeliveryError(restError(403), 0, 1).kind).toBe('permanent');
-    // Failing before any request (botframework-connector's serializer, a bad URL): for good.
-    expect(
-      classifyDeliveryError(new Error('"activity.recipient.id" must be of type string'), 0, 1).kind,
-    ).toBe('permanent');
-    expect(classifyDeliveryError(new TypeError('Invalid URL'), 0, 1).kind).toBe('permanent');
-    const wire = Object.assign(new Error('socket closed'), { name: 'RestError' });
-    expect(classifyDeliveryError(wire, 0, 1).kind).toBe('transient');
-    // A 503 that says when to come back is waited for like a 429.
-    expect(classifyDeliveryError(restError(503, { 'retry-after': '2' }), 0, 60_000)).toEqual({
-      kind: 'retryAfter',
-      ms: 2000,
-      status: 503,
-    });
-  });
-});
-
-describe('ProactiveSender', () => {
+describe('Publisher over the Teams channel', () => {
   it('sends and updates through the stored reference', async () => {
     const t = await setup();
     const id = await t.sender.send(CHANNEL, { type: 'message', text: 'hi' });
@@ -132,6 +89,13 @@ describe('ProactiveSender', () => {
     await expect(t.sender.send(CHANNEL, { type: 'message' })).resolves.toBe('m-1');
     expect(t.sleeps).toEqual([2000, 1000, 2000]);
     expect(t.adapter.sent).toHaveLength(1);
+  });
+
+  it('reads a Retry-After date against the clock', async () => {
+    const t = await setup();
+    t.adapter.failures.push(restError(429, { 'retry-after': 'Thu, 26 Nov 2026 10:00:03 GMT' }));
+    await expect(t.sender.send(CHANNEL, { type: 'message' })).resolves.toBe('m-1');
+    expect(t.sleeps).toEqual([3000]);
   });
 
   it('does not retry what the channel refuses for good, nor unknown conversations', async () => {

@@ -1,5 +1,5 @@
-import { CardSigner, signCardData } from '../../../src/actions/card-signer';
-import { MemoryStore } from '../../../src/store/memory-store';
+import { CardSigner, signCardData } from '../../src/actions/card-signer';
+import { MemoryStore } from '../../src/store/memory-store';
 
 describe('signCardData', () => {
   let signer: CardSigner;

@@ -1,8 +1,8 @@
 import {
   getDefaultNotificationChannel,
   setDefaultNotificationChannel,
-} from '../../../src/conversations/default-notification-channel';
-import { getConversation } from '../../../src/conversations/get-conversation';
+} from '../../src/conversations/default-notification-channel';
+import { getConversation } from '../../src/conversations/get-conversation';
 import {
   abandonRunCardClaim,
   claimRunCardCreation,
@@ -10,9 +10,9 @@ import {
   getRunCard,
   listRunCards,
   rememberRunCard,
-} from '../../../src/conversations/run-card';
-import { saveConversation } from '../../../src/conversations/save-conversation';
-import { storeCases, useStore } from '../locks/store-cases';
+} from '../../src/conversations/run-card';
+import { saveConversation } from '../../src/conversations/save-conversation';
+import { storeCases, useStore } from '../unit/locks/store-cases';
 
 const channel = {
   conversationId: '19:ops@thread.tacv2',
@@ -80,8 +80,10 @@ describe.each(storeCases)('conversations on %s', (_name, makeStore) => {
       botId: '28:bot',
       userId: '29:ana',
     });
-    expect(r.reference.conversation?.isGroup).toBe(false);
-    expect(r.reference.user).toEqual({ id: '29:ana', name: '' });
+    expect(r.reference).toMatchObject({
+      conversation: { isGroup: false },
+      user: { id: '29:ana', name: '' },
+    });
   });
 
   it('round-trips the default notification channel', async () => {

@@ -11,12 +11,16 @@ interface ApprovalCardDoc {
   conversationId: string;
   /** Absent while someone is posting it. */
   activityId?: string;
+  /** The decision the card was last updated to show (absent while pending). */
+  shows?: string;
 }
 
 export interface ApprovalCard {
   approvalId: string;
   conversationId: string;
   activityId: string;
+  /** The decision the card was last updated to show (absent while pending). */
+  shows?: string;
 }
 
 const key = (approvalId: string, conversationId: string) => `${approvalId}:${conversationId}`;
@@ -38,14 +42,23 @@ export async function claimApprovalCard(
   return put.ok;
 }
 
-/** Records the posted card so the decision can update it in place. */
+/**
+ * Records the posted card so the decision can update it in place; `shows` is the decision it
+ * was updated to (so a redelivered event does not update it again).
+ */
 export async function rememberApprovalCard(
   store: Store,
   approvalId: string,
   conversationId: string,
   activityId: string,
+  shows?: string,
 ): Promise<void> {
-  const doc: ApprovalCardDoc = { approvalId, conversationId, activityId };
+  const doc: ApprovalCardDoc = {
+    approvalId,
+    conversationId,
+    activityId,
+    ...(shows !== undefined && { shows }),
+  };
   await store.put(APPROVAL_CARDS_COLLECTION, key(approvalId, conversationId), doc, {
     ttlMs: TTL_MS,
   });

@@ -1,0 +1,129 @@
+import { runCardData } from '../cards/run-card-data';
+import { catalogIndex } from '../catalog/catalog-index';
+import { getRunRecord, requesterLine } from '../commands/run-record';
+import { listRunCards } from '../conversations/run-card';
+import { cardStateHash, runProgress } from '../conversations/run-progress';
+import { showRunCard, type RunCardOutcome } from '../publisher/run-card-publisher';
+import type { RunEventForFilter } from '../subscriptions/subscription';
+import { showApproval } from './approval-notice';
+import { audienceFor } from './audience';
+import { logDeliveries, type EventProcessorDeps } from './notification-deps';
+import { notifyRequester } from './requester-notice';
+import { canceledByOf } from './run-decision';
+import { filterEventFor, type RunEvent } from './run-event';
+import { trackRun, untrackRun } from './tracked-runs';
+
+/** The distinct subscription filters of a group's events, in order. */
+function distinctFilters(filters: RunEventForFilter[]): RunEventForFilter[] {
+  const seen = new Map<string, RunEventForFilter>();
+  for (const f of filters) {
+    const key = JSON.stringify(f);
+    seen.delete(key); // keep the last position, so the newest is last
+    seen.set(key, f);
+  }
+  return [...seen.values()];
+}
+
+/**
+ * Shows what a run's events (oldest first) mean, from ONE read of the run: its live card in
+ * every chat that has it or wants it, the approval cards the events name, and, once it
+ * completed, the requester's notice. Throws when Azure DevOps or the store failed (the event is
+ * retried); chat failures are logged (the publisher's outbox keeps them).
+ * @example await showRunUpdate(deps, 42, events);
+ */
+export async function showRunUpdate(
+  deps: EventProcessorDeps,
+  runId: number,
+  events: RunEvent[],
+): Promise<void> {
+  const { devops, store, catalog, clock, logger, publisher } = deps;
+  // The newest event names the group in logs; every event's filter still picks its audience.
+  const event = events[events.length - 1]!;
+  const run = await devops.getRun(runId, { withStages: true });
+  if (!run) {
+    logger.warn({ runId, eventId: event.id }, 'run not found in Azure DevOps; event ignored');
+    await untrackRun(store, runId);
+    return;
+  }
+  const filterEvents = distinctFilters(events.map((e) => filterEventFor(e, run, catalog)));
+  const filterEvent = filterEvents[filterEvents.length - 1]!;
+  const record = await getRunRecord(store, runId);
+  const now = clock.now();
+  const environment = catalogIndex(catalog).environment(filterEvent.environment);
+  const failed = run.state === 'completed' && run.result === 'failed';
+  // The timeline just read names the failed task (if any): only its log is read.
+  const logTail =
+    failed && run.failedTask
+      ? await devops.failingLogTail(runId, { failedTask: run.failedTask }).catch(() => null)
+      : null;
+  const data = runCardData(run, {
+    environment: environment?.displayName,
+    requestedBy: requesterLine(record),
+    ...((run.state === 'canceling' || run.result === 'canceled') && {
+      canceledBy: await canceledByOf(store, runId),
+    }),
+    logTail,
+    now,
+  });
+  const stateHash = cardStateHash(runProgress(run), data);
+
+  const existing = new Map((await listRunCards(store, runId)).map((c) => [c.conversationId, c]));
+  const creators = new Set(
+    (await Promise.all(filterEvents.map((f) => audienceFor(store, catalog, f)))).flat(),
+  );
+  // The requester's chat too: its card may still be on its way (in the outbox), and this
+  // state must follow it there.
+  const requesterChat =
+    record && !existing.has(record.conversationId) ? [record.conversationId] : [];
+  const targets = [...new Set([...existing.keys(), ...creators, ...requesterChat])];
+  const outcomes = await Promise.allSettled(
+    targets.map((conversationId) =>
+      showRunCard(publisher, {
+        runId,
+        conversationId,
+        card: existing.get(conversationId),
+        // The chat where the run was asked for gets its card from the bot's reply, which
+        // may not be remembered yet when the first event arrives: never post a second one.
+        mayCreate: creators.has(conversationId) && conversationId !== record?.conversationId,
+        reply: { card: 'run-status', data, runId },
+        stateHash,
+      }),
+    ),
+  );
+  logDeliveries(logger, outcomes, targets, { runId, eventId: event.id, what: 'run card' });
+  logger.info(
+    {
+      runId,
+      eventId: event.id,
+      ...(events.length > 1 && { coalesced: events.length }),
+      kind: event.kind,
+      source: event.source,
+      cards: Object.fromEntries(
+        targets.map((t, i) => [
+          t,
+          outcomes[i]!.status === 'fulfilled'
+            ? (outcomes[i] as PromiseFulfilledResult<RunCardOutcome>).value
+            : 'failed',
+        ]),
+      ),
+    },
+    'run event processed',
+  );
+
+  // Every approval the group names, in order (a pending one still posts its card).
+  const approvals = new Set<string>();
+  for (const e of events) {
+    const key = e.approval && `${e.approval.id}:${e.approval.pending}`;
+    if (!e.approval || !key || approvals.has(key)) continue;
+    approvals.add(key);
+    await showApproval(deps, e.approval, run, filterEventFor(e, run, catalog), record);
+  }
+
+  if (run.state === 'completed') {
+    deps.onRunCompleted?.(run);
+    await untrackRun(store, runId);
+    await notifyRequester(deps, run, record, data.stateText, environment?.displayName);
+  } else {
+    await trackRun(store, runId, now);
+  }
+}

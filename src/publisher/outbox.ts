@@ -1,0 +1,237 @@
+import type { Clock } from '../clock/clock';
+import { rememberApprovalCard } from '../conversations/approval-cards';
+import {
+  getRunCard,
+  holdRunCardClaim,
+  rememberRunCard,
+  runCardCreationPending,
+} from '../conversations/run-card';
+import { progressOfHash } from '../conversations/run-progress';
+import type { Logger } from '../logging/create-logger';
+import type { Store } from '../store/store';
+import { classifyDeliveryError, backoffMs, type RetryPolicy } from './delivery-retry';
+
+/**
+ * How long a drain's claim hides outbox items from other replicas. Short, because a replica
+ * killed mid-drain leaves what it claimed invisible this long; a drain stops delivering after
+ * OUTBOX_DRAIN_MS so no item is sent after another replica may have claimed it.
+ */
+const OUTBOX_CLAIM_MS = 60_000;
+const OUTBOX_DRAIN_MS = 40_000;
+
+/** Store queue of messages Teams would not take yet (the name it had before Slack came). */
+export const OUTBOX_QUEUE = 'outbox';
+
+/**
+ * The outbox queue of a chat platform: each platform's replicas drain only their own messages
+ * (a Teams activity means nothing to Slack). Teams keeps the queue it always had, so messages
+ * waiting during an upgrade are still delivered.
+ * @example outboxQueueOf('slack') // 'outbox-slack'
+ */
+export function outboxQueueOf(platform: string): string {
+  return platform === 'teams' ? OUTBOX_QUEUE : `outbox-${platform}`;
+}
+
+/** What to record once a deferred message finally lands (the card it is, in its chat). */
+export interface SendTag {
+  /** The message is the live card of this run in this conversation. */
+  runCard?: { runId: number; lastStateHash: string; lastUpdate: number };
+  /** The message is the approval card of this approval in this conversation. */
+  approvalCard?: { approvalId: string };
+}
+
+/** One message waiting for the channel, already rendered for its platform. */
+export interface OutboxItem {
+  kind: 'send' | 'update';
+  conversationId: string;
+  /** The message to replace (updates). */
+  messageId?: string;
+  /** The platform's rendered message (opaque here). */
+  payload: unknown;
+  tag?: SendTag;
+  /**
+   * The run card's first post is on its way elsewhere (a turn's reply, another outbox item):
+   * this waits until that card exists and then updates it, instead of posting a second one.
+   */
+  behindFirstPost?: boolean;
+  createdAt: number;
+  seq: number;
+}
+
+/** Items written before the publisher named them `payload`/`messageId` (Teams activities). */
+type StoredItem = OutboxItem & { activity?: unknown; activityId?: string };
+
+function normalized(item: StoredItem): OutboxItem {
+  const { activity, activityId, ...rest } = item;
+  return {
+    ...rest,
+    payload: rest.payload ?? activity,
+    ...((rest.messageId ?? activityId) !== undefined && {
+      messageId: rest.messageId ?? activityId,
+    }),
+  };
+}
+
+/**
+ * The durable queue of what the chat platform would not take yet, shared by every replica
+ * through the store: `add` keeps a message, `drain` delivers the oldest first, one attempt
+ * each, and records the run card / approval card it was once it lands. A run card's state that
+ * a newer one superseded is dropped; a first post that landed meanwhile turns a send into an
+ * update, so a chat never gets a second card of a run.
+ * @example
+ *   const outbox = new Outbox({ store, clock, logger, policy: {}, platform: 'teams' });
+ *   await outbox.add(item);
+ *   await outbox.drain((item) => deliver(item));
+ */
+export class Outbox {
+  private readonly queue: string;
+
+  constructor(
+    private readonly opts: {
+      store: Store;
+      clock: Clock;
+      logger: Logger;
+      policy: RetryPolicy;
+      /** The platform whose messages this outbox keeps (see `outboxQueueOf`). */
+      platform: string;
+    },
+  ) {
+    this.queue = outboxQueueOf(opts.platform);
+  }
+
+  /** Keeps an item for later delivery; resolves its outbox id. */
+  async add(item: OutboxItem): Promise<string> {
+    const { store, clock } = this.opts;
+    const outboxId = `${clock.now()}-${process.pid}-${item.seq}-${Math.random().toString(36).slice(2, 8)}`;
+    await store.enqueue(this.queue, outboxId, item);
+    // A run card's first post is now durable: its creation claim may outlive this replica.
+    const runCard = item.tag?.runCard;
+    if (runCard && item.kind === 'send' && !item.behindFirstPost) {
+      await holdRunCardClaim(store, runCard.runId, item.conversationId);
+    }
+    return outboxId;
+  }
+
+  length(): Promise<number> {
+    return this.opts.store.queueLength(this.queue);
+  }
+
+  /**
+   * Delivers what waits, oldest first, one attempt each (`deliver` resolves the message id);
+   * what still fails goes back with a longer delay. Resolves how many were delivered and how
+   * many remain claimed out.
+   */
+  async drain(
+    deliver: (item: OutboxItem) => Promise<string>,
+    limit = 50,
+  ): Promise<{ delivered: number; pending: number }> {
+    const { store, clock, logger, policy } = this.opts;
+    const claimedAt = clock.now();
+    const items = await store.claim<StoredItem>(this.queue, limit, OUTBOX_CLAIM_MS);
+    items.sort(
+      (a, b) => a.payload.createdAt - b.payload.createdAt || a.payload.seq - b.payload.seq,
+    );
+    let delivered = 0;
+    let pending = 0;
+    // One at a time, in order: two updates of one card must land oldest first.
+    for (const item of items) {
+      // Past this, another replica may claim what this one still holds: hand the rest back.
+      if (clock.now() - claimedAt > OUTBOX_DRAIN_MS) {
+        pending++;
+        await store.release(this.queue, item.id, clock.now());
+        continue;
+      }
+      try {
+        const op = await this.current(normalized(item.payload));
+        if (op === 'wait') {
+          // Not an attempt: the first post is still on its way.
+          await store.release(this.queue, item.id, clock.now() + 1000);
+          pending++;
+          continue;
+        }
+        if (op) {
+          await this.remember(op, await deliver(op));
+          delivered++;
+        }
+        await store.complete(this.queue, item.id);
+      } catch (err) {
+        const failure = classifyDeliveryError(err, clock.now(), policy.maxRetryAfterMs ?? 60_000);
+        if (failure.kind === 'permanent') {
+          logger.error(
+            {
+              err,
+              outboxId: item.id,
+              conversationId: item.payload.conversationId,
+              status: failure.status,
+            },
+            'outbox item cannot be delivered (the channel refuses it); removed',
+          );
+          await store.complete(this.queue, item.id);
+          continue;
+        }
+        pending++;
+        // Capped low enough that a card lands soon after a long outage ends.
+        const delay =
+          failure.kind === 'retryAfter'
+            ? failure.ms
+            : backoffMs(Math.min(item.attempts, 12) + 1, policy);
+        await store.release(this.queue, item.id, clock.now() + delay);
+      }
+    }
+    return { delivered, pending };
+  }
+
+  /** The item as it should go now: a run card posted meanwhile turns a send into an update. */
+  private async current(item: OutboxItem): Promise<OutboxItem | 'wait' | undefined> {
+    const { store } = this.opts;
+    const tag = item.tag?.runCard;
+    if (!tag) return item;
+    const card = await getRunCard(store, tag.runId, item.conversationId);
+    if (!card) {
+      if (item.kind !== 'send') return undefined;
+      const firstPostPending =
+        item.behindFirstPost &&
+        (await runCardCreationPending(store, tag.runId, item.conversationId));
+      // Once the first post's claim is gone (it failed for good, or expired), this one posts.
+      return firstPostPending ? 'wait' : item;
+    }
+    // Superseded by a newer card state. More progress wins over a later time: the requester's
+    // reply card (no state hash) may be posted after an event's deferred, further state.
+    const shown = progressOfHash(card.lastStateHash);
+    const wanted = progressOfHash(tag.lastStateHash);
+    if (
+      card.lastStateHash === tag.lastStateHash ||
+      shown > wanted ||
+      (shown === wanted && card.lastUpdate > tag.lastUpdate)
+    ) {
+      return undefined;
+    }
+    return {
+      ...item,
+      kind: 'update',
+      messageId: card.activityId,
+      tag: {
+        ...item.tag,
+        runCard: { ...tag, lastUpdate: Math.max(tag.lastUpdate, card.lastUpdate + 1) },
+      },
+    };
+  }
+
+  private async remember(item: OutboxItem, messageId: string): Promise<void> {
+    const { store } = this.opts;
+    const run = item.tag?.runCard;
+    if (run) {
+      await rememberRunCard(store, {
+        runId: run.runId,
+        conversationId: item.conversationId,
+        activityId: messageId,
+        lastUpdate: run.lastUpdate,
+        lastStateHash: run.lastStateHash,
+      });
+    }
+    const approval = item.tag?.approvalCard;
+    if (approval && item.kind === 'send') {
+      await rememberApprovalCard(store, approval.approvalId, item.conversationId, messageId);
+    }
+  }
+}
