@@ -123,36 +123,7 @@ export class SqliteStore implements Store {
     value: T,
     opts: PutOptions = {},
   ): Promise<PutResult> {
-    return this.writeOne((): PutResult => {
-      checkName('collection', collection);
-      checkKey('key', key);
-      const json = toJson(value);
-      const etag = randomUUID();
-      const now = this.clock.now();
-      const expiresAt = opts.ttlMs === undefined ? null : now + opts.ttlMs;
-      let changes: number;
-      if (opts.etag === undefined) {
-        changes = this.prepare(
-          `INSERT INTO docs (collection, key, value, etag, expires_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (collection, key) DO UPDATE
-             SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at`,
-        ).run(collection, key, json, etag, expiresAt).changes;
-      } else if (opts.etag === null) {
-        // Create only: an existing row is replaced only when it has expired.
-        changes = this.prepare(
-          `INSERT INTO docs (collection, key, value, etag, expires_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (collection, key) DO UPDATE
-             SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at
-             WHERE docs.expires_at IS NOT NULL AND docs.expires_at <= ?`,
-        ).run(collection, key, json, etag, expiresAt, now).changes;
-      } else {
-        changes = this.prepare(
-          `UPDATE docs SET value = ?, etag = ?, expires_at = ?
-             WHERE collection = ? AND key = ? AND etag = ? AND (expires_at IS NULL OR expires_at > ?)`,
-        ).run(json, etag, expiresAt, collection, key, opts.etag, now).changes;
-      }
-      return changes === 1 ? { ok: true, etag } : { ok: false, reason: 'conflict' };
-    });
+    return this.writeOne(() => this.putRow(collection, key, value, opts));
   }
 
   async delete(collection: string, key: string, etag?: string): Promise<boolean> {
@@ -180,13 +151,21 @@ export class SqliteStore implements Store {
 
   async appendAudit(record: AuditRecord): Promise<void> {
     // One INSERT: atomic on its own, no transaction needed.
-    await this.writeOne(() => {
-      const at = record.at ?? this.clock.now();
-      this.prepare('INSERT INTO audit (at, actor_id, record) VALUES (?, ?, ?)').run(
-        at,
-        record.actor.id,
-        toJson({ ...record, at }),
-      );
+    await this.writeOne(() => this.insertAudit(record));
+  }
+
+  /** One IMMEDIATE transaction: the document and its audit records land together or not at all. */
+  async putAndAudit<T>(
+    collection: string,
+    key: string,
+    value: T,
+    opts: PutOptions,
+    records: readonly AuditRecord[],
+  ): Promise<PutResult> {
+    return this.write(() => {
+      const result = this.putRow(collection, key, value, opts);
+      if (result.ok) for (const record of records) this.insertAudit(record);
+      return result;
     });
   }
 
@@ -352,6 +331,47 @@ export class SqliteStore implements Store {
     const result = this.run(fn);
     if (++this.writes % PURGE_EVERY_WRITES === 0) this.purge();
     return result;
+  }
+
+  private insertAudit(record: AuditRecord): void {
+    const at = record.at ?? this.clock.now();
+    this.prepare('INSERT INTO audit (at, actor_id, record) VALUES (?, ?, ?)').run(
+      at,
+      record.actor.id,
+      toJson({ ...record, at }),
+    );
+  }
+
+  /** The statement behind `put`, synchronous so `putAndAudit` can run it in its transaction. */
+  private putRow<T>(collection: string, key: string, value: T, opts: PutOptions): PutResult {
+    checkName('collection', collection);
+    checkKey('key', key);
+    const json = toJson(value);
+    const etag = randomUUID();
+    const now = this.clock.now();
+    const expiresAt = opts.ttlMs === undefined ? null : now + opts.ttlMs;
+    let changes: number;
+    if (opts.etag === undefined) {
+      changes = this.prepare(
+        `INSERT INTO docs (collection, key, value, etag, expires_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (collection, key) DO UPDATE
+           SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at`,
+      ).run(collection, key, json, etag, expiresAt).changes;
+    } else if (opts.etag === null) {
+      // Create only: an existing row is replaced only when it has expired.
+      changes = this.prepare(
+        `INSERT INTO docs (collection, key, value, etag, expires_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (collection, key) DO UPDATE
+           SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at
+           WHERE docs.expires_at IS NOT NULL AND docs.expires_at <= ?`,
+      ).run(collection, key, json, etag, expiresAt, now).changes;
+    } else {
+      changes = this.prepare(
+        `UPDATE docs SET value = ?, etag = ?, expires_at = ?
+           WHERE collection = ? AND key = ? AND etag = ? AND (expires_at IS NULL OR expires_at > ?)`,
+      ).run(json, etag, expiresAt, collection, key, opts.etag, now).changes;
+    }
+    return changes === 1 ? { ok: true, etag } : { ok: false, reason: 'conflict' };
   }
 
   private liveDoc(collection: string, key: string): DocRow | undefined {
