@@ -38,3 +38,9 @@ export function conversationFromActivity(
         : 'personal';
   return { id, type, channelId, teamId };
 }
+
+/** Every tenant id a Teams activity names: `channelData.tenant.id` and `conversation.tenantId`. */
+export function tenantsOfActivity(activity: Partial<Activity>): unknown[] {
+  const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  return [channelData?.tenant?.id, activity.conversation?.tenantId as unknown];
+}
