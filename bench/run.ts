@@ -168,6 +168,7 @@ async function main(): Promise<void> {
             'CPU ms/cmd',
             'CPU × echo',
             'slower × echo',
+            'store r/w per cmd',
           ],
           throughput.map((m) => [
             m.target === 'status' ? `status ${tp.statusRunId}` : m.target,
@@ -180,6 +181,9 @@ async function main(): Promise<void> {
             m.cpuMsPerCommand,
             m.target === 'echo' ? '1' : m.cpuRatio,
             m.target === 'echo' ? '1' : m.throughputRatio,
+            m.storeWritesPerCommand === undefined
+              ? '-'
+              : `${round(m.storeReadsPerCommand ?? NaN, 2)} / ${round(m.storeWritesPerCommand, 2)}`,
           ]),
         ),
       );
