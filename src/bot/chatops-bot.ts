@@ -85,8 +85,10 @@ export class ChatOpsBot extends TeamsActivityHandler {
         store: deps.store,
         ledger: this.ledger,
         toActivity: opts.toActivity,
-        resume: (context, text, userToken, activityId) =>
-          this.runMessage(context, { text, resumed: true, userToken, effectId: activityId }),
+        resume: (context, text, userToken, activityId) => {
+          logger.info({ activityId, actor: context.activity.from?.id }, 'signed in; resuming');
+          return this.runMessage(context, { text, resumed: true, userToken, effectId: activityId });
+        },
       });
     this.onMessage(async (context, next) => {
       const text = typeof context.activity.text === 'string' ? context.activity.text : '';
