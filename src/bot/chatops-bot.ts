@@ -20,6 +20,7 @@ import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
 import {
   actorFromActivity,
+  deliveryIdOf,
   conversationFromActivity,
   tenantsOfActivity,
 } from './actor-from-activity';
@@ -92,7 +93,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
       });
     this.onMessage(async (context, next) => {
       const text = typeof context.activity.text === 'string' ? context.activity.text : '';
-      await this.runMessage(context, { text, deliveryId: context.activity.id });
+      await this.runMessage(context, { text, deliveryId: deliveryIdOf(context.activity) });
       await next();
     });
     const installed = async (context: TurnContext, next: () => Promise<void>) => {
@@ -147,7 +148,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
     const click = { spec, data: data.data, token: parsed.token, signIn: parsed.signIn };
     const turn = this.turnOf(
       context,
-      { kind: 'cardAction', deliveryId: context.activity.id, click },
+      { kind: 'cardAction', deliveryId: deliveryIdOf(context.activity), click },
       async (answer) => {
         response = await this.clickAnswer(context, answer);
       },
@@ -226,7 +227,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
         actor: actorFromActivity(activity),
         conversation: conversationFromActivity(activity),
         tenantIds: tenantsOfActivity(activity),
-        deliveryId: activity.id,
+        deliveryId: deliveryIdOf(activity),
       },
       kind,
     );

@@ -4,6 +4,7 @@ import type { Reply } from '../commands/reply';
 import type { DeliveryLedger } from '../core/delivery-ledger';
 import { once } from '../store/once';
 import type { Store } from '../store/store';
+import { deliveryIdOf } from './actor-from-activity';
 import type { PendingCommand, PersonSignIn } from './person-sign-in';
 
 /** How long an SSO exchange id is remembered (Teams sends it from every signed-in device). */
@@ -43,7 +44,8 @@ export class SignInInvokes {
     if (typeof state !== 'string' || state.length === 0 || state.length > 200) {
       return { status: 400 };
     }
-    if (context.activity.id && !(await this.opts.ledger.once(context.activity.id))) {
+    const id = deliveryIdOf(context.activity);
+    if (id && !(await this.opts.ledger.once(id))) {
       return { status: 200 };
     }
     const token = await this.opts.signIn.userToken(context, state).catch(() => undefined);
@@ -107,7 +109,7 @@ export class SignInInvokes {
       context,
       pending.text,
       userToken,
-      pending.activityId ?? context.activity.id,
+      pending.activityId ?? deliveryIdOf(context.activity),
     );
   }
 }

@@ -31,8 +31,8 @@ export interface TurnPipelineOptions {
 
 /**
  * The one pipeline every message and card click of every platform goes through, in this order:
- * the tenant boundary before anything is stored; one delivery per platform id; the rate limit
- * before any lookup; a click's signature before any read; the conversation and the person;
+ * the tenant boundary before anything is stored; the rate limit before any lookup; a click's
+ * signature before it is claimed; one delivery per platform id; the conversation and the person;
  * acting as the person; metrics and audit around the command or card action itself.
  * @example
  *   const pipeline = createTurnPipeline({ registry, deps, logger, signer, ledger });
@@ -49,9 +49,15 @@ export function createTurnPipeline(o: TurnPipelineOptions): TurnPipeline {
       secrets: deps.secrets,
       logger,
     }),
-    delivery(o.ledger, { store: deps.store, logger }),
     rateLimit(o.rateLimiter),
-    cardToken({ signer: o.signer, logger, clock: deps.clock, secrets: deps.secrets }),
+    cardToken({
+      signer: o.signer,
+      store: deps.store,
+      logger,
+      clock: deps.clock,
+      secrets: deps.secrets,
+    }),
+    delivery(o.ledger, { store: deps.store, logger }),
     conversation(),
     identity({ store: deps.store, clock: deps.clock, logger }),
     signIn({ clock: deps.clock, secrets: deps.secrets }),

@@ -5,7 +5,7 @@ import { refusal } from '../turn';
 /**
  * The per-person rate limit, before any lookup or store read, so a flood costs little.
  * A limited click did nothing: its retry may run once the person slowed down.
- * @example composeTurnPipeline([…, delivery(ledger, deps), rateLimit(limiter), …])
+ * @example composeTurnPipeline([respond(), tenant(deps), rateLimit(limiter), …])
  */
 export function rateLimit(limiter: RateLimiter | undefined): TurnMiddleware {
   return async (turn, next) => {
