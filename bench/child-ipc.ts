@@ -14,6 +14,8 @@ export interface ChildStats {
   /** C++ objects bound to JS (Buffers, SQLite statements…), arrayBuffers included. */
   external: number;
   arrayBuffers: number;
+  /** The bot's store calls so far, by method (the echo floor has no store). */
+  storeCalls?: Record<string, number>;
 }
 
 export type ParentMessage = { type: 'stats'; gc?: boolean } | { type: 'stop' };
@@ -26,7 +28,11 @@ export type ChildMessage =
  * Announces `url` to the parent and serves stats until told to stop; `close` runs before exit.
  * @example const app = await startApp(config); serveParent(app.url, () => app.close());
  */
-export function serveParent(url: string, close: () => Promise<void>): void {
+export function serveParent(
+  url: string,
+  close: () => Promise<void>,
+  extra: () => Partial<ChildStats> = () => ({}),
+): void {
   const send = (m: ChildMessage) => process.send?.(m);
   process.on('message', (m: ParentMessage) => {
     if (m.type === 'stats') {
@@ -44,6 +50,7 @@ export function serveParent(url: string, close: () => Promise<void>): void {
           heapTotal: mem.heapTotal,
           external: mem.external,
           arrayBuffers: mem.arrayBuffers,
+          ...extra(),
         });
       });
     } else if (m.type === 'stop') {

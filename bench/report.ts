@@ -26,6 +26,9 @@ export interface ThroughputMedians {
   /** The floor's throughput / this one's (how many times slower). */
   throughputRatio: number;
   replyP50Ratio: number;
+  /** The bot's store calls per command (undefined for the echo floor). */
+  storeReadsPerCommand?: number;
+  storeWritesPerCommand?: number;
 }
 
 export interface MemoryResult {
@@ -87,6 +90,10 @@ export function throughputMedians(samples: ThroughputSample[]): ThroughputMedian
         cpuRatio: ratio('cpuMsPerCommand'),
         throughputRatio: ratio('commandsPerSec', true),
         replyP50Ratio: ratio('replyP50'),
+        ...(of(target).some((s) => s.storeWritesPerCommand !== undefined) && {
+          storeReadsPerCommand: med(target, 'storeReadsPerCommand'),
+          storeWritesPerCommand: med(target, 'storeWritesPerCommand'),
+        }),
       });
     }
   }
@@ -109,7 +116,7 @@ export function verdicts(r: {
   const cpu = (t: ThroughputTarget) =>
     r.throughput?.find((m) => m.target === t && m.load === 'fixed');
   for (const [t, limit] of [
-    ['help', 1.5],
+    ['help', 1.3],
     ['status', 2.5],
   ] as const) {
     const m = cpu(t);
@@ -122,6 +129,15 @@ export function verdicts(r: {
         2,
       )} ms)${sat ? `, ${round(sat.cpuRatio, 2)}× at saturation` : ''}`,
       pass: m.cpuRatio <= limit,
+    });
+  }
+  const help = cpu('help');
+  if (help?.storeWritesPerCommand !== undefined) {
+    // Issue 18, item 7: the pipeline's own cost; background work (outbox, pollers) is included.
+    v.push({
+      target: 'store writes per `help` ≤ 2 (claim; done mark + audit), reads ≤ 1',
+      measured: `${round(help.storeWritesPerCommand, 2)} writes, ${round(help.storeReadsPerCommand ?? NaN, 2)} reads at a fixed rate`,
+      pass: help.storeWritesPerCommand <= 2.05 && (help.storeReadsPerCommand ?? 0) <= 1.05,
     });
   }
   if (r.requests) {

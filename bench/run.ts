@@ -14,9 +14,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { messageBody } from './bench-activity';
 import { ROOT, startHarness } from './harness';
-import { ConversationPool, drive } from './load';
 import {
   table,
   throughputMedians,
@@ -25,6 +23,7 @@ import {
   type ThroughputMedians,
 } from './report';
 import { measureFanOut, type FanOutResult } from './scenarios/fan-out';
+import { measureMemory } from './scenarios/memory';
 import { measurePolling, type PollingCost } from './scenarios/polling';
 import { measureRequestsPerCommand, type CommandCost } from './scenarios/requests-per-command';
 import { measureStartup } from './scenarios/startup';
@@ -168,6 +167,7 @@ async function main(): Promise<void> {
             'CPU ms/cmd',
             'CPU × echo',
             'slower × echo',
+            'store r/w per cmd',
           ],
           throughput.map((m) => [
             m.target === 'status' ? `status ${tp.statusRunId}` : m.target,
@@ -180,6 +180,9 @@ async function main(): Promise<void> {
             m.cpuMsPerCommand,
             m.target === 'echo' ? '1' : m.cpuRatio,
             m.target === 'echo' ? '1' : m.throughputRatio,
+            m.storeWritesPerCommand === undefined
+              ? '-'
+              : `${round(m.storeReadsPerCommand ?? NaN, 2)} / ${round(m.storeWritesPerCommand, 2)}`,
           ]),
         ),
       );
@@ -190,66 +193,14 @@ async function main(): Promise<void> {
         log(
           `\n[5] memory: the same bot over ${O.leakCommands} commands (help and status <run>), RSS after a full GC`,
         );
-        const served = tp.samples.filter((s) => s.target !== 'echo').reduce((n, s) => n + s.ok, 0);
-        const leakPool = new ConversationPool('a:bench-leak');
-        const more = (total: number) =>
-          drive(
-            {
-              url: bot.url,
-              connector: h.connector,
-              tag: `leak-${Date.now()}`,
-              conversations: leakPool,
-              body: (id, conversationId) =>
-                messageBody(
-                  Number(id.split('-').pop()) % 2 ? 'help' : `status ${tp.statusRunId}`,
-                  id,
-                  h.connector.url,
-                  conversationId,
-                ),
-            },
-            { kind: 'count', connections: O.connections, total },
-          ).finally(() => h.connector.reset());
-        // The leak check proper: 10,000 more commands on the bot the throughput run has warmed
-        // (V8's heap reservation and SQLite's page cache size up over the first few thousand), in
-        // two halves, so a plateau (growth that stops) can be told from a leak (growth that goes
-        // on). Growth since the early baseline (after the warm-up) is reported too.
-        const steady = await bot.stats(true);
-        const first = await more(Math.floor(O.leakCommands / 2));
-        const mid = await bot.stats(true);
-        const second = await more(O.leakCommands - Math.floor(O.leakCommands / 2));
-        const after = await bot.stats(true);
-        const failed = first.failed + second.failed;
-        memory = {
-          idleRss: idleRss ?? NaN,
-          baselineRss: baseline.rss,
-          baselineHeap: baseline.heapUsed,
-          steadyRss: steady.rss,
-          steadyHeap: steady.heapUsed,
-          steadyCommands: served,
-          midRss: mid.rss,
-          midHeap: mid.heapUsed,
-          midCommands: served + first.ok,
-          afterRss: after.rss,
-          afterHeap: after.heapUsed,
-          commands: first.ok + second.ok,
-          rssGrowthPct: ((after.rss - steady.rss) / steady.rss) * 100,
-          heapGrowthPct: ((after.heapUsed - steady.heapUsed) / steady.heapUsed) * 100,
-          secondHalfRssGrowthPct: ((after.rss - mid.rss) / mid.rss) * 100,
-          sinceWarmupRssGrowthPct: ((after.rss - baseline.rss) / baseline.rss) * 100,
-          checkpoints: { baseline, steady, mid, after },
-        };
-        log(
-          `  ${memory.commands} commands after the first ${served}${failed ? ` (${failed} failed)` : ''}: ` +
-            `RSS ${mb(steady.rss)} → ${mb(mid.rss)} (after ${memory.midCommands}) → ${mb(after.rss)} MB ` +
-            `(${round(memory.rssGrowthPct, 1)}% in all, ${round(memory.secondHalfRssGrowthPct, 1)}% in the second half; ` +
-            `${round(memory.sinceWarmupRssGrowthPct, 1)}% since the warm-up's ${mb(baseline.rss)} MB), ` +
-            `heap ${mb(steady.heapUsed)} → ${mb(mid.heapUsed)} → ${mb(after.heapUsed)} MB (${round(memory.heapGrowthPct, 1)}%)`,
-        );
-        for (const [name, c] of Object.entries({ baseline, steady, mid, after })) {
-          log(
-            `  ${name.padEnd(8)} rss ${mb(c.rss)}, heap used ${mb(c.heapUsed)} of ${mb(c.heapTotal)}, external ${mb(c.external)} (array buffers ${mb(c.arrayBuffers)}) MB`,
-          );
-        }
+        memory = await measureMemory(h, bot, {
+          ...tp,
+          baseline,
+          idleRss,
+          leakCommands: O.leakCommands,
+          connections: O.connections,
+          log,
+        });
         result.memory = memory;
       }
 

@@ -22,6 +22,28 @@ export interface ThroughputSample {
   replyP99: number;
   /** The target process's CPU ms per answered command. */
   cpuMsPerCommand: number;
+  /** The bot's store reads and writes per answered command (background work included). */
+  storeReadsPerCommand?: number;
+  storeWritesPerCommand?: number;
+}
+
+/** Store methods that only read; every other call writes. */
+const READS = new Set(['get', 'list', 'queryAudit', 'queueLength']);
+
+/** Reads and writes between two `storeCalls` snapshots. */
+function storeDelta(
+  before: Record<string, number> | undefined,
+  after: Record<string, number> | undefined,
+): { reads: number; writes: number } | undefined {
+  if (!after) return undefined;
+  let reads = 0;
+  let writes = 0;
+  for (const [name, n] of Object.entries(after)) {
+    const d = n - (before?.[name] ?? 0);
+    if (READS.has(name)) reads += d;
+    else if (name !== 'close') writes += d;
+  }
+  return { reads, writes };
 }
 
 export interface ThroughputOptions {
@@ -98,11 +120,19 @@ export async function measureThroughput(
         const after = await child.stats();
         h.connector.reset();
         const s = sample(target, loadKind, rep, r, (after.cpuMicros - before.cpuMicros) / 1000);
+        const store = storeDelta(before.storeCalls, after.storeCalls);
+        if (store && r.ok > 0) {
+          s.storeReadsPerCommand = store.reads / r.ok;
+          s.storeWritesPerCommand = store.writes / r.ok;
+        }
         samples.push(s);
         o.log(
           `  rep ${rep} ${loadKind.padEnd(10)} ${target.padEnd(6)} ${s.commandsPerSec.toFixed(0).padStart(5)}/s ` +
             `http p50 ${s.httpP50.toFixed(1)} p99 ${s.httpP99.toFixed(1)} ms, reply p50 ${s.replyP50.toFixed(1)} ms, ` +
             `cpu ${s.cpuMsPerCommand.toFixed(2)} ms/cmd` +
+            (s.storeWritesPerCommand !== undefined
+              ? `, store ${s.storeReadsPerCommand!.toFixed(2)} reads ${s.storeWritesPerCommand.toFixed(2)} writes/cmd`
+              : '') +
             (s.failed || s.missingReplies
               ? ` (failed ${s.failed}, missing replies ${s.missingReplies})`
               : ''),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Actor } from '../auth/actor';
 import type { CommandContext } from '../commands/command-spec';
@@ -37,4 +38,24 @@ export function conversationFromActivity(
         ? 'groupChat'
         : 'personal';
   return { id, type, channelId, teamId };
+}
+
+/** Every tenant id a Teams activity names: `channelData.tenant.id` and `conversation.tenantId`. */
+export function tenantsOfActivity(activity: Partial<Activity>): unknown[] {
+  const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  return [channelData?.tenant?.id, activity.conversation?.tenantId as unknown];
+}
+
+/** Longest delivery id kept as it is; Teams' own are far shorter. */
+const MAX_DELIVERY_ID = 200;
+
+/**
+ * The activity id as a delivery id the store can key on: a string, clipped to a digest when it
+ * is implausibly long (a forged activity must not turn into a store error); none otherwise.
+ */
+export function deliveryIdOf(activity: Partial<Activity>): string | undefined {
+  const id = activity.id as unknown;
+  if (typeof id !== 'string' || id === '') return undefined;
+  if (id.length <= MAX_DELIVERY_ID) return id;
+  return `sha256:${createHash('sha256').update(id).digest('hex')}`;
 }

@@ -1,13 +1,21 @@
 import type { Request, Response, Server } from 'restify';
 import { restify } from './load-restify';
-import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
 import { requireJson } from './require-json';
 
-export interface HttpServerOptions {
-  adapter: CloudAdapter;
-  bot: ActivityHandler;
+/**
+ * What `/api/messages` needs of the chat transport, without naming its SDK: the adapter that
+ * authenticates a request and makes a turn of it (botbuilder's CloudAdapter), and the bot that
+ * runs the turn (src/bot). Only the transport imports botbuilder.
+ */
+export interface MessageAdapter<C> {
+  process(req: Request, res: Response, logic: (context: C) => Promise<void>): Promise<void>;
+}
+
+export interface HttpServerOptions<C = never> {
+  adapter: MessageAdapter<C>;
+  bot: { run(context: C): Promise<void> };
   logger: Logger;
   metrics: Metrics;
   /** Largest accepted request body; bigger ones get 413. */
@@ -30,7 +38,7 @@ export interface HttpServer {
  * The restify server: `/api/messages` through the CloudAdapter, health, readiness, metrics.
  * @example const http = createHttpServer({ adapter, bot, logger, metrics, maxBodyBytes: 256_000, isReady });
  */
-export function createHttpServer(opts: HttpServerOptions): HttpServer {
+export function createHttpServer<C>(opts: HttpServerOptions<C>): HttpServer {
   const server = restify.createServer({ name: 'digitre-chatops', handleUncaughtExceptions: false });
   let inFlight = 0;
   let closing = false;

@@ -1,18 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { CloudAdapter } from 'botbuilder';
-import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { DestinationStream } from 'pino';
-import { CARD_ACTIONS } from '../actions/card-actions';
 import { CardSigner, signCardData } from '../actions/card-signer';
 import { CatalogAuthorizer } from '../auth/authorizer';
-import { RateLimiter } from '../auth/rate-limiter';
-import { TenantPolicy } from '../auth/tenant-policy';
-import { createBotFrameworkAuthentication } from '../auth/bot-framework-authentication';
-import { UserTokenExchanger } from '../auth/user-token';
-import { PersonSignIn } from '../bot/person-sign-in';
-import { ChatOpsBot } from '../bot/chatops-bot';
-import { onTurnError } from '../bot/on-turn-error';
-import { conversationInfoFromActivity, handleInstallation } from '../bot/on-installation';
+import { createTeamsTransport, type TeamsTransportOptions } from '../bot/create-teams-transport';
 import { replyToActivity } from '../bot/reply-to-activity';
 import { TeamsChannel } from '../bot/teams-channel';
 import { createAnnouncer } from '../notifications/announcer';
@@ -23,13 +13,11 @@ import { systemClock, type Clock } from '../clock/clock';
 import type { CommandDeps } from '../commands/command-spec';
 import type { Reply } from '../commands/reply';
 import { createRegistry } from '../commands/create-registry';
-import { messageReply } from '../commands/message-reply';
 import { type AppConfig } from '../config/load-config';
 import { CachedDevOps } from '../devops/cached-devops';
 import { MaskingDevOps } from '../devops/masking-devops';
 import type { DevOpsPort } from '../devops/devops-port';
 import type { DoctorDeps } from '../commands/handlers/doctor';
-import { saveConversation } from '../conversations/save-conversation';
 import type { Emulator } from '../emulator/start-emulator';
 import { createHttpServer } from '../http/create-server';
 import { createLogger, type Logger } from '../logging/create-logger';
@@ -55,9 +43,9 @@ export interface AppOverrides {
   /** How often the outbox retries what the channel would not take (default 15 s; tests shorter). */
   outboxIntervalMs?: number;
   /** How the bot gets its own outgoing token (botbuilder's extension point); default MSAL. */
-  botCredentialsFactory?: ServiceClientCredentialsFactory;
+  botCredentialsFactory?: TeamsTransportOptions['botCredentialsFactory'];
   /** The on-behalf-of exchange; default `@azure/identity` against `config.userAuth.obo`. */
-  userTokenExchanger?: Pick<UserTokenExchanger, 'actAs'>;
+  userTokenExchanger?: TeamsTransportOptions['userTokenExchanger'];
 }
 
 export interface RunningApp {
@@ -109,19 +97,21 @@ export async function startApp(
   // Every card the bot sends is masked (configured secrets and pasted ones) where it is rendered.
   const toActivity = (reply: Reply) => replyToActivity(reply, config.secrets);
 
-  // botbuilder's validation (signature, issuer, audience, expiry, serviceUrl), every failure a 401.
-  const adapter = new CloudAdapter(
-    createBotFrameworkAuthentication(config.bot, overrides.botCredentialsFactory),
-  );
-  adapter.onTurnError = onTurnError(logger, (ref) =>
-    toActivity(
-      messageReply(
-        'attention',
-        'Something went wrong on my side',
-        `I could not finish that. Please try again; if it keeps failing, give the DevOps team this reference: ${ref}`,
-      ),
-    ),
-  );
+  // The Teams transport: adapter (every /api/messages request validated, a 401 otherwise),
+  // turn-error answer, sign-in; its bot is built once notifications give it an outbox.
+  const teams = createTeamsTransport({
+    config,
+    catalog,
+    store,
+    clock,
+    logger,
+    toActivity,
+    ...(overrides.botCredentialsFactory && {
+      botCredentialsFactory: overrides.botCredentialsFactory,
+    }),
+    ...(overrides.userTokenExchanger && { userTokenExchanger: overrides.userTokenExchanger }),
+  });
+  const { adapter } = teams;
   const signer = await CardSigner.load(store);
   const notifications = startNotifications({
     channel: new TeamsChannel({
@@ -171,49 +161,7 @@ export async function startApp(
     webhookSecret: config.webhookSecret,
     secrets: config.secrets,
   };
-  // Acting as the person: Teams sign-in through the Bot Framework token service, then on-behalf-of.
-  const signIn = config.userAuth
-    ? new PersonSignIn({
-        connectionName: config.userAuth.connectionName,
-        exchanger:
-          overrides.userTokenExchanger ?? new UserTokenExchanger({ ...config.userAuth.obo, clock }),
-        store,
-        clock,
-        logger,
-      })
-    : undefined;
-  if (!signIn && catalog.environments.some((e) => e.actAsUser?.deploy)) {
-    logger.warn(
-      'the catalog asks for deploys as the person (actAsUser), but CHATOPS_OAUTH_CONNECTION is not set: the bot identity deploys',
-    );
-  }
-  const bot = new ChatOpsBot({
-    signIn,
-    tenantPolicy: new TenantPolicy(config.allowedTenants),
-    registry: deps.registry,
-    actions: CARD_ACTIONS,
-    deps,
-    logger,
-    metrics,
-    signer,
-    rateLimiter:
-      config.rateLimitPerMinute > 0
-        ? new RateLimiter({
-            perMinute: config.rateLimitPerMinute,
-            burst: Math.max(1, Math.ceil(config.rateLimitPerMinute / 2)),
-            clock,
-          })
-        : undefined,
-    toActivity,
-    outbox: notifications.sender,
-    onActivitySeen: async (context) => {
-      const info = conversationInfoFromActivity(context.activity);
-      if (info) await saveConversation(store, info);
-    },
-    onInstalled: async (context) => {
-      await handleInstallation(context, { store, logger, toActivity });
-    },
-  });
+  const bot = teams.bot({ deps, metrics, signer, outbox: notifications.sender });
 
   let ready = false;
   const http = createHttpServer({

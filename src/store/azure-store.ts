@@ -136,6 +136,19 @@ export class AzureStore implements Store {
     }
   }
 
+  /** Not one transaction (Blob and Table): the document first, then its audit rows. */
+  async putAndAudit<T>(
+    collection: string,
+    key: string,
+    value: T,
+    opts: PutOptions,
+    records: readonly AuditRecord[],
+  ): Promise<PutResult> {
+    const result = await this.put(collection, key, value, opts);
+    if (result.ok) for (const record of records) await this.appendAudit(record);
+    return result;
+  }
+
   async queryAudit(
     opts: { limit?: number; since?: number; actorId?: string } = {},
   ): Promise<(AuditRecord & { at: number })[]> {

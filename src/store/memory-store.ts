@@ -86,6 +86,20 @@ export class MemoryStore implements Store {
     this.audit.push({ ...copy, at: record.at ?? this.clock.now(), seq: ++this.seq });
   }
 
+  async putAndAudit<T>(
+    collection: string,
+    key: string,
+    value: T,
+    opts: PutOptions,
+    records: readonly AuditRecord[],
+  ): Promise<PutResult> {
+    // Checked before anything is written, so a bad record leaves the document alone too.
+    for (const record of records) toJson(record);
+    const result = await this.put(collection, key, value, opts);
+    if (result.ok) for (const record of records) await this.appendAudit(record);
+    return result;
+  }
+
   async queryAudit(
     opts: { limit?: number; since?: number; actorId?: string } = {},
   ): Promise<(AuditRecord & { at: number })[]> {

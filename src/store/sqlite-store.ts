@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../clock/clock';
 import { auditCutoff, DEFAULT_AUDIT_DAYS } from './audit-retention';
 import { checkKey, checkName, compareKeys, toJson } from './check-store-input';
-import { enableIncrementalVacuum, sqliteMigrations } from './sqlite-migrations';
+import { putDocRow, toDoc, type DocRow } from './sqlite-docs';
+import { openSqliteDatabase } from './open-sqlite';
+import { SqliteQueues } from './sqlite-queues';
 import { sqliteStoreError } from './sqlite-store-error';
 import { StoreError } from './store-error';
 import type { AuditRecord, PutOptions, PutResult, QueueItem, Store, StoredDoc } from './store';
@@ -20,15 +20,6 @@ export interface SqliteStoreOptions {
   auditRetentionDays?: number;
 }
 
-interface DocRow {
-  value: string;
-  etag: string;
-  expires_at: number | null;
-}
-
-/** Page cache per connection, KiB (see `open`). */
-const CACHE_KIB = 2000;
-
 /** Expired documents are hidden at once but deleted only every so many writes. */
 const PURGE_EVERY_WRITES = 500;
 
@@ -37,9 +28,6 @@ const PURGE_EVERY_WRITES = 500;
  * pages): fewer are reused by the next inserts anyway, and each truncation costs a checkpoint.
  */
 const VACUUM_FREE_PAGES = 256;
-
-/** The WAL is cut back to this after a checkpoint, so one burst does not leave it large for good. */
-const WAL_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /**
  * The default `Store`: one SQLite file (WAL, so readers never block the writer). Several
@@ -53,6 +41,8 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   /** One reusable transaction wrapper; `fn` runs inside it. */
   private readonly inTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
+  /** The queue and lease statements; each runs inside this store's `write` or `run`. */
+  private readonly queues: SqliteQueues;
 
   private constructor(
     private readonly db: Database.Database,
@@ -61,6 +51,7 @@ export class SqliteStore implements Store {
     private readonly auditRetentionDays: number,
   ) {
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
+    this.queues = new SqliteQueues((sql) => this.prepare(sql), clock);
   }
 
   /** `db.prepare`, once per SQL text. */
@@ -79,17 +70,7 @@ export class SqliteStore implements Store {
     const file = inMemory ? options.path : resolve(options.path);
     let db: Database.Database | undefined;
     try {
-      if (!inMemory) mkdirSync(dirname(file), { recursive: true });
-      db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      // SQLite's own default page cache (2 MB). better-sqlite3 builds with 16 MB per connection,
-      // and the cache fills as the audit log and the dedupe ids grow: +5 MB of RSS over 10,000
-      // commands in the benchmark's leak check, for pages the bot rarely reads twice (it appends).
-      db.pragma(`cache_size = -${CACHE_KIB}`);
-      db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
-      enableIncrementalVacuum(db);
-      migrate(db, file);
+      db = openSqliteDatabase(file, { inMemory, busyTimeoutMs: options.busyTimeoutMs });
       const store = new SqliteStore(
         db,
         file,
@@ -123,36 +104,9 @@ export class SqliteStore implements Store {
     value: T,
     opts: PutOptions = {},
   ): Promise<PutResult> {
-    return this.writeOne((): PutResult => {
-      checkName('collection', collection);
-      checkKey('key', key);
-      const json = toJson(value);
-      const etag = randomUUID();
-      const now = this.clock.now();
-      const expiresAt = opts.ttlMs === undefined ? null : now + opts.ttlMs;
-      let changes: number;
-      if (opts.etag === undefined) {
-        changes = this.prepare(
-          `INSERT INTO docs (collection, key, value, etag, expires_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (collection, key) DO UPDATE
-             SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at`,
-        ).run(collection, key, json, etag, expiresAt).changes;
-      } else if (opts.etag === null) {
-        // Create only: an existing row is replaced only when it has expired.
-        changes = this.prepare(
-          `INSERT INTO docs (collection, key, value, etag, expires_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (collection, key) DO UPDATE
-             SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at
-             WHERE docs.expires_at IS NOT NULL AND docs.expires_at <= ?`,
-        ).run(collection, key, json, etag, expiresAt, now).changes;
-      } else {
-        changes = this.prepare(
-          `UPDATE docs SET value = ?, etag = ?, expires_at = ?
-             WHERE collection = ? AND key = ? AND etag = ? AND (expires_at IS NULL OR expires_at > ?)`,
-        ).run(json, etag, expiresAt, collection, key, opts.etag, now).changes;
-      }
-      return changes === 1 ? { ok: true, etag } : { ok: false, reason: 'conflict' };
-    });
+    return this.writeOne(() =>
+      putDocRow((sql) => this.prepare(sql), this.clock.now(), collection, key, value, opts),
+    );
   }
 
   async delete(collection: string, key: string, etag?: string): Promise<boolean> {
@@ -180,13 +134,28 @@ export class SqliteStore implements Store {
 
   async appendAudit(record: AuditRecord): Promise<void> {
     // One INSERT: atomic on its own, no transaction needed.
-    await this.writeOne(() => {
-      const at = record.at ?? this.clock.now();
-      this.prepare('INSERT INTO audit (at, actor_id, record) VALUES (?, ?, ?)').run(
-        at,
-        record.actor.id,
-        toJson({ ...record, at }),
+    await this.writeOne(() => this.insertAudit(record));
+  }
+
+  /** One IMMEDIATE transaction: the document and its audit records land together or not at all. */
+  async putAndAudit<T>(
+    collection: string,
+    key: string,
+    value: T,
+    opts: PutOptions,
+    records: readonly AuditRecord[],
+  ): Promise<PutResult> {
+    return this.write(() => {
+      const result = putDocRow(
+        (sql) => this.prepare(sql),
+        this.clock.now(),
+        collection,
+        key,
+        value,
+        opts,
       );
+      if (result.ok) for (const record of records) this.insertAudit(record);
+      return result;
     });
   }
 
@@ -213,89 +182,31 @@ export class SqliteStore implements Store {
     payload: T,
     opts: { availableAt?: number } = {},
   ): Promise<boolean> {
-    return this.write(() => {
-      checkQueue(queue, id);
-      const info = this.prepare(
-        `INSERT INTO queue_items (queue, id, payload, attempts, available_at, seq)
-           VALUES (?, ?, ?, 0, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM queue_items))
-           ON CONFLICT (queue, id) DO NOTHING`,
-      ).run(queue, id, toJson(payload), opts.availableAt ?? this.clock.now());
-      return info.changes === 1;
-    });
+    return this.write(() => this.queues.enqueue(queue, id, payload, opts));
   }
 
   async claim<T>(queue: string, limit: number, visibilityMs: number): Promise<QueueItem<T>[]> {
-    return this.write(() => {
-      checkQueue(queue);
-      const now = this.clock.now();
-      const rows = this.prepare(
-        `SELECT id, payload, attempts FROM queue_items
-           WHERE queue = ? AND available_at <= ? ORDER BY available_at, seq LIMIT ?`,
-      ).all(queue, now, Math.max(0, limit)) as { id: string; payload: string; attempts: number }[];
-      const hide = this.prepare(
-        'UPDATE queue_items SET attempts = attempts + 1, available_at = ? WHERE queue = ? AND id = ?',
-      );
-      return rows.map((row) => {
-        hide.run(now + visibilityMs, queue, row.id);
-        return {
-          id: row.id,
-          payload: JSON.parse(row.payload) as T,
-          attempts: row.attempts + 1,
-          availableAt: now + visibilityMs,
-        };
-      });
-    });
+    return this.write(() => this.queues.claim<T>(queue, limit, visibilityMs));
   }
 
   async complete(queue: string, id: string): Promise<void> {
-    await this.write(() => {
-      checkQueue(queue, id);
-      this.prepare('DELETE FROM queue_items WHERE queue = ? AND id = ?').run(queue, id);
-    });
+    await this.write(() => this.queues.complete(queue, id));
   }
 
   async release(queue: string, id: string, availableAt: number): Promise<void> {
-    await this.write(() => {
-      checkQueue(queue, id);
-      this.prepare('UPDATE queue_items SET available_at = ? WHERE queue = ? AND id = ?').run(
-        availableAt,
-        queue,
-        id,
-      );
-    });
+    await this.write(() => this.queues.release(queue, id, availableAt));
   }
 
   async queueLength(queue: string): Promise<number> {
-    return this.run(() => {
-      checkQueue(queue);
-      const row = this.prepare('SELECT COUNT(*) AS n FROM queue_items WHERE queue = ?').get(
-        queue,
-      ) as { n: number };
-      return row.n;
-    });
+    return this.run(() => this.queues.length(queue));
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
-    return this.write(() => {
-      checkName('lease', name);
-      checkKey('lease holder', holder);
-      const now = this.clock.now();
-      const current = this.prepare('SELECT holder, expires_at FROM leases WHERE name = ?').get(
-        name,
-      ) as { holder: string; expires_at: number } | undefined;
-      if (current && current.holder !== holder && current.expires_at > now) return false;
-      this.prepare(
-        `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
-           ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at`,
-      ).run(name, holder, now + ttlMs);
-      return true;
-    });
+    return this.write(() => this.queues.acquireLease(name, holder, ttlMs));
   }
 
   async releaseLease(name: string, holder: string): Promise<void> {
-    await this.write(() => {
-      this.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
-    });
+    await this.write(() => this.queues.releaseLease(name, holder));
   }
 
   async close(): Promise<void> {
@@ -354,6 +265,15 @@ export class SqliteStore implements Store {
     return result;
   }
 
+  private insertAudit(record: AuditRecord): void {
+    const at = record.at ?? this.clock.now();
+    this.prepare('INSERT INTO audit (at, actor_id, record) VALUES (?, ?, ?)').run(
+      at,
+      record.actor.id,
+      toJson({ ...record, at }),
+    );
+  }
+
   private liveDoc(collection: string, key: string): DocRow | undefined {
     checkName('collection', collection);
     checkKey('key', key);
@@ -362,32 +282,4 @@ export class SqliteStore implements Store {
     ).get(collection, key) as DocRow | undefined;
     return row && (row.expires_at === null || row.expires_at > this.clock.now()) ? row : undefined;
   }
-}
-
-/** Runs the pending migrations in one IMMEDIATE transaction, so two processes opening a new file at once don't both migrate. */
-function migrate(db: Database.Database, file: string): void {
-  db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > sqliteMigrations.length) {
-      throw new StoreError(
-        'schema-too-new',
-        `${file} has schema version ${version} but this bot knows only ${sqliteMigrations.length}: it was written by a newer release. Upgrade the bot or point CHATOPS_STORE at another file.`,
-      );
-    }
-    sqliteMigrations.slice(version).forEach((migration, i) => {
-      migration(db);
-      db.pragma(`user_version = ${version + i + 1}`);
-    });
-  }).immediate();
-}
-
-function checkQueue(queue: string, id?: string): void {
-  checkName('queue', queue);
-  if (id !== undefined) checkKey('queue item id', id);
-}
-
-function toDoc<T>(key: string, row: DocRow): StoredDoc<T> {
-  const doc: StoredDoc<T> = { key, value: JSON.parse(row.value) as T, etag: row.etag };
-  if (row.expires_at !== null) doc.expiresAt = row.expires_at;
-  return doc;
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded-error';
+
 /**
  * Why a store operation failed. Conflicts are not errors (they come back as values from
  * `put`); these are the failures an operator has to act on.
@@ -10,7 +12,7 @@ export type StoreErrorCode =
   /** Another process holds the database lock for longer than the busy timeout. */
   | 'locked'
   /** The database was written by a newer version of the bot. */
-  | 'schema-too-new'
+  | 'schemaTooNew'
   /** The file or folder cannot be created, opened or written. */
   | 'io'
   /** The remote service (Azure Storage) cannot be reached or refused the credentials. */
@@ -24,14 +26,4 @@ export type StoreErrorCode =
  * An infrastructure failure of the store, with a message that says what to do.
  * @example throw new StoreError('locked', `${file} is locked by another process; stop it and retry`);
  */
-export class StoreError extends Error {
-  override readonly name = 'StoreError';
-
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export class StoreError extends CodedError<StoreErrorCode> {}

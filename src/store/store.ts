@@ -65,6 +65,19 @@ export interface Store {
   list<T>(collection: string, prefix?: string): Promise<StoredDoc<T>[]>;
 
   appendAudit(record: AuditRecord): Promise<void>;
+  /**
+   * `put`, then (only when the put succeeded) the audit records, as one write: the turn
+   * pipeline marks a message done and records who did what in a single store call.
+   * SQLite and memory: one transaction; Azure: the blob, then the audit rows.
+   * @example await store.putAndAudit('dedupe', `activity:${id}`, { done: true }, { ttlMs }, [record]);
+   */
+  putAndAudit<T>(
+    collection: string,
+    key: string,
+    value: T,
+    opts: PutOptions,
+    records: readonly AuditRecord[],
+  ): Promise<PutResult>;
   /** Newest first. */
   queryAudit(opts?: {
     limit?: number;

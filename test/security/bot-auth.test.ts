@@ -4,7 +4,7 @@ import {
   ToBotFromBotOrEmulatorTokenValidationParameters,
 } from 'botframework-connector';
 import { randomUUID } from 'node:crypto';
-import { botFrameworkAuthOptions } from '../../src/auth/bot-framework-authentication';
+import { botFrameworkAuthOptions } from '../../src/bot/bot-framework-authentication';
 import { cardActionActivity, messageActivity, postActivity } from '../support/activities';
 import { startTestApp, type TestApp } from '../support/start-test-app';
 import { startTestIssuer, type TestIssuer } from './support/test-issuer';

@@ -82,7 +82,7 @@ describe('SqliteStore specifics', () => {
     raw.pragma('user_version = 99');
     raw.close();
     expect(() => SqliteStore.open({ path })).toThrow(
-      expect.objectContaining({ code: 'schema-too-new' }),
+      expect.objectContaining({ code: 'schemaTooNew' }),
     );
   });
 

@@ -243,6 +243,35 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     describe('audit', () => {
       const actor = (id: string) => ({ id, name: `User ${id}` });
 
+      it('puts a document and appends its audit records in one call, only when the put wins', async () => {
+        const record = { actor: actor('ana'), action: 'command:help', detail: 'help' } as const;
+        const first = await store.putAndAudit(
+          'dedupe',
+          'activity:1',
+          { done: true },
+          { etag: null },
+          [
+            { ...record, outcome: 'ok' },
+            { ...record, action: 'command:status', outcome: 'refused' },
+          ],
+        );
+        expect(first.ok).toBe(true);
+        expect((await store.get('dedupe', 'activity:1'))?.value).toEqual({ done: true });
+        const lost = await store.putAndAudit('dedupe', 'activity:1', { done: 2 }, { etag: null }, [
+          { ...record, action: 'lost', outcome: 'ok' },
+        ]);
+        expect(lost).toEqual({ ok: false, reason: 'conflict' });
+        expect((await store.get('dedupe', 'activity:1'))?.value).toEqual({ done: true });
+        expect((await store.queryAudit()).map((r) => r.action).sort()).toEqual([
+          'command:help',
+          'command:status',
+        ]);
+        clock.advance(1000);
+        await store.putAndAudit('dedupe', 'activity:1', 1, { ttlMs: 500 }, []);
+        clock.advance(501);
+        expect(await store.get('dedupe', 'activity:1')).toBeUndefined();
+      });
+
       it('returns records newest first, with the store time when `at` is omitted', async () => {
         await store.appendAudit({
           actor: actor('ana'),
