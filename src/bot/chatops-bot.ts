@@ -18,6 +18,7 @@ import { newTurn, type Turn, type TurnAnswer } from '../core/turn';
 import type { TurnPipeline } from '../core/turn-pipeline';
 import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
+import type { Publisher } from '../publisher/publisher';
 import {
   actorFromActivity,
   deliveryIdOf,
@@ -25,11 +26,9 @@ import {
   tenantsOfActivity,
 } from './actor-from-activity';
 import { errorResponse, invokeResponse } from './invoke-response';
-import { oneAttemptPerCall } from './one-attempt-per-call';
 import { parseCardInvoke } from './parse-card-invoke';
 import type { PersonSignIn } from './person-sign-in';
 import { RecentConversations } from './recent-conversations';
-import type { TurnOutbox } from './send-within-budget';
 import { teamsCapabilities } from './teams-capabilities';
 import { TeamsReplies } from './teams-replies';
 import { SignInInvokes } from './sign-in-invokes';
@@ -40,8 +39,11 @@ export interface ChatOpsBotOptions {
   deps: CommandDeps;
   logger: Logger;
   metrics?: Metrics;
+  /** Verifies the tokens on clicked buttons (the publisher signs them). */
   signer: CardSigner;
-  /** Reply value → the activity to send (cards rendered from templates). */
+  /** The one way out to a chat: every answer of a turn goes through it. */
+  publisher: Publisher;
+  /** Reply value → activity, for the sign-in answers that are not card replies. */
   toActivity(reply: Reply): Partial<Activity>;
   /** Per-person command rate limit; none = unlimited. */
   rateLimiter?: RateLimiter;
@@ -53,8 +55,6 @@ export interface ChatOpsBotOptions {
   signIn?: PersonSignIn;
   /** The tenant boundary (`CHATOPS_ALLOWED_TENANTS`); none = every tenant. */
   tenantPolicy?: TenantPolicy;
-  /** Where a reply the channel would not take in time goes (the proactive sender's outbox). */
-  outbox?: TurnOutbox;
   /** How long a turn may spend retrying its replies before the outbox takes them (default 4 s). */
   replyBudgetMs?: number;
 }
@@ -76,7 +76,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
     super();
     const { deps, logger } = opts;
     this.ledger = new DeliveryLedger(deps.store, logger);
-    this.replies = new TeamsReplies({ ...opts, store: deps.store, clock: deps.clock });
+    this.replies = new TeamsReplies(opts);
     this.pipeline = createTurnPipeline({ ...opts, ledger: this.ledger });
     this.tenantDeps = { ...deps, policy: opts.tenantPolicy, logger };
     this.signInInvokes =
@@ -124,7 +124,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
       this.turnOf(context, { kind: 'message', ...init }, async (answer) => {
         if (answer.kind === 'reply') await this.replies.send(context, conversationId, answer.reply);
         if (answer.kind === 'platform') {
-          await this.replies.post(context, answer.payload as Partial<Activity>);
+          await this.replies.post(context, conversationId, answer.payload as Partial<Activity>);
         }
       }),
     );
@@ -170,15 +170,8 @@ export class ChatOpsBot extends TeamsActivityHandler {
     const card = this.replies.render(result.card, conversationId);
     const cardMessageId = context.activity.replyToId;
     if (result.updateForEveryone && cardMessageId) {
-      oneAttemptPerCall(context);
-      // The clicker gets the card in this response anyway; a channel hiccup must not turn a
-      // decision that happened into an error.
-      await context.updateActivity({ ...card, id: cardMessageId }).catch((err: unknown) => {
-        this.opts.logger.warn(
-          { err, activityId: context.activity.id },
-          'card update for everyone failed',
-        );
-      });
+      // A decision that happened is never turned into an error by a channel hiccup.
+      await this.replies.updateForEveryone(context, conversationId, cardMessageId, card);
     }
     if (result.followUp) await this.replies.send(context, conversationId, result.followUp);
     const content = card.attachments?.[0]?.content as Record<string, unknown>;

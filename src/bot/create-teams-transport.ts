@@ -20,7 +20,7 @@ import { ChatOpsBot } from './chatops-bot';
 import { conversationInfoFromActivity, handleInstallation } from './on-installation';
 import { onTurnError } from './on-turn-error';
 import { PersonSignIn } from './person-sign-in';
-import type { TurnOutbox } from './send-within-budget';
+import type { Publisher } from '../publisher/publisher';
 
 export interface TeamsTransportOptions {
   config: Pick<AppConfig, 'bot' | 'userAuth' | 'allowedTenants' | 'rateLimitPerMinute'>;
@@ -41,8 +41,8 @@ export interface TeamsBotOptions {
   deps: CommandDeps;
   metrics: Metrics;
   signer: CardSigner;
-  /** Where a reply the channel would not take in time goes (the proactive sender's outbox). */
-  outbox?: TurnOutbox;
+  /** The one way out to a chat (its outbox takes what Teams would not take in time). */
+  publisher: Publisher;
 }
 
 export interface TeamsTransport {
@@ -59,7 +59,7 @@ export interface TeamsTransport {
  * bot })`.
  * @example
  *   const teams = createTeamsTransport({ config, catalog, store, clock, logger, toActivity });
- *   const bot = teams.bot({ deps, metrics, signer, outbox: notifications.sender });
+ *   const bot = teams.bot({ deps, metrics, signer, publisher: notifications.publisher });
  */
 export function createTeamsTransport(o: TeamsTransportOptions): TeamsTransport {
   const { config, store, clock, logger, toActivity } = o;
@@ -112,7 +112,7 @@ export function createTeamsTransport(o: TeamsTransportOptions): TeamsTransport {
               })
             : undefined,
         toActivity,
-        ...(b.outbox && { outbox: b.outbox }),
+        publisher: b.publisher,
         onActivitySeen: async (context: TurnContext) => {
           const info = conversationInfoFromActivity(context.activity);
           if (info) await saveConversation(store, info);

@@ -51,8 +51,6 @@ export interface Notifications {
   poller: RunPoller;
   /** The one way out to chats (commands' announcements, a turn's outbox too). */
   publisher: Publisher;
-  /** The same publisher, by the name the bot's outbox option used (kept for the bot wiring). */
-  sender: Publisher;
   /** Call when the bot queued a run: its card is polled (no hooks) and the poller wakes up. */
   trackRun(runId: number): Promise<void>;
   /** Stops timers and waits for in-flight work. */
@@ -133,7 +131,6 @@ export function startNotifications(opts: NotificationsOptions): Notifications {
     processor,
     poller,
     publisher,
-    sender: publisher,
     async trackRun(runId) {
       await trackRun(opts.store, runId, opts.clock.now());
       poller.wake();

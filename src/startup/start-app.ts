@@ -161,7 +161,7 @@ export async function startApp(
     webhookSecret: config.webhookSecret,
     secrets: config.secrets,
   };
-  const bot = teams.bot({ deps, metrics, signer, outbox: notifications.sender });
+  const bot = teams.bot({ deps, metrics, signer, publisher: notifications.publisher });
 
   let ready = false;
   const http = createHttpServer({

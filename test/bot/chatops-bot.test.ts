@@ -2,11 +2,13 @@ import { join } from 'node:path';
 import { TestAdapter, type Activity } from 'botbuilder';
 import pino from 'pino';
 import { CARD_ACTIONS } from '../../src/actions/card-actions';
-import { CardSigner } from '../../src/actions/card-signer';
+import { CardSigner, signCardData } from '../../src/actions/card-signer';
 import { CatalogAuthorizer } from '../../src/auth/authorizer';
 import { ChatOpsBot } from '../../src/bot/chatops-bot';
 import { onTurnError } from '../../src/bot/on-turn-error';
 import { replyToActivity } from '../../src/bot/reply-to-activity';
+import { TeamsChannel } from '../../src/bot/teams-channel';
+import { Publisher } from '../../src/publisher/publisher';
 import { loadCatalog } from '../../src/catalog/load-catalog';
 import { manualClock } from '../../src/clock/clock';
 import { createRegistry } from '../../src/commands/create-registry';
@@ -29,12 +31,27 @@ async function setup() {
     localMode: true,
   };
   const logger = pino({ level: 'silent' });
+  const signer = await CardSigner.load(store);
+  // Answers go out in the turn (the TestAdapter's); nothing here is sent proactively.
+  const channel = new TeamsChannel({
+    adapter: { continueConversationAsync: () => Promise.reject(new Error('not in this test')) },
+    botAppId: '',
+    store,
+  });
+  const publisher = new Publisher({
+    channel,
+    store,
+    clock,
+    logger,
+    sign: (data, conversationId) => signCardData(data, conversationId, signer),
+  });
   const bot = new ChatOpsBot({
     registry: deps.registry,
     actions: CARD_ACTIONS,
     deps,
     logger,
-    signer: await CardSigner.load(store),
+    signer,
+    publisher,
     toActivity: replyToActivity,
   });
   const adapter = new TestAdapter((context) => bot.run(context));
