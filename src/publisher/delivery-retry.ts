@@ -1,3 +1,6 @@
+import { backoffDelay } from '../retry/backoff-delay';
+import { headerValue, parseRetryAfter, type HeaderBag } from '../retry/parse-retry-after';
+import { retryOutcome } from '../retry/retry';
 import { ChannelError, DeliveryFailedError } from './delivery-errors';
 
 /**
@@ -39,24 +42,11 @@ const NETWORK_CODES = new Set([
   'REQUEST_SEND_ERROR',
 ]);
 
-/**
- * Reads `Retry-After` (delta seconds or an HTTP date) as milliseconds from `now`.
- * @example parseRetryAfter('2', 0) // 2000
- */
-export function parseRetryAfter(value: string | undefined | null, now: number): number | undefined {
-  if (value === undefined || value === null || value.trim() === '') return undefined;
-  const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
 function headerOf(err: unknown, name: string): string | undefined {
-  const headers = (err as { response?: { headers?: unknown } } | null)?.response?.headers;
-  if (!headers || typeof headers !== 'object') return undefined;
-  const h = headers as { get?: (n: string) => unknown } & Record<string, unknown>;
-  const v = typeof h.get === 'function' ? h.get(name) : (h[name] ?? h[name.toLowerCase()]);
-  return typeof v === 'string' ? v : undefined;
+  return headerValue(
+    (err as { response?: { headers?: HeaderBag } } | null)?.response?.headers,
+    name,
+  );
 }
 
 /**
@@ -109,13 +99,12 @@ export function classifyDeliveryError(err: unknown, now: number, maxRetryAfterMs
  * @example backoffMs(3, { baseDelayMs: 500 }) // 2000
  */
 export function backoffMs(attempt: number, policy: RetryPolicy = {}): number {
-  const base = policy.baseDelayMs ?? 500;
-  return Math.min(policy.maxDelayMs ?? 30_000, base * 2 ** Math.max(0, attempt - 1));
-}
-
-/** How long a failure waits before the next try: its Retry-After, else the backoff. */
-export function delayFor(failure: Failure, attempt: number, policy: RetryPolicy = {}): number {
-  return failure.kind === 'retryAfter' ? failure.ms : backoffMs(attempt, policy);
+  // Without jitter: a card's retries keep their order behind the ones before it.
+  const options = {
+    baseDelayMs: policy.baseDelayMs ?? 500,
+    maxDelayMs: policy.maxDelayMs ?? 30_000,
+  };
+  return backoffDelay(attempt, options, () => 1);
 }
 
 /**
@@ -138,38 +127,54 @@ export async function withinBudget<T>(
   },
 ): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   const { policy } = opts;
-  const attempts = Math.max(1, policy.maxAttempts ?? 4);
-  const budget = opts.budgetMs ?? policy.inlineBudgetMs ?? 10_000;
+  // The budget is time spent waiting between attempts (not the attempts' own time), so the
+  // kit's clock is the sum of the waits.
   let waited = 0;
-  let last: unknown;
-  for (let n = 1; n <= attempts; n++) {
-    try {
-      return { ok: true, value: await attempt() };
-    } catch (err) {
-      last = err;
-      const failure = classifyDeliveryError(err, opts.now(), policy.maxRetryAfterMs ?? 60_000);
-      if (failure.kind === 'permanent') {
-        throw err instanceof DeliveryFailedError
-          ? err
-          : new DeliveryFailedError(
-              `the channel refused the ${opts.what} (${failure.status ?? 'error'})${
-                err instanceof ChannelError ? `: ${err.message}` : ''
-              }`,
-              failure.status,
-              err,
-            );
-      }
-      if (n === attempts) break;
-      const delay = delayFor(failure, n, policy);
-      if (waited + delay > budget) break;
-      waited += delay;
-      opts.onRetry?.({
-        attempt: n,
-        delay,
-        ...(failure.status !== undefined && { status: failure.status }),
-      });
-      await opts.sleep(delay);
-    }
+  const out = await retryOutcome(
+    () => attempt(),
+    {
+      maxAttempts: policy.maxAttempts ?? 4,
+      baseDelayMs: policy.baseDelayMs ?? 500,
+      maxDelayMs: policy.maxDelayMs ?? 30_000,
+      maxRetryAfterMs: policy.maxRetryAfterMs ?? 60_000,
+      budgetMs: opts.budgetMs ?? policy.inlineBudgetMs ?? 10_000,
+    },
+    {
+      classify: (err) => {
+        const failure = classifyDeliveryError(err, opts.now(), policy.maxRetryAfterMs ?? 60_000);
+        return {
+          failure,
+          retryable: failure.kind !== 'permanent',
+          ...(failure.kind === 'retryAfter' && { retryAfterMs: failure.ms }),
+        };
+      },
+      now: () => waited,
+      random: () => 1,
+      sleep: async (ms) => {
+        waited += ms;
+        await opts.sleep(ms);
+      },
+      onRetry: ({ attempt: n, delayMs, failure: { failure } }) =>
+        opts.onRetry?.({
+          attempt: n,
+          delay: delayMs,
+          ...(failure.status !== undefined && { status: failure.status }),
+        }),
+    },
+  );
+  if (out.ok) return { ok: true, value: out.value };
+  const { failure } = out.failure;
+  if (failure.kind === 'permanent') {
+    const err = out.error;
+    throw err instanceof DeliveryFailedError
+      ? err
+      : new DeliveryFailedError(
+          `the channel refused the ${opts.what} (${failure.status ?? 'error'})${
+            err instanceof ChannelError ? `: ${err.message}` : ''
+          }`,
+          failure.status,
+          err,
+        );
   }
-  return { ok: false, error: last };
+  return { ok: false, error: out.error };
 }

@@ -1,5 +1,6 @@
 import { ChannelError } from '../../src/publisher/delivery-errors';
-import { classifyDeliveryError, parseRetryAfter } from '../../src/publisher/delivery-retry';
+import { classifyDeliveryError } from '../../src/publisher/delivery-retry';
+import { parseRetryAfter } from '../../src/retry/parse-retry-after';
 
 /** Like botframework-connector's RestError: statusCode + response.headers.get. */
 function restError(status: number, headers: Record<string, string> = {}) {
