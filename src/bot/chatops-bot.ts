@@ -85,7 +85,8 @@ export class ChatOpsBot extends TeamsActivityHandler {
         signIn: opts.signIn,
         store: deps.store,
         ledger: this.ledger,
-        toActivity: opts.toActivity,
+        say: (context, reply) =>
+          this.replies.send(context, conversationFromActivity(context.activity).id, reply),
         resume: (context, text, userToken, activityId) => {
           logger.info({ activityId, actor: context.activity.from?.id }, 'signed in; resuming');
           return this.runMessage(context, { text, resumed: true, userToken, effectId: activityId });

@@ -16,6 +16,7 @@ import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/store';
 import { createBotFrameworkAuthentication } from './bot-framework-authentication';
+import { conversationFromActivity } from './actor-from-activity';
 import { ChatOpsBot } from './chatops-bot';
 import { conversationInfoFromActivity, handleInstallation } from './on-installation';
 import { onTurnError } from './on-turn-error';
@@ -118,7 +119,11 @@ export function createTeamsTransport(o: TeamsTransportOptions): TeamsTransport {
           if (info) await saveConversation(store, info);
         },
         onInstalled: async (context: TurnContext) => {
-          await handleInstallation(context, { store, logger, toActivity });
+          const say = async (turn: TurnContext, reply: Reply) => {
+            const { id } = conversationFromActivity(turn.activity);
+            await b.publisher.publish(id, reply, { inTurn: turn });
+          };
+          await handleInstallation(context, { store, logger, say });
         },
       }),
   };

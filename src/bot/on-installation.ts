@@ -17,8 +17,8 @@ const GREETING_DEDUPE_MS = 10 * 60_000;
 export interface InstallationDeps {
   store: Store;
   logger: Logger;
-  /** Reply value → activity (the bot's `replyToActivity`). */
-  toActivity(reply: Reply): Partial<Activity>;
+  /** Answers in this turn (through the publisher, like every other message). */
+  say(context: TurnContext, reply: Reply): Promise<void>;
 }
 
 export type InstallationOutcome = 'installed' | 'ignored';
@@ -107,7 +107,7 @@ function greeting(channel: boolean, isDefault: boolean): Reply {
  * team channel the default notifications channel, and says hello there.
  * @example
  *   // in ChatOpsBot: this.onConversationUpdate / this.onInstallationUpdate
- *   await handleInstallation(context, { store, logger, toActivity: replyToActivity });
+ *   await handleInstallation(context, { store, logger, say });
  */
 export async function handleInstallation(
   context: TurnContext,
@@ -140,7 +140,7 @@ export async function handleInstallation(
   );
   // Teams sends both conversationUpdate and installationUpdate for one installation: greet once.
   if (await once(deps.store, `greeted:${info.conversationId}`, GREETING_DEDUPE_MS)) {
-    await context.sendActivity(deps.toActivity(greeting(channel, isDefault)));
+    await deps.say(context, greeting(channel, isDefault));
   }
   return 'installed';
 }

@@ -1,4 +1,4 @@
-import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
+import type { InvokeResponse, TurnContext } from 'botbuilder';
 import { messageReply } from '../commands/message-reply';
 import type { Reply } from '../commands/reply';
 import type { DeliveryLedger } from '../core/delivery-ledger';
@@ -14,7 +14,8 @@ export interface SignInInvokesOptions {
   signIn: PersonSignIn;
   store: Store;
   ledger: DeliveryLedger;
-  toActivity(reply: Reply): Partial<Activity>;
+  /** Answers in this turn (through the publisher). */
+  say(context: TurnContext, reply: Reply): Promise<void>;
   /** Runs the message that waited for this sign-in, as the person, through the turn pipeline. */
   resume(context: TurnContext, text: string, userToken: string, activityId?: string): Promise<void>;
 }
@@ -50,13 +51,12 @@ export class SignInInvokes {
     }
     const token = await this.opts.signIn.userToken(context, state).catch(() => undefined);
     if (!token) {
-      await context.sendActivity(
-        this.opts.toActivity(
-          messageReply(
-            'warning',
-            'Sign-in did not complete',
-            'The token service did not accept that sign-in; send the command again to retry.',
-          ),
+      await this.opts.say(
+        context,
+        messageReply(
+          'warning',
+          'Sign-in did not complete',
+          'The token service did not accept that sign-in; send the command again to retry.',
         ),
       );
       return { status: 404 };

@@ -1,5 +1,6 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import { conversationInfoFromActivity, handleInstallation } from '../../src/bot/on-installation';
+import type { Reply } from '../../src/commands/reply';
 import { replyToActivity } from '../../src/bot/reply-to-activity';
 import { getDefaultNotificationChannel } from '../../src/conversations/default-notification-channel';
 import { getConversation } from '../../src/conversations/get-conversation';
@@ -45,7 +46,9 @@ describe('handleInstallation', () => {
   const deps = () => ({
     store: new MemoryStore(),
     logger: testLogger().logger,
-    toActivity: replyToActivity,
+    say: async (context: TurnContext, reply: Reply) => {
+      await context.sendActivity(replyToActivity(reply));
+    },
   });
 
   it('stores the team channel, makes it the notifications channel and greets it once', async () => {
