@@ -12,7 +12,12 @@ import type { Reply } from '../../src/commands/reply';
 import { ENGINEER, LEAD, STRANGER, handlerHarness, cardOf } from '../unit/handlers/handler-harness';
 
 type Harness = ReturnType<typeof handlerHarness>;
-const USER_ADO_TOKEN = 'person-ado-token-Qx7';
+/** The lead's Entra token for Azure DevOps, JWT-shaped: Azure DevOps (and its fake) reads `upn`. */
+const USER_ADO_TOKEN = [
+  'eyJhbGciOiJub25lIn0',
+  Buffer.from(JSON.stringify({ upn: 'devops.lead@digitre.example' })).toString('base64url'),
+  'person-ado-token-Qx7',
+].join('.');
 
 /** A lazy identity that counts its calls, like the bot's `actAsPerson`. */
 function person(result: () => Promise<{ bearerToken: string }>) {
