@@ -13,6 +13,11 @@ interface ApprovalCardDoc {
   activityId?: string;
   /** The decision the card was last updated to show (absent while pending). */
   shows?: string;
+  /**
+   * Decided while the card was still on its way (in the outbox, or being posted): the decided
+   * card, rendered for this chat, which whoever posts it sends instead (or right after).
+   */
+  decidedPayload?: unknown;
 }
 
 export interface ApprovalCard {
@@ -70,4 +75,97 @@ export async function listApprovalCards(store: Store, approvalId: string): Promi
   return docs
     .map((d) => d.value)
     .filter((v): v is ApprovalCard => typeof v.activityId === 'string');
+}
+
+/**
+ * The approval's cards in chats where it was claimed but is not posted yet (in the outbox, or
+ * being posted right now), with the version to compare-and-set against.
+ */
+export async function listUnpostedApprovalCards(
+  store: Store,
+  approvalId: string,
+): Promise<{ conversationId: string; shows?: string; etag: string }[]> {
+  const docs = await store.list<ApprovalCardDoc>(APPROVAL_CARDS_COLLECTION, `${approvalId}:`);
+  return docs
+    .filter((d) => typeof d.value.activityId !== 'string')
+    .map((d) => ({
+      conversationId: d.value.conversationId,
+      ...(d.value.shows !== undefined && { shows: d.value.shows }),
+      etag: d.etag,
+    }));
+}
+
+/**
+ * Keeps a decision for a card not posted yet, so it is posted decided (or updated right after
+ * it lands) instead of showing Approve/Reject for an approval that is over. False when the card
+ * changed meanwhile (it was just posted: update it instead).
+ */
+export async function holdDecision(
+  store: Store,
+  approvalId: string,
+  conversationId: string,
+  decision: string,
+  decidedPayload: unknown,
+  etag: string,
+): Promise<boolean> {
+  const doc: ApprovalCardDoc = { approvalId, conversationId, shows: decision, decidedPayload };
+  const put = await store.put(APPROVAL_CARDS_COLLECTION, key(approvalId, conversationId), doc, {
+    etag,
+    ttlMs: TTL_MS,
+  });
+  return put.ok;
+}
+
+/** The decision held for a card not posted yet, if the approval was decided meanwhile. */
+export async function heldDecision(
+  store: Store,
+  approvalId: string,
+  conversationId: string,
+): Promise<{ shows: string; payload: unknown } | undefined> {
+  const doc = await store.get<ApprovalCardDoc>(
+    APPROVAL_CARDS_COLLECTION,
+    key(approvalId, conversationId),
+  );
+  const v = doc?.value;
+  return v?.shows !== undefined && v.decidedPayload !== undefined && v.activityId === undefined
+    ? { shows: v.shows, payload: v.decidedPayload }
+    : undefined;
+}
+
+/**
+ * Records a card that just landed, showing `shows` (absent = pending). When a decision was held
+ * for it meanwhile, and the card landed showing something else, resolves that decided card:
+ * the caller updates the message with it (the record already says it shows the decision).
+ */
+export async function settleApprovalCard(
+  store: Store,
+  approvalId: string,
+  conversationId: string,
+  activityId: string,
+  shows?: string,
+): Promise<{ shows: string; payload: unknown } | undefined> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const doc = await store.get<ApprovalCardDoc>(
+      APPROVAL_CARDS_COLLECTION,
+      key(approvalId, conversationId),
+    );
+    const held =
+      doc?.value.decidedPayload !== undefined && doc.value.shows !== shows
+        ? { shows: doc.value.shows!, payload: doc.value.decidedPayload }
+        : undefined;
+    const next: ApprovalCardDoc = {
+      approvalId,
+      conversationId,
+      activityId,
+      ...((held?.shows ?? shows) !== undefined && { shows: held?.shows ?? shows }),
+    };
+    const put = await store.put(APPROVAL_CARDS_COLLECTION, key(approvalId, conversationId), next, {
+      etag: doc?.etag ?? null,
+      ttlMs: TTL_MS,
+    });
+    if (put.ok) return held;
+  }
+  // Several writers at once: record the card anyway, so a later decision can update it.
+  await rememberApprovalCard(store, approvalId, conversationId, activityId, shows);
+  return undefined;
 }

@@ -1,9 +1,13 @@
 import type { Reply } from '../commands/reply';
 import {
   claimApprovalCard,
+  holdDecision,
   listApprovalCards,
+  listUnpostedApprovalCards,
   rememberApprovalCard,
+  settleApprovalCard,
 } from '../conversations/approval-cards';
+import { DeliveryDeferredError } from './delivery-errors';
 import type { Publisher } from './publisher';
 
 /**
@@ -21,13 +25,20 @@ export async function postApprovalCard(
   const { store } = publisher;
   if (!(await claimApprovalCard(store, approvalId, conversationId))) return false;
   const messageId = await publisher.post(conversationId, reply, { approvalCard: { approvalId } });
-  await rememberApprovalCard(store, approvalId, conversationId, messageId);
+  // Decided while this was being posted: the card must not keep offering Approve/Reject.
+  const held = await settleApprovalCard(store, approvalId, conversationId, messageId);
+  if (held) {
+    await publisher.update(conversationId, messageId, held.payload).catch((err: unknown) => {
+      if (!(err instanceof DeliveryDeferredError)) throw err;
+    });
+  }
   return true;
 }
 
 /**
  * Replaces every posted card of an approval with its decided state `reply`; each chat's card is
- * rendered for that chat. A card already updated to this decision is left alone (events are
+ * rendered for that chat. A card not posted yet gets the decision held for it (see
+ * `holdDecision`), so it never lands offering buttons for an approval that is over. A card already updated to this decision is left alone (events are
  * redelivered, and several events name one decision). Resolves one settled result per chat
  * updated, in the order of `chats`.
  * @example const { chats, outcomes } = await updateApprovalCards(publisher, approval.id, 'approved', reply);
@@ -39,6 +50,12 @@ export async function updateApprovalCards(
   reply: Reply,
 ): Promise<{ chats: string[]; outcomes: PromiseSettledResult<void>[] }> {
   const { store } = publisher;
+  // Cards still on their way (the outbox holds them) are posted decided, or updated on landing.
+  for (const c of await listUnpostedApprovalCards(store, approvalId)) {
+    if (c.shows === decision) continue;
+    const payload = publisher.render(reply, c.conversationId);
+    await holdDecision(store, approvalId, c.conversationId, decision, payload, c.etag);
+  }
   const cards = (await listApprovalCards(store, approvalId)).filter((c) => c.shows !== decision);
   const outcomes = await Promise.allSettled(
     cards.map(async (c) => {

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock';
-import { rememberApprovalCard } from '../conversations/approval-cards';
+import { settleApprovalCard, heldDecision } from '../conversations/approval-cards';
 import {
   getRunCard,
   holdRunCardClaim,
@@ -36,8 +36,11 @@ export function outboxQueueOf(platform: string): string {
 export interface SendTag {
   /** The message is the live card of this run in this conversation. */
   runCard?: { runId: number; lastStateHash: string; lastUpdate: number };
-  /** The message is the approval card of this approval in this conversation. */
-  approvalCard?: { approvalId: string };
+  /**
+   * The message is the approval card of this approval in this conversation; `shows` the
+   * decision it carries (absent = pending).
+   */
+  approvalCard?: { approvalId: string; shows?: string };
 }
 
 /** One message waiting for the channel, already rendered for its platform. */
@@ -150,8 +153,11 @@ export class Outbox {
           continue;
         }
         if (op) {
-          await this.remember(op, await deliver(op));
+          const messageId = await deliver(op);
+          const followUp = await this.remember(op, messageId);
           delivered++;
+          // Decided while it landed: updated now, or kept here for the next drain.
+          if (followUp) await deliver(followUp).catch(() => this.add(followUp));
         }
         await store.complete(this.queue, item.id);
       } catch (err) {
@@ -184,6 +190,15 @@ export class Outbox {
   /** The item as it should go now: a run card posted meanwhile turns a send into an update. */
   private async current(item: OutboxItem): Promise<OutboxItem | 'wait' | undefined> {
     const { store } = this.opts;
+    const approval = item.tag?.approvalCard;
+    if (approval && item.kind === 'send') {
+      // The approval was decided while its card waited here: post the decided card instead.
+      const held = await heldDecision(store, approval.approvalId, item.conversationId);
+      if (held) {
+        const approvalCard = { ...approval, shows: held.shows };
+        return { ...item, payload: held.payload, tag: { ...item.tag, approvalCard } };
+      }
+    }
     const tag = item.tag?.runCard;
     if (!tag) return item;
     const card = await getRunCard(store, tag.runId, item.conversationId);
@@ -217,7 +232,8 @@ export class Outbox {
     };
   }
 
-  private async remember(item: OutboxItem, messageId: string): Promise<void> {
+  /** Records what landed; resolves an update still owed to it (a decision held meanwhile). */
+  private async remember(item: OutboxItem, messageId: string): Promise<OutboxItem | undefined> {
     const { store } = this.opts;
     const run = item.tag?.runCard;
     if (run) {
@@ -231,7 +247,19 @@ export class Outbox {
     }
     const approval = item.tag?.approvalCard;
     if (approval && item.kind === 'send') {
-      await rememberApprovalCard(store, approval.approvalId, item.conversationId, messageId);
+      const { approvalId, shows } = approval;
+      const held = await settleApprovalCard(
+        store,
+        approvalId,
+        item.conversationId,
+        messageId,
+        shows,
+      );
+      if (held) {
+        const { tag: _tag, ...rest } = item;
+        return { ...rest, kind: 'update', messageId, payload: held.payload };
+      }
     }
+    return undefined;
   }
 }
