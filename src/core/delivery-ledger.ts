@@ -25,6 +25,17 @@ export type DeliveryStart = 'new' | 'takenOver' | false;
  *   const start = await ledger.start(id); if (!start) return; // a retry, or being answered
  *   try { ...; await ledger.finish(id, records); } catch (e) { await ledger.forget(id); throw e; }
  */
+export interface DeliveryLedgerOptions {
+  /**
+   * How long a redelivery waits for another live instance holding it to finish or to be found
+   * dead (default 7.5 s: a crashed holder looks alive for up to 6 s, and Teams waits ~15 s).
+   */
+  waitForHolderMs?: number;
+  /** How often it looks while waiting (default 500 ms). */
+  pollMs?: number;
+  sleep?(ms: number): Promise<void>;
+}
+
 export class DeliveryLedger {
   /** This process's instance, to tell its own in-flight deliveries from a crashed one's. */
   readonly instanceId = `${process.pid}-${randomUUID()}`;
@@ -34,6 +45,7 @@ export class DeliveryLedger {
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
+    private readonly opts: DeliveryLedgerOptions = {},
   ) {}
 
   /**
@@ -51,14 +63,15 @@ export class DeliveryLedger {
       ttlMs: IN_FLIGHT_MS,
     });
     if (claimed.ok) return 'new';
-    const current = await this.store.get<DeliveryDoc>('dedupe', key);
-    // Gone meanwhile (finished and forgotten, or expired): a later retry will run it.
-    if (!current) return false;
-    const holder = typeof current.value === 'object' && 'holder' in current.value;
-    if (!holder) return false;
-    const { holder: who } = current.value as { holder: string };
-    if (who === this.instanceId || (await this.store.get('dedupe', `instance:${who}`))) {
-      return false;
+    let current = await this.store.get<DeliveryDoc>('dedupe', key);
+    const who = holderOf(current?.value);
+    // Done, or gone meanwhile (finished and forgotten, or expired): a later retry will run it.
+    if (!current || who === undefined || who === this.instanceId) return false;
+    if (await this.isAlive(who)) {
+      // A holder that just crashed still looks alive for a few seconds, and a platform retries
+      // sooner than that: wait it out instead of dropping the only copy of the command.
+      current = await this.waitForHolder(key, who);
+      if (!current) return false;
     }
     this.logger.warn(
       { activityId: id },
@@ -69,6 +82,27 @@ export class DeliveryLedger {
       ttlMs: IN_FLIGHT_MS,
     });
     return taken.ok ? 'takenOver' : false;
+  }
+
+  private async isAlive(instanceId: string): Promise<boolean> {
+    return Boolean(await this.store.get('dedupe', `instance:${instanceId}`));
+  }
+
+  /**
+   * Waits while `who` holds the delivery and is alive. Resolves the delivery's document once
+   * its holder is found dead (take it over), or undefined when it finished, changed hands or
+   * its holder is still alive at the end of the wait (that holder answers).
+   */
+  private async waitForHolder(key: string, who: string) {
+    const { waitForHolderMs = 7_500, pollMs = 500 } = this.opts;
+    const sleep = this.opts.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+    for (let waited = 0; waited < waitForHolderMs; waited += pollMs) {
+      await sleep(pollMs);
+      const doc = await this.store.get<DeliveryDoc>('dedupe', key);
+      if (!doc || holderOf(doc.value) !== who) return undefined;
+      if (!(await this.isAlive(who))) return doc;
+    }
+    return undefined;
   }
 
   /** Marks a delivery done and writes the turn's audit records, in one store call. */
@@ -122,4 +156,9 @@ export class DeliveryLedger {
     }
     return this.alive;
   }
+}
+
+/** The instance holding a delivery, or undefined when it is done. */
+function holderOf(doc: DeliveryDoc | undefined): string | undefined {
+  return typeof doc === 'object' && 'holder' in doc ? doc.holder : undefined;
 }

@@ -1,11 +1,14 @@
 import { countingStore } from '../../bench/counting-store';
-import { DeliveryLedger } from '../../src/core/delivery-ledger';
+import { DeliveryLedger, type DeliveryLedgerOptions } from '../../src/core/delivery-ledger';
 import { kit } from './turn-kit';
 
 describe('DeliveryLedger', () => {
   const ledgers: DeliveryLedger[] = [];
-  const ledgerOf = (k: ReturnType<typeof kit>) => {
-    const ledger = new DeliveryLedger(k.store, k.logger);
+  const ledgerOf = (
+    k: ReturnType<typeof kit>,
+    opts: DeliveryLedgerOptions = { waitForHolderMs: 0 },
+  ) => {
+    const ledger = new DeliveryLedger(k.store, k.logger, opts);
     ledgers.push(ledger);
     return ledger;
   };
@@ -45,6 +48,35 @@ describe('DeliveryLedger', () => {
     await k.store.put('dedupe', `instance:${survivor.instanceId}`, 1, { ttlMs: 6_000 });
     await expect(survivor.start('m-3')).resolves.toBe('takenOver');
     await expect(crashed.start('m-3')).resolves.toBe(false);
+  });
+
+  it('waits out a holder that crashed moments ago and takes its delivery over', async () => {
+    const k = kit();
+    const crashed = ledgerOf(k);
+    let slept = 0;
+    // The wait's clock is the store's: each poll lets the crashed holder's liveness age.
+    const sleep = async (ms: number) => {
+      slept += ms;
+      k.clock.advance(ms);
+    };
+    const survivor = ledgerOf(k, { sleep });
+    await expect(crashed.start('m-5')).resolves.toBe('new');
+    crashed.stop(); // killed: its liveness record lives out its 6 s and is not renewed
+    await expect(survivor.start('m-5')).resolves.toBe('takenOver');
+    expect(slept).toBeGreaterThanOrEqual(6_000);
+    expect(slept).toBeLessThanOrEqual(7_500);
+  });
+
+  it('answers nothing when the live holder finishes while the redelivery waits', async () => {
+    const k = kit();
+    const holder = ledgerOf(k);
+    await expect(holder.start('m-6')).resolves.toBe('new');
+    const sleep = async (ms: number) => {
+      k.clock.advance(ms);
+      await holder.finish('m-6', []);
+    };
+    const retry = ledgerOf(k, { sleep });
+    await expect(retry.start('m-6')).resolves.toBe(false);
   });
 
   it('forgets a delivery that did nothing, so its retry runs', async () => {
