@@ -6,7 +6,10 @@ import type { CommandContext, CommandDeps } from '../commands/command-spec';
 import { confirmReply, type DeployConfirmation } from '../commands/confirm-reply';
 import { approvalReply, decideApproval, requesterOf } from '../commands/decide-approval';
 import { audit, environmentOf } from '../commands/handler-kit';
-import { cancelRun, retryRun } from '../commands/handlers/run-actions';
+import { cancelReply } from '../commands/cancel-reply';
+import { retryReply, startRetry } from '../commands/retry-reply';
+import { cancelRun } from '../use-cases/cancel-run';
+import { retryRun } from '../use-cases/retry-run';
 import type { Reply } from '../commands/reply';
 import { getRunRecord } from '../commands/run-record';
 import { checkRunAllowed, queueRun, runsAsPerson } from '../commands/run-plan';
@@ -35,6 +38,8 @@ export interface CardActionSpec<D> {
   data: z.ZodType<D>;
   ids(data: D): SignedIds;
   run(data: D, ctx: CommandContext, deps: CommandDeps): Promise<CardActionResult>;
+  /** What the click was doing, for the one Azure DevOps failure answer (`runCardAction`). */
+  doing?(data: D): string;
 }
 
 const runId = z.number().int().positive().max(2_000_000_000);
@@ -126,17 +131,21 @@ export const CARD_ACTIONS: readonly CardActionSpec<never>[] = [
     verb: CARD_VERBS.cancelRun,
     data: runData,
     ids: (d) => ({ runId: d.runId }),
-    run: async (d, ctx, deps) => ok(await cancelRun(d.runId, ctx, deps), true),
+    run: async (d, ctx, deps) =>
+      ok(await cancelReply(d.runId, await cancelRun(d.runId, ctx, deps), deps), true),
+    doing: (d) => `cancel run ${d.runId}`,
   } satisfies CardActionSpec<z.infer<typeof runData>>,
   {
     verb: CARD_VERBS.retryRun,
     data: runData,
     ids: (d) => ({ runId: d.runId }),
     async run(d, ctx, deps) {
-      const next = await retryRun(d.runId, ctx, deps);
+      const outcome = await retryRun(d.runId, ctx, deps, startRetry(d.runId, ctx, deps));
+      const next = retryReply(d.runId, outcome);
       // The failed run's card stays as it was; the retry gets a card of its own.
       return ok(await runStatusReply(d.runId, deps), false, next);
     },
+    doing: (d) => `retry run ${d.runId}`,
   } satisfies CardActionSpec<z.infer<typeof runData>>,
   {
     verb: CARD_VERBS.confirm,

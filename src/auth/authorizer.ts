@@ -1,6 +1,8 @@
 import type { Catalog } from '../catalog/catalog-schema';
-import type { RequesterMatch } from '../commands/run-requester';
 import type { Actor } from './actor';
+
+/** Whether the person deciding an approval asked for the run: yes, no, or cannot tell. */
+export type RequesterMatch = 'self' | 'other' | 'unsure';
 
 /** Something a person may be allowed to do. */
 export type Permission =
