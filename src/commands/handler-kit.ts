@@ -14,7 +14,7 @@ export function refusalReply(decision: Extract<Decision, { allowed: false }>): R
     ...messageReply('attention', 'Not allowed', `Sorry, ${decision.reason}.`, {
       facts: [{ title: 'Who can', value: who }],
     }),
-    outcome: 'refused:not-allowed',
+    outcome: `refused:${decision.why ?? 'not-allowed'}`,
   };
 }
 

@@ -31,7 +31,7 @@ export async function refuseRunAction(
   await audit(deps, ctx, {
     action: `${action} ${runId}`,
     detail: decision.reason,
-    outcome: 'refused:not-allowed',
+    outcome: `refused:${decision.why ?? 'not-allowed'}`,
     runId,
   });
   return { code: 'refused:not-allowed', decision };
