@@ -1,3 +1,4 @@
+import { catalogIndex } from '../catalog/catalog-index';
 import { confirmCardData } from '../cards/confirm-card-data';
 import type { PendingConfirmation } from '../confirmations/pending-confirmation';
 import type { CommandDeps } from './command-spec';
@@ -20,8 +21,9 @@ export function confirmReply(
   view: 'requester' | 'viewer',
 ): Reply {
   const { plan } = confirmation.payload;
-  const env = deps.catalog.environments.find((e) => e.key === plan.environment);
-  const pipeline = deps.catalog.pipelines.find((p) => p.key === plan.pipelineKey)!;
+  const index = catalogIndex(deps.catalog);
+  const env = index.environment(plan.environment);
+  const pipeline = index.requirePipeline(plan.pipelineKey);
   const envName = env?.displayName ?? pipeline.name;
   const branch = plan.branch ?? pipeline.defaultBranch;
   return {

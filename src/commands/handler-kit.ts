@@ -1,3 +1,4 @@
+import { catalogIndex } from '../catalog/catalog-index';
 import type { Decision } from '../auth/authorizer';
 import { DevOpsError } from '../devops/devops-port';
 import type { CommandDeps } from './command-spec';
@@ -58,8 +59,8 @@ export { audit } from '../use-cases/audit';
 
 /** The catalog environment a pipeline deploys to, if any. */
 export function environmentOf(deps: Pick<CommandDeps, 'catalog'>, pipelineKey: string | undefined) {
-  const pipeline = deps.catalog.pipelines.find((p) => p.key === pipelineKey);
+  const pipeline = catalogIndex(deps.catalog).pipeline(pipelineKey);
   return pipeline?.environment
-    ? deps.catalog.environments.find((e) => e.key === pipeline.environment)
+    ? catalogIndex(deps.catalog).environment(pipeline.environment)
     : undefined;
 }

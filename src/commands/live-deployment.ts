@@ -1,3 +1,4 @@
+import { catalogIndex } from '../catalog/catalog-index';
 import { shortBranch } from '../cards/format';
 import type { RunSummary } from '../devops/devops-port';
 import type { CommandDeps } from './command-spec';
@@ -24,15 +25,15 @@ export async function liveDeployment(
   deps: Pick<CommandDeps, 'catalog' | 'devops'>,
   top = 20,
 ): Promise<LiveDeployment | null> {
-  const env = deps.catalog.environments.find((e) => e.key === environment);
+  const index = catalogIndex(deps.catalog);
+  const env = index.environment(environment);
   if (!env) return null;
   const runs = await deps.devops.listRuns({ pipelineKey: env.pipeline, top });
   const run = runs.find((r) => r.state === 'completed' && r.result === 'succeeded');
   if (!run) return null;
-  const modelParam = deps.catalog.models?.parameter ?? 'modelVersion';
   return {
     run,
-    model: run.parameters[modelParam],
+    model: index.modelVersionOf(run.parameters),
     branch: shortBranch(run.branch),
     since: run.finishedDate ?? run.createdDate,
     by: run.requestedBy,

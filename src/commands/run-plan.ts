@@ -1,8 +1,9 @@
+import { catalogIndex } from '../catalog/catalog-index';
 import { randomUUID } from 'node:crypto';
 import { runCardData } from '../cards/run-card-data';
 import { checkDeployAllowed } from '../locks/check-deploy-allowed';
 import type { CommandContext, CommandDeps } from './command-spec';
-import { audit, devopsFailureReply, environmentOf, refusalReply } from './handler-kit';
+import { audit, devopsFailureReply, refusalReply } from './handler-kit';
 import { messageReply } from './message-reply';
 import type { Reply } from './reply';
 import { saveRunRecord } from './run-record';
@@ -93,7 +94,7 @@ export async function checkRunAllowed(
   if (plan.environment) {
     const lock = await checkDeployAllowed(deps.store, deps.clock, plan.environment, ctx.actor);
     if (!lock.allowed) {
-      const env = deps.catalog.environments.find((e) => e.key === plan.environment)!;
+      const env = catalogIndex(deps.catalog).requireEnvironment(plan.environment);
       await audit(deps, ctx, {
         action: plan.command,
         detail: `locked by ${lock.lock.owner.name}`,
@@ -119,9 +120,10 @@ export function runsAsPerson(
   deps: CommandDeps,
 ): boolean {
   if (!ctx.actAsPerson) return false;
+  const index = catalogIndex(deps.catalog);
   const env = plan.environment
-    ? deps.catalog.environments.find((e) => e.key === plan.environment)
-    : environmentOf(deps, plan.pipelineKey);
+    ? index.environment(plan.environment)
+    : index.environmentOf(plan.pipelineKey);
   return env?.actAsUser?.deploy === true;
 }
 
@@ -131,7 +133,8 @@ export async function queueRun(
   ctx: CommandContext,
   deps: CommandDeps,
 ): Promise<Reply> {
-  const pipeline = deps.catalog.pipelines.find((p) => p.key === plan.pipelineKey)!;
+  const index = catalogIndex(deps.catalog);
+  const pipeline = index.requirePipeline(plan.pipelineKey);
   // Before the try: a missing sign-in is not an Azure DevOps failure, and nothing is queued.
   const actAs = runsAsPerson(plan, ctx, deps) ? await ctx.actAsPerson!() : undefined;
   const as = actAs ? 'as the person' : 'as the bot identity';
@@ -167,14 +170,14 @@ export async function queueRun(
     });
     await audit(deps, ctx, {
       action: plan.command,
-      detail: `${describePlan(plan, pipeline.name)} (${as})`,
+      detail: `${describePlan(plan, pipeline.name, index.modelParameter)} (${as})`,
       outcome: 'ok',
       runId: run.id,
     });
     await deps.onRunQueued?.(run.id);
-    const env = environmentOf(deps, plan.pipelineKey);
     const data = runCardData(run, {
-      environment: env?.displayName,
+      environment: index.environmentOf(plan.pipelineKey)?.displayName,
+      modelParameter: index.modelParameter,
       requestedBy: ctx.actor.name,
       now: deps.clock.now(),
     });
@@ -182,7 +185,7 @@ export async function queueRun(
   } catch (err) {
     await audit(deps, ctx, {
       action: plan.command,
-      detail: `${describePlan(plan, pipeline.name)} (${as}): ${(err as Error).message}`,
+      detail: `${describePlan(plan, pipeline.name, index.modelParameter)} (${as}): ${(err as Error).message}`,
       outcome: 'failed',
     });
     return devopsFailureReply(err, `queue ${pipeline.name}`);
@@ -190,11 +193,15 @@ export async function queueRun(
 }
 
 /** One line for audit and cards: what will run, with which model and branch. */
-export function describePlan(plan: RunPlan, pipelineName: string): string {
+export function describePlan(
+  plan: RunPlan,
+  pipelineName: string,
+  modelParameter = 'modelVersion',
+): string {
   const parts = [pipelineName];
   if (plan.model) parts.push(`model v${plan.model}${plan.modelDefaulted ? ' (latest)' : ''}`);
   if (plan.branch) parts.push(`branch ${plan.branch}`);
-  const other = Object.entries(plan.parameters).filter(([k]) => k !== 'modelVersion');
+  const other = Object.entries(plan.parameters).filter(([k]) => k !== modelParameter);
   if (other.length > 0) parts.push(other.map(([k, v]) => `${k}=${v}`).join(' '));
   return parts.join(', ');
 }

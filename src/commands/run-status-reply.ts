@@ -1,7 +1,8 @@
+import { catalogIndex } from '../catalog/catalog-index';
 import { runCardData } from '../cards/run-card-data';
 import type { RunSummary } from '../devops/devops-port';
 import type { CommandDeps } from './command-spec';
-import { devopsFailureReply, environmentOf } from './handler-kit';
+import { devopsFailureReply } from './handler-kit';
 import { messageReply } from './message-reply';
 import type { Reply } from './reply';
 import { canceledByOf } from '../notifications/run-decision';
@@ -64,9 +65,10 @@ export async function runStatusReply(
         ? canceledByOf(deps.store, runId)
         : Promise.resolve(undefined),
     ]);
-    const env = environmentOf(deps, run.pipelineKey);
+    const index = catalogIndex(deps.catalog);
     const data = runCardData(run, {
-      environment: env?.displayName,
+      environment: index.environmentOf(run.pipelineKey)?.displayName,
+      modelParameter: index.modelParameter,
       requestedBy: record?.requestedBy.name,
       canceledBy,
       logTail,

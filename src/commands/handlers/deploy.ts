@@ -1,3 +1,4 @@
+import { catalogIndex } from '../../catalog/catalog-index';
 import { modelChange } from '../../cards/format';
 import { createConfirmation } from '../../confirmations/create-confirmation';
 import { confirmReply, type DeployConfirmation } from '../confirm-reply';
@@ -53,9 +54,10 @@ export async function deploy(
     change?: string;
   } = {},
 ): Promise<Reply> {
-  const env = deps.catalog.environments.find((e) => e.key === args.environment)!;
-  const pipeline = deps.catalog.pipelines.find((p) => p.key === env.pipeline)!;
-  const modelParam = deps.catalog.models?.parameter ?? 'modelVersion';
+  const index = catalogIndex(deps.catalog);
+  const env = index.requireEnvironment(args.environment);
+  const pipeline = index.pipelineOf(env.key);
+  const modelParam = index.modelParameter;
   const takesModel = pipeline.parameters.some((p) => p.name === modelParam);
   const plan: RunPlan = {
     pipelineKey: pipeline.key,
@@ -103,7 +105,8 @@ async function changeOf(plan: RunPlan, deps: CommandDeps): Promise<string> {
 }
 
 async function preview(plan: RunPlan, deps: CommandDeps): Promise<Reply> {
-  const pipeline = deps.catalog.pipelines.find((p) => p.key === plan.pipelineKey)!;
+  const index = catalogIndex(deps.catalog);
+  const pipeline = index.requirePipeline(plan.pipelineKey);
   try {
     const p = await deps.devops.previewRun({
       pipelineKey: plan.pipelineKey,
@@ -113,7 +116,7 @@ async function preview(plan: RunPlan, deps: CommandDeps): Promise<Reply> {
     return messageReply(
       'default',
       `Dry run: ${pipeline.name}`,
-      `Nothing was queued. This is what would run: ${describePlan(plan, pipeline.name)}.`,
+      `Nothing was queued. This is what would run: ${describePlan(plan, pipeline.name, index.modelParameter)}.`,
       {
         facts: [
           {
@@ -126,7 +129,7 @@ async function preview(plan: RunPlan, deps: CommandDeps): Promise<Reply> {
           { title: 'Branch', value: plan.branch ?? pipeline.defaultBranch },
           // The model as people say it ("Model v3"), not the template parameter's key.
           ...Object.entries(plan.parameters).map(([title, value]) =>
-            title === (deps.catalog.models?.parameter ?? 'modelVersion')
+            title === index.modelParameter
               ? { title: 'Model', value: `v${value}` }
               : { title, value },
           ),

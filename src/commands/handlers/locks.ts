@@ -1,5 +1,5 @@
+import { catalogIndex } from '../../catalog/catalog-index';
 import { maskSecrets } from '../../auth/mask-secrets';
-import { findEnvironment } from '../../catalog/find-in-catalog';
 import { formatAge, formatTimestamp } from '../../cards/format';
 import { acquireLock } from '../../locks/acquire-lock';
 import { listLocks } from '../../locks/list-locks';
@@ -40,7 +40,7 @@ export const lockCommand = defineCommand<LockArgs>({
   async run(rawArgs, ctx, deps) {
     // The reason is shown to everyone by `locks`: a pasted secret is masked before it is stored.
     const args = { ...rawArgs, reason: maskSecrets(rawArgs.reason, deps.secrets ?? []) };
-    const env = findEnvironment(deps.catalog, args.environment)!;
+    const env = catalogIndex(deps.catalog).requireEnvironment(args.environment);
     const decision = deps.authorizer.check(
       ctx.actor,
       { kind: 'lock', environment: env.key },
@@ -114,7 +114,7 @@ export const unlockCommand = defineCommand<{ environment: string; force: boolean
     return { ok: true, args: { environment: env.args.key, force: extra.length > 0 } };
   },
   async run(args, ctx, deps) {
-    const env = findEnvironment(deps.catalog, args.environment)!;
+    const env = catalogIndex(deps.catalog).requireEnvironment(args.environment);
     if (args.force) {
       const decision = deps.authorizer.check(
         ctx.actor,
@@ -200,7 +200,7 @@ export const locksCommand = defineCommand<Record<string, never>>({
         ],
         rows: locks.map((l) => ({
           cells: [
-            findEnvironment(deps.catalog, l.environment)?.displayName ?? l.environment,
+            catalogIndex(deps.catalog).environment(l.environment)?.displayName ?? l.environment,
             l.owner.name,
             l.reason || '—',
             formatAge(now - l.createdAt),

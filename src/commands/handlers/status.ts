@@ -1,3 +1,4 @@
+import { catalogIndex } from '../../catalog/catalog-index';
 import type { Catalog } from '../../catalog/catalog-schema';
 import { findEnvironment, findPipeline } from '../../catalog/find-in-catalog';
 import { dashboardCardData } from '../../cards/dashboard-card-data';
@@ -79,7 +80,7 @@ async function statusOfBuild(buildNumber: string, deps: CommandDeps): Promise<Re
 }
 
 async function latestRunOf(pipelineKey: string, deps: CommandDeps): Promise<Reply> {
-  const pipeline = findPipeline(deps.catalog, pipelineKey)!;
+  const pipeline = catalogIndex(deps.catalog).requirePipeline(pipelineKey);
   try {
     const env = environmentOf(deps, pipelineKey);
     // For an environment, enough runs to find what is live too, in the same one call.

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Actor } from '../../../src/auth/actor';
 import { CatalogAuthorizer } from '../../../src/auth/authorizer';
 import type { CardDataMap, CardId } from '../../../src/cards/card-data';
+import type { Catalog } from '../../../src/catalog/catalog-schema';
 import { loadCatalog } from '../../../src/catalog/load-catalog';
 import { manualClock } from '../../../src/clock/clock';
 import type { CommandContext, CommandDeps } from '../../../src/commands/command-spec';
@@ -57,8 +58,10 @@ export const START = Date.parse('2026-03-02T09:00:00Z');
  *   const reply = await h.run('deploy custom-qa model v3', { actor: ENGINEER });
  *   expect(h.devops.calls.map((c) => c.method)).toContain('runPipeline');
  */
-export function handlerHarness(opts: { localMode?: boolean; modelVersions?: number } = {}) {
-  const catalog = loadCatalog(join(__dirname, '../../../config/digitre.yaml'));
+export function handlerHarness(
+  opts: { localMode?: boolean; modelVersions?: number; catalog?: Catalog } = {},
+) {
+  const catalog = opts.catalog ?? loadCatalog(join(__dirname, '../../../config/digitre.yaml'));
   const clock = manualClock(START);
   const store = new MemoryStore({ clock });
   const devops = new InMemoryDevOps(catalog, { clock, modelVersions: opts.modelVersions });
