@@ -1,4 +1,4 @@
-import { getRunRecord } from '../../../src/commands/run-record';
+import { getRunRecord } from '../../../src/use-cases/run-record';
 import { modelChange } from '../../../src/cards/format';
 import { queueRun } from '../../../src/commands/run-plan';
 import { LEAD, cardOf, handlerHarness } from './handler-harness';

@@ -10,7 +10,7 @@ import { createRegistry } from '../../../src/commands/create-registry';
 import { parseCommand } from '../../../src/commands/parse-command';
 import type { Reply } from '../../../src/commands/reply';
 import { runCommand } from '../../../src/commands/run-command';
-import { saveRunRecord } from '../../../src/commands/run-record';
+import { saveRunRecord } from '../../../src/use-cases/run-record';
 import { InMemoryDevOps } from '../../support/in-memory-devops';
 import { MemoryStore } from '../../../src/store/memory-store';
 
