@@ -4,6 +4,7 @@ import type { EnvironmentSpec } from '../catalog/catalog-schema';
 import { DevOpsError, type ApprovalSummary, type RunSummary } from '../devops/devops-port';
 import { rememberRunDecision } from '../notifications/run-decision';
 import { audit } from './audit';
+import type { DevOpsFailure } from './devops-failure';
 import { getRunRecord, type RunRecord } from './run-record';
 import { runRequester, type RequesterMatch } from './run-requester';
 import type { UseCaseContext, UseCaseDeps } from './use-case-deps';
@@ -22,8 +23,7 @@ export interface ApprovalDecision {
   comment: string;
 }
 
-/** An Azure DevOps failure, with what was being done (the answer says "I could not <doing>"). */
-export type DevOpsFailure = { code: 'failed'; error: DevOpsError; doing: string };
+export type { DevOpsFailure };
 
 /** Why no single pending approval was found for what the person named. */
 export type ApprovalNotFound =
