@@ -27,11 +27,14 @@ export async function resolveModel(
   if (versions.length === 0) {
     return {
       ok: false,
-      reply: messageReply(
-        'attention',
-        'No model registered yet',
-        'There is no registered model version to deploy. Run `train` first.',
-      ),
+      reply: {
+        ...messageReply(
+          'attention',
+          'No model registered yet',
+          'There is no registered model version to deploy. Run `train` first.',
+        ),
+        outcome: 'refused:no-model',
+      },
     };
   }
   if (named === undefined) return { ok: true, model: versions[0]!.version, defaulted: true };
@@ -39,14 +42,15 @@ export async function resolveModel(
     return { ok: true, model: named, defaulted: false };
   return {
     ok: false,
-    reply: messageReply(
-      'attention',
-      `Model v${named} is not registered`,
-      `The latest registered versions are ${latest.join(', ')}.`,
-      {
-        facts: [{ title: 'Try', value: `deploy … model ${latest[0]}` }],
-      },
-    ),
+    reply: {
+      ...messageReply(
+        'attention',
+        `Model v${named} is not registered`,
+        `The latest registered versions are ${latest.join(', ')}.`,
+        { facts: [{ title: 'Try', value: `deploy … model ${latest[0]}` }] },
+      ),
+      outcome: 'refused:model-not-registered',
+    },
   };
 }
 

@@ -38,11 +38,14 @@ export async function runStatusReply(
         ? known
         : await deps.devops.getRun(runId, { withStages: true, ...(known && { known }) });
     if (!run)
-      return messageReply(
-        'attention',
-        'No such run',
-        `Azure DevOps has no run ${runId}. See \`runs\` for recent ones.`,
-      );
+      return {
+        ...messageReply(
+          'attention',
+          'No such run',
+          `Azure DevOps has no run ${runId}. See \`runs\` for recent ones.`,
+        ),
+        outcome: 'refused:no-such-run',
+      };
     // Read with stages, a run without `failedTask` has no failed task with a log: no call.
     const failed =
       run.state === 'completed' &&

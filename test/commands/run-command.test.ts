@@ -3,7 +3,7 @@ import { runCardAction } from '../../src/actions/run-card-action';
 import { CARD_VERBS } from '../../src/cards/card-verbs';
 import { runCommand } from '../../src/commands/run-command';
 import { DevOpsError, type DevOpsErrorCode } from '../../src/devops/devops-port';
-import { cardOf, handlerHarness, LEAD } from './handlers/handler-harness';
+import { cardOf, ENGINEER, handlerHarness, LEAD } from './handlers/handler-harness';
 
 /** Every Azure DevOps failure code, with the title and advice a person sees for it. */
 const CASES: [DevOpsErrorCode, string, 'warning' | 'attention', RegExp][] = [
@@ -51,7 +51,17 @@ describe('runCommand: Azure DevOps failures become one answer, here and only her
     const h = handlerHarness();
     expect((await h.run('whoami')).outcome).toBe('ok');
     expect((await h.run('train')).outcome).toBe('queued');
-    expect((await h.run('deploy prod', { actor: h.context(LEAD).actor })).outcome).toBeDefined();
+  });
+
+  it.each([
+    ['cancel 999', 'refused:no-such-run', LEAD],
+    ['status 999', 'refused:no-such-run', LEAD],
+    ['deploy qa model v99', 'refused:model-not-registered', ENGINEER],
+    ['deploy prod', 'refused:not-allowed', ENGINEER],
+    ['unlock qa', 'refused:not-locked', ENGINEER],
+  ] as const)('%s → %s', async (text, outcome, actor) => {
+    const h = handlerHarness();
+    expect((await h.run(text, { actor })).outcome).toBe(outcome);
   });
 });
 
