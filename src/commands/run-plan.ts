@@ -1,6 +1,12 @@
 import { runCardData } from '../cards/run-card-data';
 import { catalogIndex } from '../catalog/catalog-index';
-import { checkRun, queuePlannedRun, type RunPlan } from '../use-cases/queue-run';
+import type { RunSummary } from '../devops/devops-port';
+import {
+  checkRun,
+  queuePlannedRun,
+  type RunCheckRefusal,
+  type RunPlan,
+} from '../use-cases/queue-run';
 import type { CommandContext, CommandDeps } from './command-spec';
 import { devopsFailureReply, refusalReply } from './handler-kit';
 import { messageReply } from './message-reply';
@@ -8,51 +14,6 @@ import type { Reply } from './reply';
 
 // The plan and its checks are the queue-run use-case's; re-exported for the handlers.
 export { correlationIdFor, describePlan, runsAsPerson, type RunPlan } from '../use-cases/queue-run';
-
-/**
- * Resolves the model version for a deploy: the one named (if registered) or the latest. The
- * answer is a plan update or a refusal listing the registered versions.
- */
-export async function resolveModel(
-  named: string | undefined,
-  deps: CommandDeps,
-): Promise<{ ok: true; model: string; defaulted: boolean } | { ok: false; reply: Reply }> {
-  let versions;
-  try {
-    versions = await deps.devops.modelVersions({ mustInclude: named });
-  } catch (err) {
-    return { ok: false, reply: devopsFailureReply(err, 'read the registered model versions') };
-  }
-  const latest = versions.slice(0, 5).map((v) => `v${v.version}`);
-  if (versions.length === 0) {
-    return {
-      ok: false,
-      reply: {
-        ...messageReply(
-          'attention',
-          'No model registered yet',
-          'There is no registered model version to deploy. Run `train` first.',
-        ),
-        outcome: 'refused:no-model',
-      },
-    };
-  }
-  if (named === undefined) return { ok: true, model: versions[0]!.version, defaulted: true };
-  if (versions.some((v) => v.version === named))
-    return { ok: true, model: named, defaulted: false };
-  return {
-    ok: false,
-    reply: {
-      ...messageReply(
-        'attention',
-        `Model v${named} is not registered`,
-        `The latest registered versions are ${latest.join(', ')}.`,
-        { facts: [{ title: 'Try', value: `deploy … model ${latest[0]}` }] },
-      ),
-      outcome: 'refused:model-not-registered',
-    },
-  };
-}
 
 /**
  * The checks every run passes before it is queued (the queue-run use-case), as the refusal
@@ -65,7 +26,11 @@ export async function checkRunAllowed(
   deps: CommandDeps,
 ): Promise<Reply | undefined> {
   const refused = await checkRun(plan, ctx, deps);
-  if (!refused) return undefined;
+  return refused && checkRefusalReply(refused);
+}
+
+/** Why a run may not be queued, as the answer: who can, or who holds the lock. */
+export function checkRefusalReply(refused: RunCheckRefusal): Reply {
   if (refused.code !== 'refused:locked') return refusalReply(refused.decision);
   const { lock, environment: env } = refused;
   return {
@@ -90,7 +55,16 @@ export async function queueRun(
 ): Promise<Reply> {
   const outcome = await queuePlannedRun(plan, ctx, deps);
   if (outcome.code === 'failed') return devopsFailureReply(outcome.error, outcome.doing);
-  const { run } = outcome;
+  return queuedReply(outcome.run, plan, ctx, deps);
+}
+
+/** A queued run's live card, the answer of the command that queued it. */
+export function queuedReply(
+  run: RunSummary,
+  plan: RunPlan,
+  ctx: CommandContext,
+  deps: CommandDeps,
+): Reply {
   const index = catalogIndex(deps.catalog);
   const data = runCardData(run, {
     environment: index.environmentOf(plan.pipelineKey)?.displayName,

@@ -1,7 +1,7 @@
 import { catalogIndex } from '../catalog/catalog-index';
 import { shortBranch } from '../cards/format';
 import type { RunSummary } from '../devops/devops-port';
-import type { CommandDeps } from './command-spec';
+import type { UseCaseDeps } from './use-case-deps';
 
 /** What an environment runs now: its newest succeeded deploy. */
 export interface LiveDeployment {
@@ -22,7 +22,7 @@ export interface LiveDeployment {
  */
 export async function liveDeployment(
   environment: string,
-  deps: Pick<CommandDeps, 'catalog' | 'devops'>,
+  deps: Pick<UseCaseDeps, 'catalog' | 'devops'>,
   top = 20,
 ): Promise<LiveDeployment | null> {
   const index = catalogIndex(deps.catalog);
