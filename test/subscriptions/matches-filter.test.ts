@@ -1,9 +1,6 @@
 import { describeFilter } from '../../src/subscriptions/describe-filter';
 import { matchesFilter } from '../../src/subscriptions/matches-filter';
-import type {
-  RunEventForFilter,
-  SubscriptionFilter,
-} from '../../src/subscriptions/subscription';
+import type { RunEventForFilter, SubscriptionFilter } from '../../src/subscriptions/subscription';
 
 const any: Omit<SubscriptionFilter, 'id' | 'createdAt'> = {
   pipelines: [],
