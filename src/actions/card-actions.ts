@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import { CARD_VERBS, type CardVerb } from '../cards/card-verbs';
-import { decideConfirmation } from '../confirmations/decide-confirmation';
 import { getConfirmation } from '../confirmations/get-confirmation';
+import type { PendingConfirmation } from '../confirmations/pending-confirmation';
+import { settleConfirmation } from '../use-cases/settle-confirmation';
 import type { CommandContext, CommandDeps } from '../commands/command-spec';
 import { confirmReply, type DeployConfirmation } from '../commands/confirm-reply';
 import { approvalReply, decideApproval, requesterOf } from '../commands/decide-approval';
-import { audit, environmentOf } from '../commands/handler-kit';
-import { cancelRun, retryRun } from '../commands/handlers/run-actions';
+import { catalogIndex } from '../catalog/catalog-index';
+import { cancelReply } from '../commands/cancel-reply';
+import { retryReply, startRetry } from '../commands/retry-reply';
+import { cancelRun } from '../use-cases/cancel-run';
+import { retryRun } from '../use-cases/retry-run';
 import type { Reply } from '../commands/reply';
-import { getRunRecord } from '../commands/run-record';
+import { getRunRecord } from '../use-cases/run-record';
 import { checkRunAllowed, queueRun, runsAsPerson } from '../commands/run-plan';
 import { runStatusReply } from '../commands/run-status-reply';
 import type { SignedIds } from './card-signer';
@@ -35,6 +39,8 @@ export interface CardActionSpec<D> {
   data: z.ZodType<D>;
   ids(data: D): SignedIds;
   run(data: D, ctx: CommandContext, deps: CommandDeps): Promise<CardActionResult>;
+  /** What the click was doing, for the one Azure DevOps failure answer (`runCardAction`). */
+  doing?(data: D): string;
 }
 
 const runId = z.number().int().positive().max(2_000_000_000);
@@ -93,7 +99,10 @@ async function refreshApproval(
 ): Promise<CardActionResult> {
   const approval = await deps.devops.getApproval(d.approvalId);
   if (!approval) return { ok: false, status: 404, message: 'That approval no longer exists.' };
-  const env = approval.environment ?? environmentOf(deps, approval.pipelineKey)?.key ?? '';
+  const env =
+    approval.environment ??
+    catalogIndex(deps.catalog).environmentOf(approval.pipelineKey)?.key ??
+    '';
   const record = await getRunRecord(deps.store, approval.runId);
   const requester = await requesterOf(approval.runId, record, ctx, deps);
   const mayApprove =
@@ -126,29 +135,33 @@ export const CARD_ACTIONS: readonly CardActionSpec<never>[] = [
     verb: CARD_VERBS.cancelRun,
     data: runData,
     ids: (d) => ({ runId: d.runId }),
-    run: async (d, ctx, deps) => ok(await cancelRun(d.runId, ctx, deps), true),
+    run: async (d, ctx, deps) =>
+      ok(await cancelReply(d.runId, await cancelRun(d.runId, ctx, deps), deps), true),
+    doing: (d) => `cancel run ${d.runId}`,
   } satisfies CardActionSpec<z.infer<typeof runData>>,
   {
     verb: CARD_VERBS.retryRun,
     data: runData,
     ids: (d) => ({ runId: d.runId }),
     async run(d, ctx, deps) {
-      const next = await retryRun(d.runId, ctx, deps);
+      const outcome = await retryRun(d.runId, ctx, deps, startRetry(d.runId, ctx, deps));
+      const next = retryReply(d.runId, outcome);
       // The failed run's card stays as it was; the retry gets a card of its own.
       return ok(await runStatusReply(d.runId, deps), false, next);
     },
+    doing: (d) => `retry run ${d.runId}`,
   } satisfies CardActionSpec<z.infer<typeof runData>>,
   {
     verb: CARD_VERBS.confirm,
     data: confirmData,
     ids: (d) => ({ confirmationId: d.confirmationId }),
-    run: (d, ctx, deps) => settleConfirmation(d.confirmationId, 'confirm', ctx, deps),
+    run: (d, ctx, deps) => settle(d.confirmationId, 'confirm', ctx, deps),
   } satisfies CardActionSpec<z.infer<typeof confirmData>>,
   {
     verb: CARD_VERBS.decline,
     data: confirmData,
     ids: (d) => ({ confirmationId: d.confirmationId }),
-    run: (d, ctx, deps) => settleConfirmation(d.confirmationId, 'cancel', ctx, deps),
+    run: (d, ctx, deps) => settle(d.confirmationId, 'cancel', ctx, deps),
   } satisfies CardActionSpec<z.infer<typeof confirmData>>,
   {
     verb: CARD_VERBS.refresh,
@@ -164,61 +177,33 @@ export const CARD_ACTIONS: readonly CardActionSpec<never>[] = [
   } satisfies CardActionSpec<z.infer<typeof refreshData>>,
 ] as unknown as readonly CardActionSpec<never>[];
 
-async function settleConfirmation(
+/** Confirm/Cancel on a confirm card: the use-case decides; a confirmed plan is checked again, then queued. */
+async function settle(
   id: string,
   decision: 'confirm' | 'cancel',
   ctx: CommandContext,
   deps: CommandDeps,
 ): Promise<CardActionResult> {
-  if (decision === 'confirm') {
-    // Sign in (or fail to) before the confirmation is used up: a Confirm that stops for a
-    // sign-in card is clicked again afterwards and must still find it pending.
-    const pending = await getConfirmation<DeployConfirmation>(deps.store, deps.clock, id);
-    const plan = pending?.payload.plan;
-    if (plan && pending.requestedBy.id === ctx.actor.id && runsAsPerson(plan, ctx, deps)) {
-      await ctx.actAsPerson!();
-    }
-  }
-  const canOverride =
-    decision === 'cancel' &&
-    deps.authorizer.check(ctx.actor, { kind: 'admin' }).allowed &&
-    !deps.authorizer.everyoneIsEverything;
-  const r = await decideConfirmation<DeployConfirmation>(deps.store, deps.clock, {
-    id,
-    actor: ctx.actor,
-    decision,
-    conversationId: ctx.conversation.id,
-    canOverride,
-  });
-  switch (r.outcome) {
-    case 'notFound':
+  // Sign in (or fail to) before the confirmation is used up.
+  const signIn = async (pending: PendingConfirmation<DeployConfirmation>) => {
+    if (runsAsPerson(pending.payload.plan, ctx, deps)) await ctx.actAsPerson?.();
+  };
+  const r = await settleConfirmation(id, decision, ctx, deps, signIn);
+  switch (r.code) {
+    case 'refused:no-such-confirmation':
       return { ok: false, status: 404, message: 'That confirmation no longer exists.' };
-    case 'wrongConversation':
+    case 'refused:wrong-conversation':
       return {
         ok: false,
         status: 403,
         message: 'That confirmation belongs to another conversation.',
       };
-    case 'notYours':
-      await audit(deps, ctx, {
-        action: `card:${decision}`,
-        detail: `confirmation of ${r.confirmation.requestedBy.name}`,
-        outcome: 'refused',
-      });
+    case 'refused:not-yours':
       return {
         ok: false,
         status: 403,
         message: `Only ${r.confirmation.requestedBy.name}, who asked for this deploy, can ${decision} it.`,
       };
-    case 'expired':
-    case 'alreadyDecided':
-    case 'cancelled':
-      await audit(deps, ctx, {
-        action: `card:${decision}`,
-        detail: `confirmation ${r.outcome}`,
-        outcome: r.outcome === 'cancelled' ? 'ok' : 'refused',
-      });
-      return ok(confirmReply(r.confirmation, deps, 'viewer'), true);
     case 'confirmed': {
       const plan = r.confirmation.payload.plan;
       // Things may have changed since the question was asked (a lock, a role).
@@ -227,10 +212,18 @@ async function settleConfirmation(
       // then a second message saying it did not happen.
       if (refused) return ok(refused, true);
       return ok(
-        confirmReply(r.confirmation, deps, 'viewer'),
+        { ...confirmReply(r.confirmation, deps, 'viewer'), outcome: 'ok' },
         true,
         await queueRun(plan, ctx, deps),
       );
     }
+    default:
+      return ok(
+        {
+          ...confirmReply(r.confirmation, deps, 'viewer'),
+          outcome: r.code === 'cancelled' ? 'ok' : r.code,
+        },
+        true,
+      );
   }
 }

@@ -1,6 +1,9 @@
+import { catalogIndex } from '../catalog/catalog-index';
 import type { Catalog } from '../catalog/catalog-schema';
-import type { RequesterMatch } from '../commands/run-requester';
 import type { Actor } from './actor';
+
+/** Whether the person deciding an approval asked for the run: yes, no, or cannot tell. */
+export type RequesterMatch = 'self' | 'other' | 'unsure';
 
 /** Something a person may be allowed to do. */
 export type Permission =
@@ -14,7 +17,16 @@ export type Permission =
   | { kind: 'lock'; environment: string }
   | { kind: 'admin' };
 
-export type Decision = { allowed: true } | { allowed: false; reason: string; who: string[] };
+/**
+ * Whether a person may; a refusal says why in words (`reason`), as a reason code (`why`, the
+ * outcome's `refused:<why>`) and who can instead.
+ * @example { allowed: false, reason: 'Production does not allow …', who: ['rm@x'], why: 'self-approval' }
+ */
+export type Decision =
+  { allowed: true } | { allowed: false; reason: string; who: string[]; why?: RefusalWhy };
+
+/** Why the Authorizer refused, as a code metrics and audit can count by. */
+export type RefusalWhy = 'not-allowed' | 'not-approver' | 'self-approval' | 'requester-unknown';
 
 /** Where the person is asking from (a channel can be a principal). */
 export interface AuthContext {
@@ -54,7 +66,7 @@ export class CatalogAuthorizer implements Authorizer {
     if (this.opts.localMode) return { allowed: true };
     const { list, what } = this.principalsFor(permission);
     if (permission.kind === 'approve' && permission.requester !== undefined) {
-      const env = this.catalog.environments.find((e) => e.key === permission.environment);
+      const env = catalogIndex(this.catalog).environment(permission.environment);
       const self = [actor.id, actor.aadObjectId, actor.upn?.toLowerCase()].filter(Boolean);
       const others = list.filter((p) => !self.includes(p.toLowerCase()));
       if (env?.approval?.noSelfApproval && permission.requester === 'self') {
@@ -62,6 +74,7 @@ export class CatalogAuthorizer implements Authorizer {
           allowed: false,
           reason: `${env.displayName} does not allow approving your own run; another approver must decide`,
           who: others,
+          why: 'self-approval',
         };
       }
       if (env?.approval?.noSelfApproval && permission.requester === 'unsure') {
@@ -69,6 +82,7 @@ export class CatalogAuthorizer implements Authorizer {
           allowed: false,
           reason: `${env.displayName} does not allow approving your own run, and I cannot tell who asked for this one (Azure DevOps names no person I know, and I have no record of it); another approver must decide, or approve it in Azure DevOps`,
           who: others,
+          why: 'requester-unknown',
         };
       }
     }
@@ -79,11 +93,16 @@ export class CatalogAuthorizer implements Authorizer {
     ) {
       return { allowed: true };
     }
-    return { allowed: false, reason: `you are not allowed to ${what}`, who: list };
+    return {
+      allowed: false,
+      reason: `you are not allowed to ${what}`,
+      who: list,
+      why: permission.kind === 'approve' ? 'not-approver' : 'not-allowed',
+    };
   }
 
   private principalsFor(p: Permission): { list: string[]; what: string } {
-    const env = (key: string) => this.catalog.environments.find((e) => e.key === key);
+    const env = (key: string) => catalogIndex(this.catalog).environment(key);
     switch (p.kind) {
       case 'admin':
         return { list: this.catalog.roles.admins, what: 'do that (admins only)' };
@@ -99,7 +118,7 @@ export class CatalogAuthorizer implements Authorizer {
           what: `approve deployments to ${env(p.environment)?.displayName ?? p.environment}`,
         };
       case 'run': {
-        const pipeline = this.catalog.pipelines.find((x) => x.key === p.pipeline);
+        const pipeline = catalogIndex(this.catalog).pipeline(p.pipeline);
         const envKey = pipeline?.environment;
         const list =
           pipeline?.runners ??

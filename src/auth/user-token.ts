@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { Clock } from '../clock/clock';
 import type { ActAs } from '../devops/devops-port';
+import { CodedError } from '../errors/coded-error';
 
 /** Azure DevOps' resource id: a token for this scope acts in Azure DevOps as the person. */
 export const AZURE_DEVOPS_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
@@ -15,25 +16,15 @@ export type UserTokenErrorCode =
   | 'unavailable';
 
 /** Why acting as the person failed; `message` is safe to show (no tokens, no secrets). */
-export class UserTokenError extends Error {
-  constructor(
-    readonly code: UserTokenErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'UserTokenError';
-  }
-}
+export class UserTokenError extends CodedError<UserTokenErrorCode> {}
 
 /**
  * The person has not signed in (no token at the Bot Framework token service for this connection):
  * the bot answers with a sign-in card and runs the command once they have. Never shown as text.
  */
-export class SignInRequiredError extends Error {
-  readonly code = 'signInRequired';
+export class SignInRequiredError extends CodedError<'signInRequired'> {
   constructor(message = 'Sign in so I can act as you in Azure DevOps.') {
-    super(message);
-    this.name = 'SignInRequiredError';
+    super('signInRequired', message);
   }
 }
 

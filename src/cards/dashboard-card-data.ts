@@ -71,9 +71,13 @@ function pipelineRow(p: DashboardInput['pipelines'][number], now: number): Dashb
   };
 }
 
+/** The schema's default name of the model parameter, for callers that pass none. */
+const DEFAULT_MODEL_PARAMETER = 'modelVersion';
+
 function devSection(
   dev: NonNullable<DashboardInput['dev']>,
   now: number,
+  modelParameter: string,
 ): Pick<DashboardCardData, 'devText' | 'devDetail' | 'devColor'> {
   const run = dev.lastDeploy;
   const deployedAt = run ? Date.parse(run.finishedDate ?? run.createdDate) : NaN;
@@ -84,7 +88,7 @@ function devSection(
   const age = now - deployedAt;
   const left = ttlMs - age;
   const cleanup = dev.cleanupPipelineName ? ` by ${dev.cleanupPipelineName}` : '';
-  const model = run.parameters['modelVersion'];
+  const model = run.parameters[modelParameter];
   const detail = `Run ${runLabel(run.id, run.name)}${model ? `, model v${model}` : ''}, deployed ${formatTimestamp(deployedAt)}.`;
   let devColor: TextColor = 'good';
   let devText: string;
@@ -125,11 +129,11 @@ export function dashboardCardData(input: DashboardInput): DashboardCardData {
     age: formatAge(input.now - new Date(l.since).getTime()),
   }));
   const dev = input.dev
-    ? devSection(input.dev, input.now)
+    ? devSection(input.dev, input.now, input.modelParameter ?? DEFAULT_MODEL_PARAMETER)
     : { devText: '', devDetail: '', devColor: 'default' as const };
   const live = (input.environments ?? []).map((e) => ({
     title: e.name,
-    value: liveDeploymentText(e.live, input.modelParameter ?? 'modelVersion'),
+    value: liveDeploymentText(e.live, input.modelParameter ?? DEFAULT_MODEL_PARAMETER),
   }));
   return {
     title: input.title ?? 'DigitRE pipelines',

@@ -24,8 +24,10 @@ export interface RunCardExtra {
   now: number;
   /** Link to the run; defaults to `run.url`. */
   webUrl?: string;
-  /** Model version shown; defaults to the run's `modelVersion` parameter. */
+  /** Model version shown; defaults to the run's parameter named `modelParameter`. */
   modelVersion?: string;
+  /** The catalog's model parameter (`catalogIndex(catalog).modelParameter`); default `modelVersion`. */
+  modelParameter?: string;
   /** What the run's environment runs now (`liveDeploymentText`); '' (default) hides it. */
   live?: string;
   /** Signatures the server adds to each button's data, by button. */
@@ -164,6 +166,9 @@ function withToken<T extends object>(data: T, token: string | undefined): T & { 
   return token === undefined ? data : { ...data, token };
 }
 
+/** The schema's default name of the model parameter, for callers that pass none. */
+const DEFAULT_MODEL_PARAMETER = 'modelVersion';
+
 function modelVersionText(version: string | undefined): string {
   if (!version) return '';
   return /^\d/.test(version) ? `v${version}` : version;
@@ -198,7 +203,9 @@ export function runCardData(run: RunSummary, extra: RunCardExtra): RunStatusCard
     runName: run.name,
     runId: run.id,
     environment: extra.environment ?? '',
-    modelVersion: modelVersionText(extra.modelVersion ?? run.parameters['modelVersion']),
+    modelVersion: modelVersionText(
+      extra.modelVersion ?? run.parameters[extra.modelParameter ?? DEFAULT_MODEL_PARAMETER],
+    ),
     branch: shortBranch(run.branch),
     requestedBy: extra.requestedBy ?? run.requestedBy ?? '',
     startedAt: formatTimestamp(run.createdDate),

@@ -1,5 +1,15 @@
-import type { BotCommand, BotScope } from '../manifest/build-manifest';
 import type { CommandRegistry } from './command-spec';
+
+/** One entry of a bot's command menu in Teams. */
+export interface BotCommand {
+  /** What the user sends, e.g. `deploy`. At most 32 characters. */
+  title: string;
+  /** Usage or summary; cut to 128 characters. */
+  description: string;
+}
+
+/** Where a Teams app's bot menu shows. */
+export type BotScope = 'personal' | 'team' | 'groupChat';
 
 /**
  * Which commands each Teams scope's menu shows. Teams allows 10 per list, and the registry has

@@ -96,12 +96,19 @@ export interface CommandSpec<A> {
   examples: readonly string[];
   parse(words: readonly string[], ctx: ParseContext): ParseResult<A>;
   run(args: A, ctx: CommandContext, deps: CommandDeps): Promise<Reply>;
+  /**
+   * What the command was doing, for the one Azure DevOps failure reply `runCommand` gives
+   * ("I could not <doing>: …"); default "run `<name>`".
+   * @example doing: ({ environment }, { catalog }) => `find the previous deploy of ${environment}`
+   */
+  doing?(args: A, ctx: ParseContext): string;
 }
 
 /** A spec with its argument type erased, as the registry holds it. */
-export interface AnyCommandSpec extends Omit<CommandSpec<unknown>, 'parse' | 'run'> {
+export interface AnyCommandSpec extends Omit<CommandSpec<unknown>, 'parse' | 'run' | 'doing'> {
   parse(words: readonly string[], ctx: ParseContext): ParseResult<unknown>;
   run(args: unknown, ctx: CommandContext, deps: CommandDeps): Promise<Reply>;
+  doing?(args: unknown, ctx: ParseContext): string;
 }
 
 export type CommandRegistry = readonly AnyCommandSpec[];

@@ -1,14 +1,12 @@
+import { catalogIndex } from '../catalog/catalog-index';
 import { confirmCardData } from '../cards/confirm-card-data';
 import type { PendingConfirmation } from '../confirmations/pending-confirmation';
+import type { DeployConfirmation } from '../use-cases/deploy';
 import type { CommandDeps } from './command-spec';
 import type { Reply } from './reply';
-import { describePlan, type RunPlan } from './run-plan';
+import { describePlan } from './run-plan';
 
-/** What a deploy confirmation remembers: the checked plan, and how to title it. */
-export interface DeployConfirmation {
-  plan: RunPlan;
-  title?: string;
-}
+export type { DeployConfirmation };
 
 /**
  * The confirm card for a confirmation in its current state. `view: 'requester'` shows the
@@ -20,8 +18,9 @@ export function confirmReply(
   view: 'requester' | 'viewer',
 ): Reply {
   const { plan } = confirmation.payload;
-  const env = deps.catalog.environments.find((e) => e.key === plan.environment);
-  const pipeline = deps.catalog.pipelines.find((p) => p.key === plan.pipelineKey)!;
+  const index = catalogIndex(deps.catalog);
+  const env = index.environment(plan.environment);
+  const pipeline = index.requirePipeline(plan.pipelineKey);
   const envName = env?.displayName ?? pipeline.name;
   const branch = plan.branch ?? pipeline.defaultBranch;
   return {

@@ -7,7 +7,10 @@ import { helpCommand } from './handlers/help';
 import { approvalsCommand, modelsCommand, pipelinesCommand, runsCommand } from './handlers/lists';
 import { lockCommand, locksCommand, unlockCommand, wcidCommand } from './handlers/locks';
 import { pipelineShortcut, runCommand } from './handlers/run';
-import { cancelCommand, logsCommand, retryCommand, rollbackCommand } from './handlers/run-actions';
+import { cancelCommand } from './handlers/cancel';
+import { logsCommand } from './handlers/logs';
+import { retryCommand } from './handlers/retry';
+import { rollbackCommand } from './handlers/rollback';
 import { setupHooksCommand } from './handlers/setup-hooks';
 import { statusCommand } from './handlers/status';
 import {

@@ -1,103 +1,55 @@
 import { approvalCardData } from '../cards/approval-card-data';
-import { rememberRunDecision } from '../notifications/run-decision';
-import { DevOpsError, type ApprovalSummary } from '../devops/devops-port';
+import { catalogIndex } from '../catalog/catalog-index';
+import type { ApprovalSummary } from '../devops/devops-port';
+import {
+  decideApproval as decide,
+  requesterOf as requesterOfRun,
+  type ApprovalDecision,
+  type ApprovalNotFound,
+  type DecideApprovalOutcome,
+} from '../use-cases/decide-approval';
+import type { RunRecord } from '../use-cases/run-record';
+import type { RequesterMatch } from '../use-cases/run-requester';
 import type { CommandContext, CommandDeps } from './command-spec';
-import { audit, devopsFailureReply, environmentOf, refusalReply } from './handler-kit';
+import { devopsFailureReply, refusalReply } from './handler-kit';
 import { messageReply } from './message-reply';
 import type { Reply } from './reply';
-import { getRunRecord, type RunRecord } from './run-record';
-import { runRequester, type RequesterMatch } from './run-requester';
 
-export interface ApprovalTarget {
-  runId?: number;
-  /** Catalog environment key. */
-  environment?: string;
-  /** From a card button: the exact approval. */
-  approvalId?: string;
-}
-
-export interface ApprovalDecision {
-  target: ApprovalTarget;
-  decision: 'approved' | 'rejected';
-  comment: string;
-}
+export type { ApprovalDecision, ApprovalTarget } from '../use-cases/decide-approval';
 
 /**
- * Approve or reject, from a command or a card button: find the one pending approval meant,
- * check the person may decide it, record their name and comment in Azure DevOps.
+ * Approve or reject (the command and the card buttons): the use-case's outcome as the answer,
+ * the decided approval's card or why not, with the outcome code.
+ * @example const reply = await decideApproval({ target: { runId: 5 }, decision: 'approved', comment: '' }, ctx, deps);
  */
 export async function decideApproval(
   input: ApprovalDecision,
   ctx: CommandContext,
   deps: CommandDeps,
 ): Promise<Reply> {
-  const verb = input.decision === 'approved' ? 'approve' : 'reject';
-  const found = await findApproval(input.target, deps);
-  if ('reply' in found) return found.reply;
-  const approval = found.approval;
-  const envKey = approval.environment ?? environmentOf(deps, approval.pipelineKey)?.key;
-  const record = await getRunRecord(deps.store, approval.runId);
-  const requester = await requesterOf(approval.runId, record, ctx, deps);
-  if ('reply' in requester) return requester.reply;
-  const decision = deps.authorizer.check(
-    ctx.actor,
-    { kind: 'approve', environment: envKey ?? '', requester: requester.match },
-    { channelId: ctx.conversation.channelId },
-  );
-  if (!decision.allowed) {
-    await audit(deps, ctx, {
-      action: verb,
-      detail: `run ${approval.runId}: ${decision.reason}`,
-      outcome: 'refused',
-      runId: approval.runId,
-    });
-    return refusalReply(decision);
+  return approvalOutcomeReply(await decide(input, ctx, deps), deps);
+}
+
+/** A decision's outcome as the answer. */
+export function approvalOutcomeReply(outcome: DecideApprovalOutcome, deps: CommandDeps): Reply {
+  switch (outcome.code) {
+    case 'decided':
+      return { ...approvalReply(outcome.approval, deps, outcome.record), outcome: 'ok' };
+    case 'failed':
+      return devopsFailureReply(outcome.error, outcome.doing);
+    case 'refused:no-such-approval':
+    case 'refused:already-decided':
+    case 'refused:which-one':
+    case 'refused:nothing-pending':
+      return { ...notFoundReply(outcome, deps), outcome: outcome.code };
+    default:
+      return { ...refusalReply(outcome.decision), outcome: outcome.code };
   }
-  // With a sign-in connection the person decides with their own Azure DevOps identity (Azure
-  // DevOps enforces its approver list and records them); a missing sign-in stops here, before any
-  // change, and never falls back to the bot's identity.
-  const actAs = ctx.actAsPerson ? await ctx.actAsPerson() : undefined;
-  const verbed = input.decision === 'approved' ? 'Approved' : 'Rejected';
-  const by = actAs ? '' : ` by ${ctx.actor.name}`;
-  const comment = `${verbed}${by} via Teams${input.comment ? `: ${input.comment}` : ''}`;
-  const as = actAs ? 'as the person' : 'as the bot identity';
-  let decided: ApprovalSummary;
-  try {
-    decided = await deps.devops.decideApproval(approval.id, input.decision, comment, actAs);
-  } catch (err) {
-    if (err instanceof DevOpsError && err.code === 'conflict') {
-      const now = await deps.devops.getApproval(approval.id).catch(() => null);
-      if (now && now.status !== 'pending') {
-        await audit(deps, ctx, {
-          action: verb,
-          detail: `run ${approval.runId}: already ${now.status}`,
-          outcome: 'refused',
-          runId: approval.runId,
-        });
-        return alreadyDecided(now);
-      }
-    }
-    await audit(deps, ctx, {
-      action: verb,
-      detail: `run ${approval.runId} (${as}): ${(err as Error).message}`,
-      outcome: 'failed',
-      runId: approval.runId,
-    });
-    return devopsFailureReply(err, `${verb} run ${approval.runId}`);
-  }
-  await audit(deps, ctx, {
-    action: verb,
-    detail: `run ${approval.runId} (${as})${input.comment ? `: ${input.comment}` : ''}`,
-    outcome: 'ok',
-    runId: approval.runId,
-  });
-  await rememberRunDecision(deps.store, decided);
-  return approvalReply(decided, deps, record);
 }
 
 /**
- * Whether the actor asked for the run, from who Azure DevOps says requested it and the bot's
- * record. Read fresh (not from a cache): it decides a safety rule.
+ * Whether the actor asked for the run (see the use-case), or the answer when Azure DevOps failed.
+ * @example const r = await requesterOf(5, record, ctx, deps); if ('match' in r) r.match
  */
 export async function requesterOf(
   runId: number,
@@ -105,13 +57,31 @@ export async function requesterOf(
   ctx: CommandContext,
   deps: CommandDeps,
 ): Promise<{ match: RequesterMatch } | { reply: Reply }> {
-  try {
-    // A run the bot queued: Azure DevOps names either the bot's identity or (queued as the
-    // person) the same person as the record, so the record says it all, without a read.
-    const run = record ? undefined : await deps.devops.getRun(runId);
-    return { match: await runRequester(ctx.actor, run, record, deps) };
-  } catch (err) {
-    return { reply: devopsFailureReply(err, `read who asked for run ${runId}`) };
+  const r = await requesterOfRun(runId, record, ctx, deps);
+  return 'match' in r ? r : { reply: devopsFailureReply(r.error, r.doing) };
+}
+
+function notFoundReply(outcome: ApprovalNotFound, deps: CommandDeps): Reply {
+  switch (outcome.code) {
+    case 'refused:no-such-approval':
+      return messageReply(
+        'attention',
+        'No such approval',
+        'That approval no longer exists in Azure DevOps.',
+      );
+    case 'refused:already-decided':
+      return alreadyDecided(outcome.approval);
+    case 'refused:which-one':
+      return whichOne(outcome.pending, deps);
+    case 'refused:nothing-pending':
+      if ('runId' in outcome) {
+        return messageReply(
+          'default',
+          'Nothing to approve',
+          `Run ${outcome.runId} is not waiting for an approval.`,
+        );
+      }
+      return nothingPending(outcome.environment.displayName, outcome.latest);
   }
 }
 
@@ -126,9 +96,10 @@ export function approvalReply(
   view: 'approver' | 'viewer' = 'viewer',
   approverUserIds?: string[],
 ): Reply {
+  const index = catalogIndex(deps.catalog);
   const env = approval.environment
-    ? deps.catalog.environments.find((e) => e.key === approval.environment)
-    : environmentOf(deps, approval.pipelineKey);
+    ? index.environment(approval.environment)
+    : index.environmentOf(approval.pipelineKey);
   return {
     card: 'approval',
     data: approvalCardData(approval, {
@@ -154,35 +125,6 @@ function alreadyDecided(approval: ApprovalSummary): Reply {
     `Already ${approval.status}`,
     `The approval for run ${approval.runId} was already ${approval.status}${by}.${comment}`,
   );
-}
-
-async function findApproval(
-  target: ApprovalTarget,
-  deps: CommandDeps,
-): Promise<{ approval: ApprovalSummary } | { reply: Reply }> {
-  try {
-    if (target.approvalId) {
-      const a = await deps.devops.getApproval(target.approvalId);
-      if (!a)
-        return {
-          reply: messageReply(
-            'attention',
-            'No such approval',
-            'That approval no longer exists in Azure DevOps.',
-          ),
-        };
-      if (a.status !== 'pending') return { reply: alreadyDecided(a) };
-      return { approval: a };
-    }
-    const pending = await deps.devops.pendingApprovals(
-      target.runId !== undefined ? { runId: target.runId } : { environment: target.environment },
-    );
-    if (pending.length === 1) return { approval: pending[0]! };
-    if (pending.length > 1) return { reply: whichOne(pending, deps) };
-    return { reply: await nothingPending(target, deps) };
-  } catch (err) {
-    return { reply: devopsFailureReply(err, 'read the pending approvals') };
-  }
 }
 
 function whichOne(pending: ApprovalSummary[], deps: CommandDeps): Reply {
@@ -212,16 +154,7 @@ function whichOne(pending: ApprovalSummary[], deps: CommandDeps): Reply {
   };
 }
 
-async function nothingPending(target: ApprovalTarget, deps: CommandDeps): Promise<Reply> {
-  if (target.runId !== undefined) {
-    return messageReply(
-      'default',
-      'Nothing to approve',
-      `Run ${target.runId} is not waiting for an approval.`,
-    );
-  }
-  const env = deps.catalog.environments.find((e) => e.key === target.environment)!;
-  const [latest] = await deps.devops.listRuns({ pipelineKey: env.pipeline, top: 1 });
+function nothingPending(environment: string, latest: ApprovalNotFoundLatest): Reply {
   const facts = latest
     ? [
         { title: 'Latest run', value: `${latest.name} (#${latest.id})` },
@@ -235,10 +168,12 @@ async function nothingPending(target: ApprovalTarget, deps: CommandDeps): Promis
   return messageReply(
     'default',
     'Nothing to approve',
-    `Nothing is waiting for approval in ${env.displayName}.${latest ? '' : ' It has never been deployed.'}`,
+    `Nothing is waiting for approval in ${environment}.${latest ? '' : ' It has never been deployed.'}`,
     {
       facts,
       link: latest ? { title: 'Open the latest run', url: latest.url } : undefined,
     },
   );
 }
+
+type ApprovalNotFoundLatest = Extract<ApprovalNotFound, { latest?: unknown }>['latest'];

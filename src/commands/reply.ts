@@ -1,4 +1,5 @@
 import type { CardDataMap, CardId } from '../cards/card-data';
+import type { OutcomeCode } from '../use-cases/outcome-code';
 
 /**
  * What a handler answers: a card id and its data, never an SDK object. When the card shows a
@@ -17,18 +18,5 @@ export type Reply = {
   };
 }[CardId];
 
-/**
- * What a command or click came to, as a reason code: `ok`, `queued`, `refused:<why>` (e.g.
- * `refused:locked`, `refused:not-approver`), `failed:<why>` (Azure DevOps or the store failed).
- * @example 'refused:self-approval'
- */
-export type OutcomeCode = 'ok' | 'queued' | 'usage' | `refused:${string}` | `failed:${string}`;
-
-/** The outcome family metrics count by (a bounded label set). */
-export function outcomeFamily(
-  code: OutcomeCode | undefined,
-): 'ok' | 'usage' | 'refused' | 'failed' {
-  if (!code || code === 'ok' || code === 'queued') return 'ok';
-  if (code === 'usage') return 'usage';
-  return code.startsWith('refused:') ? 'refused' : 'failed';
-}
+export type { OutcomeCode } from '../use-cases/outcome-code';
+export { outcomeFamily } from '../use-cases/outcome-code';

@@ -47,11 +47,14 @@ export async function resolveRunRef(
     if (runs.length === 1) return { runId: runs[0]!.id };
     if (runs.length === 0) {
       return {
-        reply: messageReply(
-          'warning',
-          'No such run',
-          `No recent run has build number ${ref.buildNumber}. Type \`runs\` to see the latest runs and their ids.`,
-        ),
+        reply: {
+          ...messageReply(
+            'warning',
+            'No such run',
+            `No recent run has build number ${ref.buildNumber}. Type \`runs\` to see the latest runs and their ids.`,
+          ),
+          outcome: 'refused:no-such-run',
+        },
       };
     }
     const rest = how.rest ? ` ${how.rest}` : '';

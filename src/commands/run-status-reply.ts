@@ -1,7 +1,8 @@
+import { catalogIndex } from '../catalog/catalog-index';
 import { runCardData } from '../cards/run-card-data';
 import type { RunSummary } from '../devops/devops-port';
 import type { CommandDeps } from './command-spec';
-import { devopsFailureReply, environmentOf } from './handler-kit';
+import { devopsFailureReply } from './handler-kit';
 import { messageReply } from './message-reply';
 import type { Reply } from './reply';
 import { canceledByOf } from '../notifications/run-decision';
@@ -37,11 +38,14 @@ export async function runStatusReply(
         ? known
         : await deps.devops.getRun(runId, { withStages: true, ...(known && { known }) });
     if (!run)
-      return messageReply(
-        'attention',
-        'No such run',
-        `Azure DevOps has no run ${runId}. See \`runs\` for recent ones.`,
-      );
+      return {
+        ...messageReply(
+          'attention',
+          'No such run',
+          `Azure DevOps has no run ${runId}. See \`runs\` for recent ones.`,
+        ),
+        outcome: 'refused:no-such-run',
+      };
     // Read with stages, a run without `failedTask` has no failed task with a log: no call.
     const failed =
       run.state === 'completed' &&
@@ -64,9 +68,10 @@ export async function runStatusReply(
         ? canceledByOf(deps.store, runId)
         : Promise.resolve(undefined),
     ]);
-    const env = environmentOf(deps, run.pipelineKey);
+    const index = catalogIndex(deps.catalog);
     const data = runCardData(run, {
-      environment: env?.displayName,
+      environment: index.environmentOf(run.pipelineKey)?.displayName,
+      modelParameter: index.modelParameter,
       requestedBy: record?.requestedBy.name,
       canceledBy,
       logTail,

@@ -1,7 +1,7 @@
 import type { UsageError } from './command-spec';
 import type { Reply } from './reply';
 
-/** A usage error as a card: the problem, how to write it, an example, did-you-mean. */
+/** A usage error as a card: the problem, how to write it, an example, did-you-mean (outcome `usage`). */
 export function usageReply(error: UsageError): Reply {
   return {
     card: 'usage-error',
@@ -21,5 +21,6 @@ export function usageReply(error: UsageError): Reply {
         ? `Type \`help ${error.command}\` for details.`
         : 'Type `help` to see every command.',
     },
+    outcome: 'usage',
   };
 }

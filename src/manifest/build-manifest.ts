@@ -1,16 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BotCommand, BotScope } from '../commands/command-menu';
 import { findPackageRoot } from './package-root';
 
-/** One entry of a bot's command menu in Teams. */
-export interface BotCommand {
-  /** What the user sends, e.g. `deploy`. At most 32 characters. */
-  title: string;
-  /** Usage or summary; cut to 128 characters. */
-  description: string;
-}
-
-export type BotScope = 'personal' | 'team' | 'groupChat';
+// The menu's shapes belong to the command registry that fills them (manifest → commands only).
+export type { BotCommand, BotScope };
 
 export interface BuildManifestOptions {
   /** Microsoft App ID of the bot registration (a GUID). */

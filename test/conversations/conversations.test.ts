@@ -12,7 +12,7 @@ import {
   rememberRunCard,
 } from '../../src/conversations/run-card';
 import { saveConversation } from '../../src/conversations/save-conversation';
-import { storeCases, useStore } from '../unit/locks/store-cases';
+import { storeCases, useStore } from '../locks/store-cases';
 
 const channel = {
   conversationId: '19:ops@thread.tacv2',

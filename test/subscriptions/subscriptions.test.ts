@@ -2,7 +2,7 @@ import { addSubscription } from '../../src/subscriptions/add-subscription';
 import { listSubscriptions } from '../../src/subscriptions/list-subscriptions';
 import { removeSubscriptions } from '../../src/subscriptions/remove-subscriptions';
 import { subscribersFor } from '../../src/subscriptions/subscribers-for';
-import { storeCases, useStore } from '../unit/locks/store-cases';
+import { storeCases, useStore } from '../locks/store-cases';
 
 const ana = { id: 'aad-ana', name: 'Ana' };
 const bo = { id: 'aad-bo', name: 'Bo' };

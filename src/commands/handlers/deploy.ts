@@ -1,24 +1,15 @@
-import { modelChange } from '../../cards/format';
-import { createConfirmation } from '../../confirmations/create-confirmation';
-import { confirmReply, type DeployConfirmation } from '../confirm-reply';
+import { catalogIndex } from '../../catalog/catalog-index';
+import { deploy as deployUseCase, type DeployOptions } from '../../use-cases/deploy';
+import type { RunPlan } from '../../use-cases/queue-run';
+import { confirmReply } from '../confirm-reply';
 import { defineCommand, type CommandContext, type CommandDeps } from '../command-spec';
 import { devopsFailureReply } from '../handler-kit';
-import { liveDeployment } from '../live-deployment';
 import { messageReply } from '../message-reply';
 import { parseDeploy, type DeployArgs } from '../parsers/parse-deploy';
 import type { Reply } from '../reply';
-import {
-  checkRunAllowed,
-  correlationIdFor,
-  describePlan,
-  queueRun,
-  resolveModel,
-  runsAsPerson,
-  type RunPlan,
-} from '../run-plan';
+import { checkRefusalReply, describePlan, queuedReply } from '../run-plan';
 
-/** How long a prod deploy waits for its Confirm click. */
-export const CONFIRM_TTL_MS = 5 * 60_000;
+export { CONFIRM_TTL_MS } from '../../use-cases/deploy';
 
 export const deployCommand = defineCommand<DeployArgs>({
   name: 'deploy',
@@ -37,73 +28,59 @@ export const deployCommand = defineCommand<DeployArgs>({
   run: (args, ctx, deps) => deploy(args, ctx, deps, `deploy ${args.environment}`),
 });
 
-/** The deploy flow, shared by `deploy`, `run <deploy pipeline>` and `rollback`. */
+/**
+ * The deploy flow (the deploy use-case), shared by `deploy`, `run <deploy pipeline>` and
+ * `rollback`, as the answer: the run's card, the confirm card, a dry run, or why not.
+ * @example return deploy({ environment: 'qa', dryRun: false, parameters: {} }, ctx, deps, 'deploy qa');
+ */
 export async function deploy(
   args: DeployArgs,
   ctx: CommandContext,
   deps: CommandDeps,
   command: string,
-  opts: {
-    alwaysConfirm?: boolean;
-    title?: string;
-    /**
-     * What the deploy does to the live model, when the caller knows better than the newest
-     * succeeded run, e.g. rollback: 'v3 → v2, a rollback to run #135 · 20261129.3'.
-     */
-    change?: string;
-  } = {},
+  opts: DeployOptions = {},
 ): Promise<Reply> {
-  const env = deps.catalog.environments.find((e) => e.key === args.environment)!;
-  const pipeline = deps.catalog.pipelines.find((p) => p.key === env.pipeline)!;
-  const modelParam = deps.catalog.models?.parameter ?? 'modelVersion';
-  const takesModel = pipeline.parameters.some((p) => p.name === modelParam);
-  const plan: RunPlan = {
-    pipelineKey: pipeline.key,
-    environment: env.key,
-    parameters: { ...args.parameters },
-    branch: args.branch,
-    modelDefaulted: false,
-    correlationId: correlationIdFor(ctx, `deploy-${env.key}`),
-    command,
-  };
-  const refused = await checkRunAllowed(plan, ctx, deps);
-  if (refused) return refused;
-  if (takesModel) {
-    const model = await resolveModel(args.model, deps);
-    if (!model.ok) return model.reply;
-    plan.model = model.model;
-    plan.modelDefaulted = model.defaulted;
-    plan.parameters[modelParam] = model.model;
-  }
-  if (args.dryRun) return preview(plan, deps);
-  // Approvers and the person confirming see what changes in production: "v3 → v2, a downgrade".
-  if (env.confirm || env.approval || opts.alwaysConfirm)
-    plan.change = opts.change ?? (await changeOf(plan, deps));
-  if (env.confirm || opts.alwaysConfirm) {
-    // Sign in before the question, so the Confirm click does not stop for a sign-in card.
-    if (runsAsPerson(plan, ctx, deps)) await ctx.actAsPerson!();
-    return askToConfirm(plan, ctx, deps, opts.title);
-  }
-  const reply = await queueRun(plan, ctx, deps);
-  if (reply.card === 'run-status' && plan.modelDefaulted)
-    reply.data.modelVersion = `v${plan.model} (latest registered)`;
-  return reply;
-}
-
-/** The live model and the one this plan deploys, in words; '' when unknown. */
-async function changeOf(plan: RunPlan, deps: CommandDeps): Promise<string> {
-  if (!plan.environment || !plan.model) return '';
-  try {
-    const live = await liveDeployment(plan.environment, deps);
-    return modelChange(live?.model, plan.model);
-  } catch {
-    // The question still gets asked; it just cannot say what is live.
-    return '';
+  const outcome = await deployUseCase(args, ctx, deps, command, opts);
+  switch (outcome.code) {
+    case 'queued': {
+      const reply = queuedReply(outcome.run, outcome.plan, ctx, deps);
+      if (reply.card === 'run-status' && outcome.plan.modelDefaulted)
+        reply.data.modelVersion = `v${outcome.plan.model} (latest registered)`;
+      return reply;
+    }
+    case 'confirm':
+      return { ...confirmReply(outcome.confirmation, deps, 'requester'), outcome: 'ok' };
+    case 'preview':
+      return preview(outcome.plan, deps);
+    case 'failed':
+      return devopsFailureReply(outcome.error, outcome.doing);
+    case 'refused:no-model':
+      return {
+        ...messageReply(
+          'attention',
+          'No model registered yet',
+          'There is no registered model version to deploy. Run `train` first.',
+        ),
+        outcome: outcome.code,
+      };
+    case 'refused:model-not-registered':
+      return {
+        ...messageReply(
+          'attention',
+          `Model v${outcome.named} is not registered`,
+          `The latest registered versions are ${outcome.latest.join(', ')}.`,
+          { facts: [{ title: 'Try', value: `deploy … model ${outcome.latest[0]}` }] },
+        ),
+        outcome: outcome.code,
+      };
+    default:
+      return checkRefusalReply(outcome);
   }
 }
 
 async function preview(plan: RunPlan, deps: CommandDeps): Promise<Reply> {
-  const pipeline = deps.catalog.pipelines.find((p) => p.key === plan.pipelineKey)!;
+  const index = catalogIndex(deps.catalog);
+  const pipeline = index.requirePipeline(plan.pipelineKey);
   try {
     const p = await deps.devops.previewRun({
       pipelineKey: plan.pipelineKey,
@@ -113,7 +90,7 @@ async function preview(plan: RunPlan, deps: CommandDeps): Promise<Reply> {
     return messageReply(
       'default',
       `Dry run: ${pipeline.name}`,
-      `Nothing was queued. This is what would run: ${describePlan(plan, pipeline.name)}.`,
+      `Nothing was queued. This is what would run: ${describePlan(plan, pipeline.name, index.modelParameter)}.`,
       {
         facts: [
           {
@@ -126,7 +103,7 @@ async function preview(plan: RunPlan, deps: CommandDeps): Promise<Reply> {
           { title: 'Branch', value: plan.branch ?? pipeline.defaultBranch },
           // The model as people say it ("Model v3"), not the template parameter's key.
           ...Object.entries(plan.parameters).map(([title, value]) =>
-            title === (deps.catalog.models?.parameter ?? 'modelVersion')
+            title === index.modelParameter
               ? { title: 'Model', value: `v${value}` }
               : { title, value },
           ),
@@ -136,20 +113,4 @@ async function preview(plan: RunPlan, deps: CommandDeps): Promise<Reply> {
   } catch (err) {
     return devopsFailureReply(err, `preview ${pipeline.name}`);
   }
-}
-
-async function askToConfirm(
-  plan: RunPlan,
-  ctx: CommandContext,
-  deps: CommandDeps,
-  title?: string,
-): Promise<Reply> {
-  const confirmation = await createConfirmation<DeployConfirmation>(deps.store, deps.clock, {
-    action: 'deploy',
-    payload: { plan, title },
-    requestedBy: { id: ctx.actor.id, name: ctx.actor.name, teamsId: ctx.actor.teamsId },
-    conversationId: ctx.conversation.id,
-    ttlMs: CONFIRM_TTL_MS,
-  });
-  return confirmReply(confirmation, deps, 'requester');
 }

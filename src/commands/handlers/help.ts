@@ -55,13 +55,15 @@ const fullHelpByRegistry = new WeakMap<readonly AnyCommandSpec[], Reply>();
 function fullHelp(registry: readonly AnyCommandSpec[]): Reply {
   let reply = fullHelpByRegistry.get(registry);
   if (!reply) {
-    reply = deepFreeze(
-      helpReply(
+    // With its outcome already: `runCommand` then passes this very object on.
+    reply = deepFreeze({
+      ...helpReply(
         registry,
         'What I can do',
         'Type a command in this chat. Words are not case-sensitive.',
       ),
-    );
+      outcome: 'ok',
+    });
     fullHelpByRegistry.set(registry, reply);
   }
   return reply;

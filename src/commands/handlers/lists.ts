@@ -4,7 +4,7 @@ import type { ListCardData } from '../../cards/card-data';
 import { runDisplayState, STATE_TEXT } from '../../cards/run-card-data';
 import type { RunSummary } from '../../devops/devops-port';
 import { defineCommand, type ParseResult } from '../command-spec';
-import { devopsFailureReply, environmentOf } from '../handler-kit';
+import { environmentOf } from '../handler-kit';
 import { fail, noArgs, parsePipeline } from '../parse-words';
 import type { Reply } from '../reply';
 import { withStageResults } from '../with-stage-results';
@@ -44,6 +44,7 @@ function parseRuns(words: readonly string[], catalog: Catalog): ParseResult<Runs
 
 export const runsCommand = defineCommand<RunsArgs>({
   name: 'runs',
+  doing: () => 'list the runs',
   aliases: ['history', 'recent'],
   usage: 'runs [pipeline] [n]',
   summary: 'Lists recent runs (all pipelines, or one), newest first.',
@@ -53,76 +54,68 @@ export const runsCommand = defineCommand<RunsArgs>({
     const pipeline = args.pipelineKey
       ? deps.catalog.pipelines.find((p) => p.key === args.pipelineKey)
       : undefined;
-    try {
-      const runs = await withStageResults(
-        await deps.devops.listRuns({ pipelineKey: args.pipelineKey, top: args.count }),
-        deps,
-      );
-      const now = deps.clock.now();
-      return listReply({
-        title: pipeline ? `Recent runs of ${pipeline.name}` : 'Recent runs',
-        subtitle: '',
-        // Three columns, two of them fixed: at phone width (about 330 px) a fourth or fifth
-        // column leaves each too narrow for its header ("Pipelin e").
-        columns: [
-          { title: 'Run', width: '88px' },
-          { title: pipeline ? 'Branch' : 'Pipeline · branch', width: 1 },
-          { title: 'State', width: '104px' },
+    const runs = await withStageResults(
+      await deps.devops.listRuns({ pipelineKey: args.pipelineKey, top: args.count }),
+      deps,
+    );
+    const now = deps.clock.now();
+    return listReply({
+      title: pipeline ? `Recent runs of ${pipeline.name}` : 'Recent runs',
+      subtitle: '',
+      // Three columns, two of them fixed: at phone width (about 330 px) a fourth or fifth
+      // column leaves each too narrow for its header ("Pipelin e").
+      columns: [
+        { title: 'Run', width: '88px' },
+        { title: pipeline ? 'Branch' : 'Pipeline · branch', width: 1 },
+        { title: 'State', width: '104px' },
+      ],
+      rows: runs.map((r) => ({
+        cells: [
+          runLabel(r.id, r.name),
+          pipeline ? shortBranch(r.branch) : `${r.pipelineName} · ${shortBranch(r.branch)}`,
+          `${runState(r)} · ${formatAge(now - Date.parse(r.createdDate))}`,
         ],
-        rows: runs.map((r) => ({
-          cells: [
-            runLabel(r.id, r.name),
-            pipeline ? shortBranch(r.branch) : `${r.pipelineName} · ${shortBranch(r.branch)}`,
-            `${runState(r)} · ${formatAge(now - Date.parse(r.createdDate))}`,
-          ],
-        })),
-        emptyText: 'No runs yet.',
-        footer: 'Details: `status <run id>`.',
-      });
-    } catch (err) {
-      return devopsFailureReply(err, 'list the runs');
-    }
+      })),
+      emptyText: 'No runs yet.',
+      footer: 'Details: `status <run id>`.',
+    });
   },
 });
 
 export const approvalsCommand = defineCommand<Record<string, never>>({
   name: 'approvals',
+  doing: () => 'read the pending approvals',
   aliases: ['pending'],
   usage: 'approvals',
   summary: 'Lists every deployment waiting for approval.',
   examples: ['approvals'],
   parse: noArgs('approvals', {}),
   async run(_args, _ctx, deps) {
-    try {
-      const pending = await deps.devops.pendingApprovals();
-      const now = deps.clock.now();
-      return listReply({
-        title: '⏳ Waiting for approval',
-        subtitle: '',
-        columns: [
-          { title: 'Run', width: '72px' },
-          { title: 'Pipeline', width: 3 },
-          { title: 'Environment', width: 2 },
-          { title: 'Waiting', width: '72px' },
+    const pending = await deps.devops.pendingApprovals();
+    const now = deps.clock.now();
+    return listReply({
+      title: '⏳ Waiting for approval',
+      subtitle: '',
+      columns: [
+        { title: 'Run', width: '72px' },
+        { title: 'Pipeline', width: 3 },
+        { title: 'Environment', width: 2 },
+        { title: 'Waiting', width: '72px' },
+      ],
+      rows: pending.map((a) => ({
+        cells: [
+          runLabel(a.runId),
+          a.pipelineName,
+          (a.environment
+            ? findEnvironment(deps.catalog, a.environment)
+            : environmentOf(deps, a.pipelineKey)
+          )?.displayName ?? '—',
+          formatAge(now - Date.parse(a.createdOn)),
         ],
-        rows: pending.map((a) => ({
-          cells: [
-            runLabel(a.runId),
-            a.pipelineName,
-            (a.environment
-              ? findEnvironment(deps.catalog, a.environment)
-              : environmentOf(deps, a.pipelineKey)
-            )?.displayName ?? '—',
-            formatAge(now - Date.parse(a.createdOn)),
-          ],
-        })),
-        emptyText: 'Nothing is waiting for approval.',
-        footer:
-          'Decide with `approve <env | run id> [comment]` or `reject <env | run id> [reason]`.',
-      });
-    } catch (err) {
-      return devopsFailureReply(err, 'read the pending approvals');
-    }
+      })),
+      emptyText: 'Nothing is waiting for approval.',
+      footer: 'Decide with `approve <env | run id> [comment]` or `reject <env | run id> [reason]`.',
+    });
   },
 });
 
@@ -156,32 +149,29 @@ export const pipelinesCommand = defineCommand<Record<string, never>>({
 
 export const modelsCommand = defineCommand<Record<string, never>>({
   name: 'models',
+  doing: () => 'read the model versions',
   aliases: ['model', 'versions'],
   usage: 'models',
   summary: 'Lists the registered model versions, newest first.',
   examples: ['models'],
   parse: noArgs('models', {}),
   async run(_args, _ctx, deps) {
-    try {
-      const versions = await deps.devops.modelVersions();
-      return listReply({
-        title: 'Registered model versions',
-        subtitle: deps.catalog.models
-          ? `From ${deps.catalog.pipelines.find((p) => p.key === deps.catalog.models!.pipeline)?.name}`
-          : '',
-        columns: [
-          { title: 'Version', width: '72px' },
-          { title: 'Registered by run', width: 2 },
-          { title: 'When', width: 3 },
-        ],
-        rows: versions
-          .slice(0, 20)
-          .map((v) => ({ cells: [`v${v.version}`, `${v.runId}`, formatTimestamp(v.createdDate)] })),
-        emptyText: 'No model is registered yet. Run `train`.',
-        footer: 'Deploy one with `deploy <env> model vN`.',
-      });
-    } catch (err) {
-      return devopsFailureReply(err, 'read the model versions');
-    }
+    const versions = await deps.devops.modelVersions();
+    return listReply({
+      title: 'Registered model versions',
+      subtitle: deps.catalog.models
+        ? `From ${deps.catalog.pipelines.find((p) => p.key === deps.catalog.models!.pipeline)?.name}`
+        : '',
+      columns: [
+        { title: 'Version', width: '72px' },
+        { title: 'Registered by run', width: 2 },
+        { title: 'When', width: 3 },
+      ],
+      rows: versions
+        .slice(0, 20)
+        .map((v) => ({ cells: [`v${v.version}`, `${v.runId}`, formatTimestamp(v.createdDate)] })),
+      emptyText: 'No model is registered yet. Run `train`.',
+      footer: 'Deploy one with `deploy <env> model vN`.',
+    });
   },
 });

@@ -1,11 +1,16 @@
-import { maskSecrets } from '../../auth/mask-secrets';
-import { findEnvironment } from '../../catalog/find-in-catalog';
+import { catalogIndex } from '../../catalog/catalog-index';
 import { formatAge, formatTimestamp } from '../../cards/format';
-import { acquireLock } from '../../locks/acquire-lock';
+import type { EnvironmentSpec } from '../../catalog/catalog-schema';
+import type { EnvironmentLock } from '../../locks/environment-lock';
 import { listLocks } from '../../locks/list-locks';
-import { releaseLock } from '../../locks/release-lock';
-import { defineCommand, type ParseResult } from '../command-spec';
-import { audit, refusalReply } from '../handler-kit';
+import { lockEnvironment, unlockEnvironment } from '../../use-cases/lock-environment';
+import {
+  defineCommand,
+  type CommandContext,
+  type CommandDeps,
+  type ParseResult,
+} from '../command-spec';
+import { refusalReply } from '../handler-kit';
 import { messageReply } from '../message-reply';
 import { fail, freeText, noArgs, parseDuration, parseEnvironment } from '../parse-words';
 
@@ -37,67 +42,57 @@ export const lockCommand = defineCommand<LockArgs>({
     if (!reason.ok) return reason;
     return { ok: true, args: { environment: env.args.key, reason: reason.args, ttlMs } };
   },
-  async run(rawArgs, ctx, deps) {
-    // The reason is shown to everyone by `locks`: a pasted secret is masked before it is stored.
-    const args = { ...rawArgs, reason: maskSecrets(rawArgs.reason, deps.secrets ?? []) };
-    const env = findEnvironment(deps.catalog, args.environment)!;
-    const decision = deps.authorizer.check(
-      ctx.actor,
-      { kind: 'lock', environment: env.key },
-      { channelId: ctx.conversation.channelId },
-    );
-    if (!decision.allowed) {
-      await audit(deps, ctx, {
-        action: `lock ${env.key}`,
-        detail: decision.reason,
-        outcome: 'refused',
-      });
-      return refusalReply(decision);
+  async run(args, ctx, deps) {
+    const outcome = await lockEnvironment(args, ctx, deps);
+    const env = outcome.environment;
+    switch (outcome.code) {
+      case 'refused:locked': {
+        const { lock } = outcome;
+        return {
+          ...messageReply(
+            'attention',
+            `${env.displayName} is already locked`,
+            `${lock.owner.name} holds the lock${lock.reason ? `: “${lock.reason}”` : ''} (locked ${formatAge(deps.clock.now() - lock.createdAt)}).`,
+          ),
+          outcome: outcome.code,
+        };
+      }
+      case 'already-yours':
+        return messageReply(
+          'default',
+          `You already hold ${env.displayName}`,
+          `Nothing changed; it stays locked${until(outcome.lock, env.key)}.`,
+        );
+      case 'locked': {
+        const { lock } = outcome;
+        const reason = lock.reason ? ` Reason: ${lock.reason}` : '';
+        await deps.announce?.(
+          { channel: true, except: ctx.conversation.id },
+          messageReply(
+            'default',
+            `${env.displayName} locked by ${ctx.actor.name}`,
+            `Only ${ctx.actor.name} can deploy to ${env.displayName} until ${lock.expiresAt ? formatTimestamp(lock.expiresAt) : 'they unlock it'}.${reason}`,
+          ),
+        );
+        return messageReply(
+          'good',
+          `${env.displayName} is locked`,
+          `Only you can deploy to ${env.displayName}${until(lock, env.key)}.${reason}`,
+          { icon: '🔒' },
+        );
+      }
+      default:
+        return refusalReply(outcome.decision);
     }
-    const r = await acquireLock(deps.store, deps.clock, {
-      environment: env.key,
-      actor: ctx.actor,
-      reason: args.reason,
-      ttlMs: args.ttlMs,
-    });
-    const until = r.lock.expiresAt
-      ? ` until ${formatTimestamp(r.lock.expiresAt)}`
-      : ' until you `unlock ' + env.key + '`';
-    if (r.outcome === 'heldByOther') {
-      await audit(deps, ctx, {
-        action: `lock ${env.key}`,
-        detail: `held by ${r.lock.owner.name}`,
-        outcome: 'refused',
-      });
-      return messageReply(
-        'attention',
-        `${env.displayName} is already locked`,
-        `${r.lock.owner.name} holds the lock${r.lock.reason ? `: “${r.lock.reason}”` : ''} (locked ${formatAge(deps.clock.now() - r.lock.createdAt)}).`,
-      );
-    }
-    await audit(deps, ctx, { action: `lock ${env.key}`, detail: args.reason, outcome: 'ok' });
-    if (r.outcome === 'alreadyYours')
-      return messageReply(
-        'default',
-        `You already hold ${env.displayName}`,
-        `Nothing changed; it stays locked${until}.`,
-      );
-    await deps.announce?.(
-      { channel: true, except: ctx.conversation.id },
-      messageReply(
-        'default',
-        `${env.displayName} locked by ${ctx.actor.name}`,
-        `Only ${ctx.actor.name} can deploy to ${env.displayName} until ${r.lock.expiresAt ? formatTimestamp(r.lock.expiresAt) : 'they unlock it'}.${args.reason ? ` Reason: ${args.reason}` : ''}`,
-      ),
-    );
-    return messageReply(
-      'good',
-      `${env.displayName} is locked`,
-      `Only you can deploy to ${env.displayName}${until}.${args.reason ? ` Reason: ${args.reason}` : ''}`,
-      { icon: '🔒' },
-    );
   },
 });
+
+/** " until <time>" or " until you `unlock <env>`". */
+function until(lock: EnvironmentLock, envKey: string): string {
+  return lock.expiresAt
+    ? ` until ${formatTimestamp(lock.expiresAt)}`
+    : ' until you `unlock ' + envKey + '`';
+}
 
 export const unlockCommand = defineCommand<{ environment: string; force: boolean }>({
   name: 'unlock',
@@ -114,67 +109,65 @@ export const unlockCommand = defineCommand<{ environment: string; force: boolean
     return { ok: true, args: { environment: env.args.key, force: extra.length > 0 } };
   },
   async run(args, ctx, deps) {
-    const env = findEnvironment(deps.catalog, args.environment)!;
-    if (args.force) {
-      const decision = deps.authorizer.check(
-        ctx.actor,
-        { kind: 'admin' },
-        { channelId: ctx.conversation.channelId },
-      );
-      if (!decision.allowed) return refusalReply(decision);
+    const outcome = await unlockEnvironment(args, ctx, deps);
+    const env = outcome.environment;
+    switch (outcome.code) {
+      case 'refused:not-locked':
+        return {
+          ...messageReply('default', `${env.displayName} was not locked`, 'Nothing to unlock.'),
+          outcome: outcome.code,
+        };
+      case 'refused:locked':
+        return {
+          ...messageReply(
+            'attention',
+            `${env.displayName} is locked by ${outcome.lock.owner.name}`,
+            `Only they can unlock it (or an admin with \`unlock ${env.key} --force\`).`,
+          ),
+          outcome: outcome.code,
+        };
+      case 'unlocked':
+        await announceUnlock(outcome.lock, outcome.forced, env, ctx, deps);
+        return messageReply(
+          'good',
+          `${env.displayName} is unlocked`,
+          `Anyone allowed can deploy to ${env.displayName} again.`,
+          { icon: '🔓' },
+        );
+      default:
+        return refusalReply(outcome.decision);
     }
-    const r = await releaseLock(deps.store, deps.clock, {
-      environment: env.key,
-      actor: ctx.actor,
-      force: args.force,
-    });
-    if (r.outcome === 'notLocked')
-      return messageReply('default', `${env.displayName} was not locked`, 'Nothing to unlock.');
-    if (r.outcome === 'heldByOther') {
-      await audit(deps, ctx, {
-        action: `unlock ${env.key}`,
-        detail: `held by ${r.lock.owner.name}`,
-        outcome: 'refused',
-      });
-      return messageReply(
-        'attention',
-        `${env.displayName} is locked by ${r.lock.owner.name}`,
-        `Only they can unlock it (or an admin with \`unlock ${env.key} --force\`).`,
-      );
-    }
-    await audit(deps, ctx, {
-      action: `unlock ${env.key}`,
-      detail: `was held by ${r.lock.owner.name}`,
-      outcome: 'ok',
-    });
-    const forced = r.lock.owner.id !== ctx.actor.id;
-    const held = forced ? ` (it was ${r.lock.owner.name}’s lock)` : '';
-    await deps.announce?.(
-      { channel: true, except: ctx.conversation.id },
-      messageReply(
-        'default',
-        `${env.displayName} unlocked by ${ctx.actor.name}`,
-        `Anyone allowed can deploy to ${env.displayName} again${held}.`,
-      ),
-    );
-    // The holder learns it from us, not from a deploy they did not expect to be possible.
-    if (forced)
-      await deps.announce?.(
-        { person: r.lock.owner, from: ctx.conversation.id, except: ctx.conversation.id },
-        messageReply(
-          'warning',
-          `${ctx.actor.name} released your lock on ${env.displayName}`,
-          `An admin force-unlocked ${env.displayName}${r.lock.reason ? ` (you locked it for “${r.lock.reason}”)` : ''}. Anyone allowed can deploy there again; \`lock ${env.key}\` to take it back if it is free.`,
-        ),
-      );
-    return messageReply(
-      'good',
-      `${env.displayName} is unlocked`,
-      `Anyone allowed can deploy to ${env.displayName} again.`,
-      { icon: '🔓' },
-    );
   },
 });
+
+/** Tells the channel; after a force-unlock, also the holder, who learns it from us first. */
+async function announceUnlock(
+  lock: EnvironmentLock,
+  forced: boolean,
+  env: EnvironmentSpec,
+  ctx: CommandContext,
+  deps: CommandDeps,
+): Promise<void> {
+  const held = forced ? ` (it was ${lock.owner.name}’s lock)` : '';
+  await deps.announce?.(
+    { channel: true, except: ctx.conversation.id },
+    messageReply(
+      'default',
+      `${env.displayName} unlocked by ${ctx.actor.name}`,
+      `Anyone allowed can deploy to ${env.displayName} again${held}.`,
+    ),
+  );
+  // The holder learns it from us, not from a deploy they did not expect to be possible.
+  if (!forced) return;
+  await deps.announce?.(
+    { person: lock.owner, from: ctx.conversation.id, except: ctx.conversation.id },
+    messageReply(
+      'warning',
+      `${ctx.actor.name} released your lock on ${env.displayName}`,
+      `An admin force-unlocked ${env.displayName}${lock.reason ? ` (you locked it for “${lock.reason}”)` : ''}. Anyone allowed can deploy there again; \`lock ${env.key}\` to take it back if it is free.`,
+    ),
+  );
+}
 
 export const locksCommand = defineCommand<Record<string, never>>({
   name: 'locks',
@@ -200,7 +193,7 @@ export const locksCommand = defineCommand<Record<string, never>>({
         ],
         rows: locks.map((l) => ({
           cells: [
-            findEnvironment(deps.catalog, l.environment)?.displayName ?? l.environment,
+            catalogIndex(deps.catalog).environment(l.environment)?.displayName ?? l.environment,
             l.owner.name,
             l.reason || '—',
             formatAge(now - l.createdAt),

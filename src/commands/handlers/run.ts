@@ -1,4 +1,4 @@
-import type { Catalog } from '../../catalog/catalog-schema';
+import { catalogIndex } from '../../catalog/catalog-index';
 import {
   defineCommand,
   type AnyCommandSpec,
@@ -32,7 +32,8 @@ export async function runPipeline(
   deps: CommandDeps,
   command: string,
 ): Promise<Reply> {
-  const pipeline = deps.catalog.pipelines.find((p) => p.key === args.pipelineKey)!;
+  const index = catalogIndex(deps.catalog);
+  const pipeline = index.requirePipeline(args.pipelineKey);
   if (pipeline.environment) {
     return deploy(
       {
@@ -40,7 +41,7 @@ export async function runPipeline(
         branch: args.branch,
         dryRun: false,
         parameters: args.parameters,
-        model: args.parameters[modelParam(deps.catalog)],
+        model: index.modelVersionOf(args.parameters),
       },
       ctx,
       deps,
@@ -56,10 +57,6 @@ export async function runPipeline(
     command,
   };
   return (await checkRunAllowed(plan, ctx, deps)) ?? queueRun(plan, ctx, deps);
-}
-
-function modelParam(catalog: Catalog): string {
-  return catalog.models?.parameter ?? 'modelVersion';
 }
 
 /**
@@ -81,7 +78,7 @@ export function pipelineShortcut(opts: {
     summary: opts.summary,
     examples: opts.examples,
     parse(words, { catalog }) {
-      const pipeline = catalog.pipelines.find((p) => p.key === opts.pipelineKey);
+      const pipeline = catalogIndex(catalog).pipeline(opts.pipelineKey);
       if (!pipeline) return fail(`This catalog has no \`${opts.pipelineKey}\` pipeline.`);
       const rest = opts.optionalWords?.includes(words[0]?.toLowerCase() ?? '')
         ? words.slice(1)

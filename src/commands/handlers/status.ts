@@ -1,3 +1,4 @@
+import { catalogIndex } from '../../catalog/catalog-index';
 import type { Catalog } from '../../catalog/catalog-schema';
 import { findEnvironment, findPipeline } from '../../catalog/find-in-catalog';
 import { dashboardCardData } from '../../cards/dashboard-card-data';
@@ -5,7 +6,7 @@ import { liveDeploymentText } from '../../cards/format';
 import type { RunSummary } from '../../devops/devops-port';
 import { listLocks } from '../../locks/list-locks';
 import { defineCommand, type CommandDeps, type ParseResult } from '../command-spec';
-import { devopsFailureReply, environmentOf } from '../handler-kit';
+import { environmentOf } from '../handler-kit';
 import { messageReply } from '../message-reply';
 import { fail, isRunId, parsePipeline, parseRunId } from '../parse-words';
 import type { Reply } from '../reply';
@@ -45,6 +46,13 @@ export const statusCommand = defineCommand<StatusArgs>({
     'The dashboard: every pipeline’s latest run, pending approvals, locks and DEV’s age; or one environment, pipeline or run in detail.',
   examples: ['status', 'status prod', 'status train', 'status 1234', 'status 20261129.3'],
   parse: (words, { catalog }) => parseStatus(words, catalog),
+  doing: (args, { catalog }) => {
+    if (args.kind === 'run') return `read run ${args.runId}`;
+    if (args.kind === 'build') return `find run ${args.buildNumber}`;
+    if (args.kind === 'pipeline')
+      return `read the runs of ${catalogIndex(catalog).pipeline(args.pipelineKey)?.name ?? args.pipelineKey}`;
+    return 'read the pipelines’ status';
+  },
   async run(args, _ctx, deps) {
     if (args.kind === 'run') return runStatusReply(args.runId, deps);
     if (args.kind === 'build') return statusOfBuild(args.buildNumber, deps);
@@ -57,114 +65,102 @@ const FILLER = new Set(['of', 'for', 'on', 'in', 'the', 'run', 'build', 'pipelin
 
 /** `status 20261129.3`: the run with that build number, or which one when several have it. */
 async function statusOfBuild(buildNumber: string, deps: CommandDeps): Promise<Reply> {
-  try {
-    const runs = await runsByBuildNumber(buildNumber, deps);
-    if (runs.length === 1) return runStatusReply(runs[0]!.id, deps, runs[0]);
-    if (runs.length === 0)
-      return messageReply(
-        'warning',
-        'No such run',
-        `No recent run has build number ${buildNumber}. Type \`runs\` to see the latest runs and their ids.`,
-      );
-    return usageReply({
-      command: 'status',
-      problem: `Build number ${buildNumber} names a run of ${runs.length} pipelines. Which one?`,
-      usage: statusCommand.usage,
-      suggestions: runs.map((r) => `status ${r.id} (${r.pipelineName})`),
-      commands: runs.map((r) => `status ${r.id}`),
-    });
-  } catch (err) {
-    return devopsFailureReply(err, `find run ${buildNumber}`);
-  }
+  const runs = await runsByBuildNumber(buildNumber, deps);
+  if (runs.length === 1) return runStatusReply(runs[0]!.id, deps, runs[0]);
+  if (runs.length === 0)
+    return messageReply(
+      'warning',
+      'No such run',
+      `No recent run has build number ${buildNumber}. Type \`runs\` to see the latest runs and their ids.`,
+    );
+  return usageReply({
+    command: 'status',
+    problem: `Build number ${buildNumber} names a run of ${runs.length} pipelines. Which one?`,
+    usage: statusCommand.usage,
+    suggestions: runs.map((r) => `status ${r.id} (${r.pipelineName})`),
+    commands: runs.map((r) => `status ${r.id}`),
+  });
 }
 
 async function latestRunOf(pipelineKey: string, deps: CommandDeps): Promise<Reply> {
-  const pipeline = findPipeline(deps.catalog, pipelineKey)!;
-  try {
-    const env = environmentOf(deps, pipelineKey);
-    // For an environment, enough runs to find what is live too, in the same one call.
-    const runs = await deps.devops.listRuns({ pipelineKey, top: env ? 20 : 1 });
-    const latest = runs[0];
-    if (!latest)
-      return messageReply(
-        'default',
-        pipeline.name,
-        `${pipeline.name} has not run yet. Start it with \`run ${pipeline.key}\`.`,
-      );
-    // The listed run is the build: only its timeline is read for the card.
-    const reply = await runStatusReply(latest.id, deps, latest);
-    // `status prod` leads with what prod runs now, which the latest run may not be (rejected,
-    // failed, still waiting).
-    if (env && reply.card === 'run-status') {
-      const live = runs.find((r) => r.state === 'completed' && r.result === 'succeeded');
-      const [who] = live ? await withRequesters([live], deps) : [];
-      reply.data.live = liveDeploymentText(who ?? null, deps.catalog.models?.parameter);
-    }
-    return reply;
-  } catch (err) {
-    return devopsFailureReply(err, `read the runs of ${pipeline.name}`);
+  const pipeline = catalogIndex(deps.catalog).requirePipeline(pipelineKey);
+  const env = environmentOf(deps, pipelineKey);
+  // For an environment, enough runs to find what is live too, in the same one call.
+  const runs = await deps.devops.listRuns({ pipelineKey, top: env ? 20 : 1 });
+  const latest = runs[0];
+  if (!latest)
+    return messageReply(
+      'default',
+      pipeline.name,
+      `${pipeline.name} has not run yet. Start it with \`run ${pipeline.key}\`.`,
+    );
+  // The listed run is the build: only its timeline is read for the card.
+  const reply = await runStatusReply(latest.id, deps, latest);
+  // `status prod` leads with what prod runs now, which the latest run may not be (rejected,
+  // failed, still waiting).
+  if (env && reply.card === 'run-status') {
+    const live = runs.find((r) => r.state === 'completed' && r.result === 'succeeded');
+    const [who] = live ? await withRequesters([live], deps) : [];
+    reply.data.live = liveDeploymentText(who ?? null, deps.catalog.models?.parameter);
   }
+  return reply;
 }
 
 async function dashboard(deps: CommandDeps): Promise<Reply> {
   const { catalog } = deps;
-  try {
-    const [listed, approvals, locks] = await Promise.all([
-      // A few runs per pipeline: the newest, and the newest succeeded one (what is live).
-      deps.devops.listRuns({ perPipeline: 5 }),
-      deps.devops.pendingApprovals(),
-      listLocks(deps.store, deps.clock),
-    ]);
-    const runs = await withRequesters(listed, deps);
-    const latest = await withStageResults(
-      catalog.pipelines.flatMap((p) => runs.find((r) => r.pipelineKey === p.key) ?? []),
-      deps,
-    );
-    const liveOf = (pipelineKey: string) =>
-      runs.find(
-        (r) => r.pipelineKey === pipelineKey && r.state === 'completed' && r.result === 'succeeded',
-      ) ?? null;
-    const devEnv = catalog.environments.find((e) => e.ttlHours !== undefined);
-    const devRun = devEnv
-      ? runs.find((r) => r.pipelineKey === devEnv.pipeline && r.result === 'succeeded')
-      : undefined;
-    const cleanup = devEnv?.cleanupPipeline
-      ? findPipeline(catalog, devEnv.cleanupPipeline)
-      : undefined;
-    return {
-      card: 'dashboard',
-      data: dashboardCardData({
-        now: deps.clock.now(),
-        title: `${catalog.project} pipelines`,
-        pipelines: catalog.pipelines.map((p) => ({
-          key: p.key,
-          name: p.name,
-          latest: latest.find((r) => r.pipelineKey === p.key) ?? null,
-        })),
-        environments: catalog.environments.map((e) => ({
-          name: e.displayName,
-          live: liveOf(e.pipeline),
-        })),
-        modelParameter: catalog.models?.parameter,
-        pendingApprovals: approvals,
-        locks: locks.map((l) => ({
-          environment: findEnvironment(catalog, l.environment)?.displayName ?? l.environment,
-          lockedBy: l.owner.name,
-          reason: l.reason,
-          since: l.createdAt,
-        })),
-        dev: devEnv
-          ? {
-              lastDeploy: devRun ?? null,
-              ttlHours: devEnv.ttlHours!,
-              cleanupPipelineName: cleanup?.name,
-            }
-          : undefined,
-      }),
-    };
-  } catch (err) {
-    return devopsFailureReply(err, 'read the pipelines’ status');
-  }
+  const [listed, approvals, locks] = await Promise.all([
+    // A few runs per pipeline: the newest, and the newest succeeded one (what is live).
+    deps.devops.listRuns({ perPipeline: 5 }),
+    deps.devops.pendingApprovals(),
+    listLocks(deps.store, deps.clock),
+  ]);
+  const runs = await withRequesters(listed, deps);
+  const latest = await withStageResults(
+    catalog.pipelines.flatMap((p) => runs.find((r) => r.pipelineKey === p.key) ?? []),
+    deps,
+  );
+  const liveOf = (pipelineKey: string) =>
+    runs.find(
+      (r) => r.pipelineKey === pipelineKey && r.state === 'completed' && r.result === 'succeeded',
+    ) ?? null;
+  const devEnv = catalog.environments.find((e) => e.ttlHours !== undefined);
+  const devRun = devEnv
+    ? runs.find((r) => r.pipelineKey === devEnv.pipeline && r.result === 'succeeded')
+    : undefined;
+  const cleanup = devEnv?.cleanupPipeline
+    ? findPipeline(catalog, devEnv.cleanupPipeline)
+    : undefined;
+  return {
+    card: 'dashboard',
+    data: dashboardCardData({
+      now: deps.clock.now(),
+      title: `${catalog.project} pipelines`,
+      pipelines: catalog.pipelines.map((p) => ({
+        key: p.key,
+        name: p.name,
+        latest: latest.find((r) => r.pipelineKey === p.key) ?? null,
+      })),
+      environments: catalog.environments.map((e) => ({
+        name: e.displayName,
+        live: liveOf(e.pipeline),
+      })),
+      modelParameter: catalog.models?.parameter,
+      pendingApprovals: approvals,
+      locks: locks.map((l) => ({
+        environment: findEnvironment(catalog, l.environment)?.displayName ?? l.environment,
+        lockedBy: l.owner.name,
+        reason: l.reason,
+        since: l.createdAt,
+      })),
+      dev: devEnv
+        ? {
+            lastDeploy: devRun ?? null,
+            ttlHours: devEnv.ttlHours!,
+            cleanupPipelineName: cleanup?.name,
+          }
+        : undefined,
+    }),
+  };
 }
 
 /**

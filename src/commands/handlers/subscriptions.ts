@@ -1,5 +1,5 @@
+import { catalogIndex } from '../../catalog/catalog-index';
 import type { Catalog } from '../../catalog/catalog-schema';
-import { findEnvironment, findPipeline } from '../../catalog/find-in-catalog';
 import { addSubscription } from '../../subscriptions/add-subscription';
 import { describeFilter } from '../../subscriptions/describe-filter';
 import { listSubscriptions } from '../../subscriptions/list-subscriptions';
@@ -57,6 +57,7 @@ export function parseSubscribe(
   const add = <T>(list: T[], v: T) => {
     if (!list.includes(v)) list.push(v);
   };
+  const index = catalogIndex(catalog);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!.toLowerCase();
     if (FILLER.has(w)) continue;
@@ -66,9 +67,8 @@ export function parseSubscribe(
       filter.branch = b.args;
     } else if (EVENT_WORDS[w]) add(filter.events, EVENT_WORDS[w]!);
     else if (RESULT_WORDS[w]) add(filter.results, RESULT_WORDS[w]!);
-    else if (findEnvironment(catalog, w))
-      add(filter.environments, findEnvironment(catalog, w)!.key);
-    else if (findPipeline(catalog, w)) add(filter.pipelines, findPipeline(catalog, w)!.key);
+    else if (index.environment(w)) add(filter.environments, index.requireEnvironment(w).key);
+    else if (index.pipeline(w)) add(filter.pipelines, index.requirePipeline(w).key);
     else {
       const names = [
         ...Object.keys(EVENT_WORDS),

@@ -1,5 +1,5 @@
+import { catalogIndex } from '../../catalog/catalog-index';
 import type { Catalog } from '../../catalog/catalog-schema';
-import { findEnvironment } from '../../catalog/find-in-catalog';
 import { clip } from '../clip';
 import type { ParseResult } from '../command-spec';
 import { didYouMean } from '../did-you-mean';
@@ -80,8 +80,8 @@ export function parseDeploy(words: readonly string[], catalog: Catalog): ParseRe
       dryRun = true;
     } else if (w.includes('=')) {
       paramWords.push(raw);
-    } else if (findEnvironment(catalog, w)) {
-      const set = setEnvironment(findEnvironment(catalog, w)!.key);
+    } else if (catalogIndex(catalog).environment(w)) {
+      const set = setEnvironment(catalogIndex(catalog).requireEnvironment(w).key);
       if (!set.ok) return set;
     } else if (environment === undefined) {
       const env = parseEnvironment(w, catalog);
@@ -94,8 +94,8 @@ export function parseDeploy(words: readonly string[], catalog: Catalog): ParseRe
     }
   }
   if (environment === undefined) return parseEnvironment(undefined, catalog) as ParseResult<never>;
-  const env = catalog.environments.find((e) => e.key === environment)!;
-  const pipeline = catalog.pipelines.find((p) => p.key === env.pipeline)!;
+  const index = catalogIndex(catalog);
+  const pipeline = index.pipelineOf(environment);
   if (branchWord !== undefined) {
     const ref = parseRef(branchWord, pipeline);
     if (!ref.ok) return ref;
@@ -103,7 +103,7 @@ export function parseDeploy(words: readonly string[], catalog: Catalog): ParseRe
   }
   const parameters = parseParameters(paramWords, pipeline);
   if (!parameters.ok) return parameters;
-  const modelParam = catalog.models?.parameter ?? 'modelVersion';
+  const modelParam = index.modelParameter;
   if (parameters.args[modelParam] !== undefined) {
     if (model !== undefined && model !== parameters.args[modelParam])
       return fail('Two model versions given; pick one.');
