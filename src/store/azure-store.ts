@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '../clock/clock';
 import { DEFAULT_AUDIT_DAYS } from './audit-retention';
 import { AzureAuditLog } from './azure-audit-log';
 import { AzureBlobDocs } from './azure-blob-docs';
+import { AzureBlobLeases } from './azure-blob-leases';
 import { azureStoreError } from './azure-store-error';
 import { AzureTableLeases } from './azure-table-leases';
 import { AzureTableQueues } from './azure-table-queues';
@@ -25,6 +26,13 @@ export interface AzureStoreOptions {
    * false leaves it to `purgeExpired` (the store contract tests drive it themselves).
    */
   autoPruneAudit?: boolean;
+  /**
+   * Leases as Azure Blob leases (blobs in container `{container}-leases`), timed by the
+   * storage service so skewed replica clocks cannot both hold one; a ttl is held 15-60 s
+   * (under 15 s: 15 s). Default true unless `clock` is given: a fake clock cannot move the
+   * service's time, so clock-driven tests get Table leases timed by `clock`.
+   */
+  serverTimeLeases?: boolean;
 }
 
 /** How often appending to the audit log also prunes it (in the background). */
@@ -46,7 +54,7 @@ export class AzureStore implements Store {
     private readonly docs: AzureBlobDocs,
     private readonly audit: AzureAuditLog,
     private readonly queues: AzureTableQueues,
-    private readonly leases: AzureTableLeases,
+    private readonly leases: AzureTableLeases | AzureBlobLeases,
     private readonly clock: Clock,
     options: { autoPruneAudit?: boolean },
   ) {
@@ -86,11 +94,15 @@ export class AzureStore implements Store {
     } catch (err) {
       throw azureStoreError(err, `table ${tableName}`);
     }
+    const leases =
+      (options.serverTimeLeases ?? !options.clock)
+        ? new AzureBlobLeases(await leaseContainer(blobs, `${containerName}-leases`))
+        : new AzureTableLeases(table, clock);
     return new AzureStore(
       new AzureBlobDocs(container, clock),
       new AzureAuditLog(table, clock, options.auditRetentionDays ?? DEFAULT_AUDIT_DAYS),
       new AzureTableQueues(table, clock),
-      new AzureTableLeases(table, clock),
+      leases,
       clock,
       options,
     );
@@ -201,4 +213,14 @@ export class AzureStore implements Store {
   private check(): void {
     if (this.closed) throw new StoreError('closed', 'The Azure store was closed.');
   }
+}
+
+async function leaseContainer(blobs: BlobServiceClient, name: string) {
+  const container = blobs.getContainerClient(name);
+  try {
+    await container.createIfNotExists();
+  } catch (err) {
+    throw azureStoreError(err, `blob container ${name}`);
+  }
+  return container;
 }
