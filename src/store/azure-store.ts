@@ -1,10 +1,12 @@
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueServiceClient } from '@azure/storage-queue';
 import { type Clock, systemClock } from '../clock/clock';
 import { DEFAULT_AUDIT_DAYS } from './audit-retention';
 import { AzureAuditLog } from './azure-audit-log';
 import { AzureBlobDocs } from './azure-blob-docs';
 import { AzureBlobLeases } from './azure-blob-leases';
+import { AzureStorageQueues, type PoisonItem } from './azure-storage-queues';
 import { azureStoreError } from './azure-store-error';
 import { AzureTableLeases } from './azure-table-leases';
 import { AzureTableQueues } from './azure-table-queues';
@@ -33,14 +35,23 @@ export interface AzureStoreOptions {
    * service's time, so clock-driven tests get Table leases timed by `clock`.
    */
   serverTimeLeases?: boolean;
+  /**
+   * Queues on Azure Storage Queues (visibility timeout, dequeue count, `<queue>-poison`),
+   * named `{table}-{queue}`. Default true when no `clock` is given and the connection string
+   * reaches a queue service (a QueueEndpoint, or no explicit endpoints at all); otherwise the
+   * Table-based queues.
+   */
+  serverTimeQueues?: boolean;
 }
 
 /** How often appending to the audit log also prunes it (in the background). */
 const AUDIT_PRUNE_EVERY_MS = 3600_000;
 
 /**
- * The `Store` for several replicas: documents in Blob Storage, audit log, queues and leases in
- * Table Storage. Every compare-and-set is an eTag condition checked by the service.
+ * The `Store` for several replicas: documents in Blob Storage, the audit log in Table Storage,
+ * leases as Blob leases and queues on Storage Queues (both timed by the service, not by a
+ * replica's clock; see the options for when the Table-based ones are used instead). Every
+ * compare-and-set is an eTag condition checked by the service.
  * @example const store = await AzureStore.connect({ connectionString, container: 'chatops' });
  */
 export class AzureStore implements Store {
@@ -53,7 +64,7 @@ export class AzureStore implements Store {
   private constructor(
     private readonly docs: AzureBlobDocs,
     private readonly audit: AzureAuditLog,
-    private readonly queues: AzureTableQueues,
+    private readonly queues: AzureTableQueues | AzureStorageQueues,
     private readonly leases: AzureTableLeases | AzureBlobLeases,
     private readonly clock: Clock,
     options: { autoPruneAudit?: boolean },
@@ -98,10 +109,19 @@ export class AzureStore implements Store {
       (options.serverTimeLeases ?? !options.clock)
         ? new AzureBlobLeases(await leaseContainer(blobs, `${containerName}-leases`))
         : new AzureTableLeases(table, clock);
+    const queues =
+      (options.serverTimeQueues ?? (!options.clock && reachesQueues(options.connectionString)))
+        ? new AzureStorageQueues(
+            QueueServiceClient.fromConnectionString(options.connectionString),
+            tableName.toLowerCase(),
+            table,
+            clock,
+          )
+        : new AzureTableQueues(table, clock);
     return new AzureStore(
       new AzureBlobDocs(container, clock),
       new AzureAuditLog(table, clock, options.auditRetentionDays ?? DEFAULT_AUDIT_DAYS),
-      new AzureTableQueues(table, clock),
+      queues,
       leases,
       clock,
       options,
@@ -185,6 +205,24 @@ export class AzureStore implements Store {
     return this.queues.length(queue);
   }
 
+  /**
+   * Gives up on a claimed item: on Storage Queues it moves to `<queue>-poison` with `error`;
+   * the Table queues have no poison queue and drop it.
+   * @example await store.deadLetter('ado-events', item.id, 'failed 8 times');
+   */
+  async deadLetter(queue: string, id: string, error: string): Promise<void> {
+    this.check();
+    if (this.queues instanceof AzureStorageQueues) return this.queues.deadLetter(queue, id, error);
+    return this.queues.complete(queue, id);
+  }
+
+  /** Items given up on in `queue` (Storage Queues only; none with the Table queues). */
+  async listPoison<T>(queue: string, limit?: number): Promise<PoisonItem<T>[]> {
+    this.check();
+    if (this.queues instanceof AzureStorageQueues) return this.queues.listPoison<T>(queue, limit);
+    return [];
+  }
+
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
     this.check();
     return this.leases.acquire(name, holder, ttlMs);
@@ -223,4 +261,13 @@ async function leaseContainer(blobs: BlobServiceClient, name: string) {
     throw azureStoreError(err, `blob container ${name}`);
   }
   return container;
+}
+
+/** Whether a connection string leads to a queue service (explicit endpoints may leave it out). */
+function reachesQueues(connectionString: string): boolean {
+  return (
+    /QueueEndpoint=/i.test(connectionString) ||
+    /UseDevelopmentStorage=true/i.test(connectionString) ||
+    !/(Blob|Table|File)Endpoint=/i.test(connectionString)
+  );
 }
