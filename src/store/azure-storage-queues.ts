@@ -4,6 +4,7 @@ import type { Clock } from '../clock/clock';
 import { checkKey, checkName, toJson } from './check-store-input';
 import { azureStatus, azureStoreError } from './azure-store-error';
 import { encodeKey } from './encode-key';
+import { MAX_POISON_ERROR, POISON_LIST_LIMIT, type PoisonItem } from './poison-item';
 import { StoreError } from './store-error';
 import type { QueueItem } from './store';
 
@@ -15,17 +16,6 @@ const MAX_VISIBILITY_S = 7 * 24 * 3600;
 const BATCH = 32;
 /** A message body is at most 64 KiB; leave room for the envelope and XML escaping. */
 const MAX_BODY = 48 * 1024;
-
-/** An item moved to a queue's poison queue, kept for admins to read. */
-export interface PoisonItem<T = unknown> {
-  id: string;
-  payload: T;
-  attempts: number;
-  /** Why it was given up on. */
-  error: string;
-  /** Epoch ms (store clock) when it was moved. */
-  failedAt: number;
-}
 
 interface Envelope {
   id: string;
@@ -192,7 +182,7 @@ export class AzureStorageQueues {
   }
 
   /** Up to `limit` (≤ 32) items in `<queue>-poison`, oldest first. */
-  async listPoison<T>(queue: string, limit = BATCH): Promise<PoisonItem<T>[]> {
+  async listPoison<T>(queue: string, limit = POISON_LIST_LIMIT): Promise<PoisonItem<T>[]> {
     const client = await this.queue(`${queue}-poison`);
     try {
       const { peekedMessageItems } = await client.peekMessages({
@@ -215,9 +205,15 @@ export class AzureStorageQueues {
   }
 
   private async toPoison(queue: string, envelope: Envelope, attempts: number, error: string) {
-    const item: PoisonItem = { ...envelope, attempts, error, failedAt: this.clock.now() };
+    const item: PoisonItem = {
+      ...envelope,
+      attempts,
+      error: error.slice(0, MAX_POISON_ERROR),
+      failedAt: this.clock.now(),
+    };
     const client = await this.queue(`${queue}-poison`);
-    await client.sendMessage(toJson(item).slice(0, 60 * 1024), { messageTimeToLive: -1 });
+    // Fits: the payload passed the enqueue size check, and the error is capped.
+    await client.sendMessage(toJson(item), { messageTimeToLive: -1 });
   }
 
   private async dropMarker(queue: string, id: string): Promise<void> {

@@ -6,10 +6,11 @@ import { DEFAULT_AUDIT_DAYS } from './audit-retention';
 import { AzureAuditLog } from './azure-audit-log';
 import { AzureBlobDocs } from './azure-blob-docs';
 import { AzureBlobLeases } from './azure-blob-leases';
-import { AzureStorageQueues, type PoisonItem } from './azure-storage-queues';
+import { AzureStorageQueues } from './azure-storage-queues';
 import { azureStoreError } from './azure-store-error';
 import { AzureTableLeases } from './azure-table-leases';
 import { AzureTableQueues } from './azure-table-queues';
+import type { PoisonItem } from './poison-item';
 import { StoreError } from './store-error';
 import type { AuditRecord, PutOptions, PutResult, QueueItem, Store, StoredDoc } from './store';
 
@@ -206,21 +207,19 @@ export class AzureStore implements Store {
   }
 
   /**
-   * Gives up on a claimed item: on Storage Queues it moves to `<queue>-poison` with `error`;
-   * the Table queues have no poison queue and drop it.
+   * Gives up on a claimed item: moves it, with `error`, to the queue's poison list
+   * (`<queue>-poison` on Storage Queues) instead of deleting it.
    * @example await store.deadLetter('ado-events', item.id, 'failed 8 times');
    */
   async deadLetter(queue: string, id: string, error: string): Promise<void> {
     this.check();
-    if (this.queues instanceof AzureStorageQueues) return this.queues.deadLetter(queue, id, error);
-    return this.queues.complete(queue, id);
+    return this.queues.deadLetter(queue, id, error);
   }
 
-  /** Items given up on in `queue` (Storage Queues only; none with the Table queues). */
+  /** Items given up on in `queue`, oldest first (at most `limit`, default 32). */
   async listPoison<T>(queue: string, limit?: number): Promise<PoisonItem<T>[]> {
     this.check();
-    if (this.queues instanceof AzureStorageQueues) return this.queues.listPoison<T>(queue, limit);
-    return [];
+    return this.queues.listPoison<T>(queue, limit);
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
