@@ -8,8 +8,11 @@ import { MAX_POISON_ERROR, POISON_LIST_LIMIT, type PoisonItem } from './poison-i
 import { StoreError } from './store-error';
 import type { QueueItem } from './store';
 
-/** A message Azure receives this many times without being completed or released is poison. */
-export const DEFAULT_POISON_AFTER = 50;
+/**
+ * A message received this many times without being completed or released is poison: its
+ * consumer keeps dying (or stalling past the visibility timeout) on it.
+ */
+export const DEFAULT_POISON_AFTER = 20;
 /** Storage Queues hold a message invisible for at most 7 days. */
 const MAX_VISIBILITY_S = 7 * 24 * 3600;
 /** Azure returns at most 32 messages per receive or peek. */
@@ -20,6 +23,8 @@ const MAX_BODY = 48 * 1024;
 interface Envelope {
   id: string;
   payload: unknown;
+  /** Times released: receives that had an outcome, so that do not count towards poison. */
+  released?: number;
 }
 
 interface Claimed {
@@ -105,8 +110,13 @@ export class AzureStorageQueues {
         });
         for (const m of got) {
           const envelope = JSON.parse(m.messageText) as Envelope;
-          if (m.dequeueCount > this.poisonAfter) {
-            await this.toPoison(queue, envelope, m.dequeueCount - 1, 'received too often');
+          if (m.dequeueCount - (envelope.released ?? 0) > this.poisonAfter) {
+            await this.toPoison(
+              queue,
+              envelope,
+              m.dequeueCount - 1,
+              `received ${m.dequeueCount - 1} times without being completed or released`,
+            );
             await client.deleteMessage(m.messageId, m.popReceipt);
             await this.dropMarker(queue, envelope.id);
             continue;
@@ -156,7 +166,8 @@ export class AzureStorageQueues {
         client.updateMessage(
           held.messageId,
           held.popReceipt,
-          undefined,
+          // Counted so that an item released often (waiting out an outage) is not poison.
+          toJson({ ...held.envelope, released: (held.envelope.released ?? 0) + 1 }),
           this.secondsUntil(availableAt),
         ),
       );
@@ -206,7 +217,8 @@ export class AzureStorageQueues {
 
   private async toPoison(queue: string, envelope: Envelope, attempts: number, error: string) {
     const item: PoisonItem = {
-      ...envelope,
+      id: envelope.id,
+      payload: envelope.payload,
       attempts,
       error: error.slice(0, MAX_POISON_ERROR),
       failedAt: this.clock.now(),

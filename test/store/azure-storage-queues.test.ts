@@ -145,6 +145,29 @@ describe('AzureStore queues on Azure Storage Queues (server time)', () => {
     expect(await queues.length('events')).toBe(0);
   }, 20_000);
 
+  it('does not count receives that ended in a release towards poison', async () => {
+    const { names } = await twoReplicas();
+    const queues = new AzureStorageQueues(
+      QueueServiceClient.fromConnectionString(azurite!.connectionString),
+      names.table,
+      TableClient.fromConnectionString(azurite!.connectionString, names.table, {
+        allowInsecureConnection: true,
+      }),
+      systemClock,
+      1,
+    );
+    await queues.enqueue('outbox', 'waiting', 'card');
+    // Released three times (as while a channel is down), then claimed again: still served.
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      const [item] = await queues.claim('outbox', 1, 30_000);
+      expect(item).toMatchObject({ id: 'waiting', attempts: attempt, payload: 'card' });
+      if (attempt < 4) await queues.release('outbox', 'waiting', Date.now());
+    }
+    await queues.complete('outbox', 'waiting');
+    expect(await queues.listPoison('outbox')).toEqual([]);
+    expect(await queues.length('outbox')).toBe(0);
+  });
+
   it('refuses an item too large for a storage queue message', async () => {
     const { a } = await twoReplicas();
     await expect(a.enqueue('outbox', 'big', 'x'.repeat(60_000))).rejects.toMatchObject({
