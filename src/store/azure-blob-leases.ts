@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
+import type { TableClient } from '@azure/data-tables';
 import type { ContainerClient } from '@azure/storage-blob';
+import type { Clock } from '../clock/clock';
 import { checkKey, checkName } from './check-store-input';
 import { azureStatus, azureStoreError } from './azure-store-error';
 
 /** Blob leases last 15-60 s (or forever, which a crashed replica would never give back). */
 export const MIN_BLOB_LEASE_S = 15;
 export const MAX_BLOB_LEASE_S = 60;
+const NOTE_PARTITION = 'lease';
 
 /**
  * The lease duration Azure is asked for: `ttlMs` rounded up to whole seconds and clamped to
@@ -39,7 +42,16 @@ export function holderLeaseId(holder: string): string {
  * @example const leases = new AzureBlobLeases(containerClient); await leases.acquire('poller', 'replica-a', 30_000);
  */
 export class AzureBlobLeases {
-  constructor(private readonly container: ContainerClient) {}
+  /**
+   * `holders`: where to note who holds a lease until when (the `lease` partition, as the Table
+   * leases kept it), since a blob lease only shows an opaque id. The note is for people and
+   * tools; the blob lease alone decides.
+   */
+  constructor(
+    private readonly container: ContainerClient,
+    private readonly holders?: TableClient,
+    private readonly clock?: Clock,
+  ) {}
 
   /** Resolves true when `holder` now holds `name` (taken or renewed); false when another does. */
   async acquire(name: string, holder: string, ttlMs: number): Promise<boolean> {
@@ -52,6 +64,7 @@ export class AzureBlobLeases {
       for (let round = 0; round < 2; round++) {
         try {
           await lease.acquireLease(seconds);
+          await this.note(name, holder, seconds);
           return true;
         } catch (err) {
           const status = azureStatus(err);
@@ -65,6 +78,7 @@ export class AzureBlobLeases {
         // which Azure tells apart by the lease id.
         try {
           await lease.renewLease();
+          await this.note(name, holder, seconds);
           return true;
         } catch (err) {
           if (azureStatus(err) === 409) return false;
@@ -83,11 +97,33 @@ export class AzureBlobLeases {
     const lease = this.container.getBlockBlobClient(name).getBlobLeaseClient(holderLeaseId(holder));
     try {
       await lease.releaseLease();
+      await this.dropNote(name, holder);
     } catch (err) {
       // 409: not leased, or leased to another id; 404: never taken.
       const status = azureStatus(err);
       if (status === 409 || status === 404 || status === 412) return;
       throw azureStoreError(err, `lease blob ${this.container.containerName}/${name}`);
+    }
+  }
+
+  /** Best effort: a failed note never costs a lease. */
+  private async note(name: string, holder: string, seconds: number): Promise<void> {
+    if (!this.holders || !this.clock) return;
+    const expiresAt = String(this.clock.now() + seconds * 1000);
+    await this.holders
+      .upsertEntity({ partitionKey: NOTE_PARTITION, rowKey: name, holder, expiresAt }, 'Replace')
+      .catch(() => undefined);
+  }
+
+  private async dropNote(name: string, holder: string): Promise<void> {
+    if (!this.holders) return;
+    try {
+      const note = await this.holders.getEntity<{ holder: string }>(NOTE_PARTITION, name);
+      if (note.holder === holder) {
+        await this.holders.deleteEntity(NOTE_PARTITION, name, { etag: note.etag });
+      }
+    } catch {
+      // Gone or rewritten by the next holder: nothing to tidy.
     }
   }
 

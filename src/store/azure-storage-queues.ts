@@ -15,6 +15,8 @@ import type { QueueItem } from './store';
 export const DEFAULT_POISON_AFTER = 20;
 /** Storage Queues hold a message invisible for at most 7 days. */
 const MAX_VISIBILITY_S = 7 * 24 * 3600;
+/** How long a new message stays hidden until its id is known to be new (see `enqueue`). */
+const ENQUEUE_HOLD_S = 30;
 /** Azure returns at most 32 messages per receive or peek. */
 const BATCH = 32;
 /** A message body is at most 64 KiB; leave room for the envelope and XML escaping. */
@@ -74,10 +76,12 @@ export class AzureStorageQueues {
     }
     const client = await this.queue(queue);
     try {
-      // Send first, then claim the id: a crash in between leaves a message (delivered at least
-      // once), never an id marked as queued with no message behind it.
+      // Send first, hidden, then claim the id, then show it: a crash in between leaves a
+      // message that shows up after the hold (delivered at least once), never an id marked as
+      // queued with no message; and no replica can claim a duplicate before it is deleted.
+      const wait = this.secondsUntil(availableAt);
       const sent = await client.sendMessage(body, {
-        visibilityTimeout: this.secondsUntil(availableAt),
+        visibilityTimeout: Math.max(wait, ENQUEUE_HOLD_S),
         messageTimeToLive: -1,
       });
       try {
@@ -86,12 +90,15 @@ export class AzureStorageQueues {
           rowKey: encodeKey(id),
           messageId: sent.messageId,
         });
-        return true;
       } catch (err) {
         if (azureStatus(err) !== 409) throw err;
-        await client.deleteMessage(sent.messageId, sent.popReceipt);
+        await ignoreGone(client.deleteMessage(sent.messageId, sent.popReceipt));
         return false;
       }
+      if (wait < ENQUEUE_HOLD_S) {
+        await client.updateMessage(sent.messageId, sent.popReceipt, undefined, wait);
+      }
+      return true;
     } catch (err) {
       throw this.error(err, queue);
     }

@@ -32,13 +32,13 @@ export interface AzureStoreOptions {
   /**
    * Leases as Azure Blob leases (blobs in container `{container}-leases`), timed by the
    * storage service so skewed replica clocks cannot both hold one; a ttl is held 15-60 s
-   * (under 15 s: 15 s). Default true unless `clock` is given: a fake clock cannot move the
-   * service's time, so clock-driven tests get Table leases timed by `clock`.
+   * (under 15 s: 15 s). Default true unless `clock` is another than `systemClock`: a fake
+   * clock cannot move the service's time, so clock-driven tests get Table leases on `clock`.
    */
   serverTimeLeases?: boolean;
   /**
    * Queues on Azure Storage Queues (visibility timeout, dequeue count, `<queue>-poison`),
-   * named `{table}-{queue}`. Default true when no `clock` is given and the connection string
+   * named `{table}-{queue}`. Default true when `clock` is `systemClock` and the connection string
    * reaches a queue service (a QueueEndpoint, or no explicit endpoints at all); otherwise the
    * Table-based queues.
    */
@@ -107,11 +107,12 @@ export class AzureStore implements Store {
       throw azureStoreError(err, `table ${tableName}`);
     }
     const leases =
-      (options.serverTimeLeases ?? !options.clock)
-        ? new AzureBlobLeases(await leaseContainer(blobs, `${containerName}-leases`))
+      (options.serverTimeLeases ?? clock === systemClock)
+        ? new AzureBlobLeases(await leaseContainer(blobs, `${containerName}-leases`), table, clock)
         : new AzureTableLeases(table, clock);
     const queues =
-      (options.serverTimeQueues ?? (!options.clock && reachesQueues(options.connectionString)))
+      (options.serverTimeQueues ??
+      (clock === systemClock && reachesQueues(options.connectionString)))
         ? new AzureStorageQueues(
             QueueServiceClient.fromConnectionString(options.connectionString),
             tableName.toLowerCase(),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { AzureStore } from '../../src/store/azure-store';
 import { blobLeaseSeconds, holderLeaseId } from '../../src/store/azure-blob-leases';
@@ -54,6 +55,12 @@ describe('AzureStore leases on Azure Blob leases (server time)', () => {
       duration: 'fixed',
     });
     expect(await b.acquireLease('poller', 'replica-b', 1500)).toBe(false);
+    // Who holds it is noted where the Table leases kept it, for people and tools.
+    const note = await TableClient.fromConnectionString(azurite!.connectionString, names.table, {
+      allowInsecureConnection: true,
+    }).getEntity<{ holder: string; expiresAt: string }>('lease', 'poller');
+    expect(note.holder).toBe('replica-a');
+    expect(Number(note.expiresAt)).toBeGreaterThan(Date.now() + 10_000);
     // A holder renews from any replica process: the lease id comes from the holder alone.
     expect(await b.acquireLease('poller', 'replica-a', 1500)).toBe(true);
     expect(await a.acquireLease('poller', 'replica-a', 30_000)).toBe(true);

@@ -64,6 +64,23 @@ describe('AzureStore queues on Azure Storage Queues (server time)', () => {
     await Promise.all([a.close(), b.close()]);
   }, 20_000);
 
+  it('adds one message for an id enqueued at once on both replicas, and no claim sees a duplicate', async () => {
+    const { a, b } = await twoReplicas();
+    const claims: QueueItem<number>[] = [];
+    const claiming = (async () => {
+      for (let i = 0; i < 10; i++) claims.push(...(await b.claim<number>('events', 10, 30_000)));
+    })();
+    const added = await Promise.all(
+      [a, b, a, b, a, b].map((s, i) => s.enqueue('events', 'hook-1', i)),
+    );
+    await claiming;
+    claims.push(...(await a.claim<number>('events', 10, 30_000)));
+    expect(added.filter(Boolean)).toHaveLength(1);
+    expect(claims.map((c) => c.id)).toEqual(['hook-1']);
+    expect(await a.queueLength('events')).toBe(1);
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it('holds an item back until availableAt, on enqueue and on release', async () => {
     const { a } = await twoReplicas();
     await a.enqueue('events', 'later', 'p', { availableAt: Date.now() + 1500 });
