@@ -1,12 +1,16 @@
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueServiceClient } from '@azure/storage-queue';
 import { type Clock, systemClock } from '../clock/clock';
 import { DEFAULT_AUDIT_DAYS } from './audit-retention';
 import { AzureAuditLog } from './azure-audit-log';
 import { AzureBlobDocs } from './azure-blob-docs';
+import { AzureBlobLeases } from './azure-blob-leases';
+import { AzureStorageQueues } from './azure-storage-queues';
 import { azureStoreError } from './azure-store-error';
 import { AzureTableLeases } from './azure-table-leases';
 import { AzureTableQueues } from './azure-table-queues';
+import type { PoisonItem } from './poison-item';
 import { StoreError } from './store-error';
 import type { AuditRecord, PutOptions, PutResult, QueueItem, Store, StoredDoc } from './store';
 
@@ -25,14 +29,30 @@ export interface AzureStoreOptions {
    * false leaves it to `purgeExpired` (the store contract tests drive it themselves).
    */
   autoPruneAudit?: boolean;
+  /**
+   * Leases as Azure Blob leases (blobs in container `{container}-leases`), timed by the
+   * storage service so skewed replica clocks cannot both hold one; a ttl is held 15-60 s
+   * (under 15 s: 15 s). Default true unless `clock` is another than `systemClock`: a fake
+   * clock cannot move the service's time, so clock-driven tests get Table leases on `clock`.
+   */
+  serverTimeLeases?: boolean;
+  /**
+   * Queues on Azure Storage Queues (visibility timeout, dequeue count, `<queue>-poison`),
+   * named `{table}-{queue}`. Default true when `clock` is `systemClock` and the connection string
+   * reaches a queue service (a QueueEndpoint, or no explicit endpoints at all); otherwise the
+   * Table-based queues.
+   */
+  serverTimeQueues?: boolean;
 }
 
 /** How often appending to the audit log also prunes it (in the background). */
 const AUDIT_PRUNE_EVERY_MS = 3600_000;
 
 /**
- * The `Store` for several replicas: documents in Blob Storage, audit log, queues and leases in
- * Table Storage. Every compare-and-set is an eTag condition checked by the service.
+ * The `Store` for several replicas: documents in Blob Storage, the audit log in Table Storage,
+ * leases as Blob leases and queues on Storage Queues (both timed by the service, not by a
+ * replica's clock; see the options for when the Table-based ones are used instead). Every
+ * compare-and-set is an eTag condition checked by the service.
  * @example const store = await AzureStore.connect({ connectionString, container: 'chatops' });
  */
 export class AzureStore implements Store {
@@ -45,8 +65,8 @@ export class AzureStore implements Store {
   private constructor(
     private readonly docs: AzureBlobDocs,
     private readonly audit: AzureAuditLog,
-    private readonly queues: AzureTableQueues,
-    private readonly leases: AzureTableLeases,
+    private readonly queues: AzureTableQueues | AzureStorageQueues,
+    private readonly leases: AzureTableLeases | AzureBlobLeases,
     private readonly clock: Clock,
     options: { autoPruneAudit?: boolean },
   ) {
@@ -86,11 +106,25 @@ export class AzureStore implements Store {
     } catch (err) {
       throw azureStoreError(err, `table ${tableName}`);
     }
+    const leases =
+      (options.serverTimeLeases ?? clock === systemClock)
+        ? new AzureBlobLeases(await leaseContainer(blobs, `${containerName}-leases`), table, clock)
+        : new AzureTableLeases(table, clock);
+    const queues =
+      (options.serverTimeQueues ??
+      (clock === systemClock && reachesQueues(options.connectionString)))
+        ? new AzureStorageQueues(
+            QueueServiceClient.fromConnectionString(options.connectionString),
+            tableName.toLowerCase(),
+            table,
+            clock,
+          )
+        : new AzureTableQueues(table, clock);
     return new AzureStore(
       new AzureBlobDocs(container, clock),
       new AzureAuditLog(table, clock, options.auditRetentionDays ?? DEFAULT_AUDIT_DAYS),
-      new AzureTableQueues(table, clock),
-      new AzureTableLeases(table, clock),
+      queues,
+      leases,
       clock,
       options,
     );
@@ -186,6 +220,22 @@ export class AzureStore implements Store {
     return this.queues.length(queue);
   }
 
+  /**
+   * Gives up on a claimed item: moves it, with `error`, to the queue's poison list
+   * (`<queue>-poison` on Storage Queues) instead of deleting it.
+   * @example await store.deadLetter('ado-events', item.id, 'failed 8 times');
+   */
+  async deadLetter(queue: string, id: string, error: string): Promise<void> {
+    this.check();
+    return this.queues.deadLetter(queue, id, error);
+  }
+
+  /** Items given up on in `queue`, oldest first (at most `limit`, default 32). */
+  async listPoison<T>(queue: string, limit?: number): Promise<PoisonItem<T>[]> {
+    this.check();
+    return this.queues.listPoison<T>(queue, limit);
+  }
+
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
     this.check();
     return this.leases.acquire(name, holder, ttlMs);
@@ -214,4 +264,23 @@ export class AzureStore implements Store {
   private check(): void {
     if (this.closed) throw new StoreError('closed', 'The Azure store was closed.');
   }
+}
+
+async function leaseContainer(blobs: BlobServiceClient, name: string) {
+  const container = blobs.getContainerClient(name);
+  try {
+    await container.createIfNotExists();
+  } catch (err) {
+    throw azureStoreError(err, `blob container ${name}`);
+  }
+  return container;
+}
+
+/** Whether a connection string leads to a queue service (explicit endpoints may leave it out). */
+function reachesQueues(connectionString: string): boolean {
+  return (
+    /QueueEndpoint=/i.test(connectionString) ||
+    /UseDevelopmentStorage=true/i.test(connectionString) ||
+    !/(Blob|Table|File)Endpoint=/i.test(connectionString)
+  );
 }

@@ -14,9 +14,10 @@ interface LeaseEntity {
 }
 
 /**
- * Leases as Table entities updated with eTag conditions. Blob leases were not used: they
- * last 15-60 s or forever and follow the server's clock, while callers ask for any ttlMs
- * measured on the store's clock.
+ * Leases as Table entities updated with eTag conditions, timed by the store's clock: what the
+ * Azure store uses when given a clock other than the system's (clock-driven tests), since Blob
+ * leases (`AzureBlobLeases`, the default) follow the storage service's clock and last 15-60 s.
+ * Two replicas whose clocks disagree could both hold one of these.
  */
 export class AzureTableLeases {
   constructor(

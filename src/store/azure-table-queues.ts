@@ -4,6 +4,7 @@ import { checkKey, checkName, toJson } from './check-store-input';
 import { azureStatus, azureStoreError, isAzureConflict } from './azure-store-error';
 import { decodeKey, encodeKey } from './encode-key';
 import { sortable } from './sortable';
+import { MAX_POISON_ERROR, POISON_LIST_LIMIT, type PoisonItem } from './poison-item';
 import type { QueueItem } from './store';
 
 /** How many ready items one claim considers; the rest wait for the next claim. */
@@ -18,6 +19,14 @@ interface QueueEntity {
   availableAt: string;
   /** Enqueue order within the same availableAt: enqueue time, then a per-process counter. */
   seq: string;
+}
+
+interface PoisonEntity {
+  id: string;
+  payload: string;
+  attempts: number;
+  error: string;
+  failedAt: string;
 }
 
 /**
@@ -109,6 +118,53 @@ export class AzureTableQueues {
     return n;
   }
 
+  /** Moves an item to the `poison-{queue}` partition with `error`, keyed to list oldest first. */
+  async deadLetter(queue: string, id: string, error: string): Promise<void> {
+    let entity: QueueEntity;
+    try {
+      entity = await this.table.getEntity<QueueEntity>(partition(queue), row(id));
+    } catch (err) {
+      if (azureStatus(err) === 404) return;
+      throw this.error(err);
+    }
+    const now = this.clock.now();
+    try {
+      await this.table.upsertEntity({
+        partitionKey: poisonPartition(queue),
+        rowKey: `${sortable(now)}-${sortable(++this.seq, 9)}`,
+        id,
+        payload: entity.payload,
+        attempts: entity.attempts,
+        error: error.slice(0, MAX_POISON_ERROR),
+        failedAt: String(now),
+      });
+    } catch (err) {
+      throw this.error(err);
+    }
+    await this.complete(queue, id);
+  }
+
+  async listPoison<T>(queue: string, limit = POISON_LIST_LIMIT): Promise<PoisonItem<T>[]> {
+    const found: PoisonItem<T>[] = [];
+    if (limit <= 0) return found;
+    try {
+      const filter = odata`PartitionKey eq ${poisonPartition(queue)}`;
+      for await (const e of this.table.listEntities<PoisonEntity>({ queryOptions: { filter } })) {
+        found.push({
+          id: e.id,
+          payload: JSON.parse(e.payload) as T,
+          attempts: e.attempts,
+          error: e.error,
+          failedAt: Number(e.failedAt),
+        });
+        if (found.length >= limit) break;
+      }
+    } catch (err) {
+      throw this.error(err);
+    }
+    return found;
+  }
+
   private async ready(queue: string, now: number): Promise<(QueueEntity & { etag: string })[]> {
     const filter = odata`PartitionKey eq ${partition(queue)} and availableAt le ${sortable(now)}`;
     const found: (QueueEntity & { etag: string })[] = [];
@@ -161,6 +217,11 @@ export class AzureTableQueues {
 function partition(queue: string): string {
   checkName('queue', queue);
   return `queue-${queue}`;
+}
+
+function poisonPartition(queue: string): string {
+  checkName('queue', queue);
+  return `poison-${queue}`;
 }
 
 function row(id: string): string {

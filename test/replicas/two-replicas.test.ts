@@ -32,7 +32,8 @@ import {
 const catalog = loadCatalog(join(__dirname, '../../config/digitre.yaml'));
 const SECRET = 'replica-webhook-secret-0123456789';
 const POLL_MS = 250;
-const LEASE_MS = 1500;
+// Blob leases (the Azure store's) hold at least 15 s, timed by the storage service.
+const LEASE_MS = 15_000;
 const OPS = '19:replica-ops@thread.tacv2';
 const DEPLOYS = '19:replica-deploys@thread.tacv2';
 

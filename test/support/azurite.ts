@@ -15,16 +15,17 @@ export interface RunningAzurite {
   connectionString: string;
   blobPort: number;
   tablePort: number;
+  queuePort: number;
   stop(): Promise<void>;
 }
 
 /**
- * Starts Azurite's blob and table servers as child node processes on loopback, in memory.
- * Rejects (with Azurite's output) if either does not accept connections in time.
+ * Starts Azurite's blob, table and queue servers as child node processes on loopback, in memory.
+ * Rejects (with Azurite's output) if any does not accept connections in time.
  * @example const azurite = await startAzurite(); afterAll(() => azurite.stop());
  */
 export async function startAzurite(): Promise<RunningAzurite> {
-  const [blobPort, tablePort] = [await freePort(), await freePort()];
+  const [blobPort, tablePort, queuePort] = [await freePort(), await freePort(), await freePort()];
   // Azurite may drop telemetry/debug files in its cwd; keep them out of the work tree.
   const cwd = mkdtempSync(join(tmpdir(), 'azurite-'));
   const common = [
@@ -37,21 +38,27 @@ export async function startAzurite(): Promise<RunningAzurite> {
   const servers = [
     launch('blob', cwd, ['--blobHost', HOST, '--blobPort', String(blobPort), ...common]),
     launch('table', cwd, ['--tableHost', HOST, '--tablePort', String(tablePort), ...common]),
+    launch('queue', cwd, ['--queueHost', HOST, '--queuePort', String(queuePort), ...common]),
   ];
   const stop = async () => {
     await Promise.all(servers.map((s) => stopProcess(s.child)));
     rmSync(cwd, { recursive: true, force: true });
   };
   try {
-    await Promise.all([waitForPort(servers[0]!, blobPort), waitForPort(servers[1]!, tablePort)]);
+    await Promise.all([
+      waitForPort(servers[0]!, blobPort),
+      waitForPort(servers[1]!, tablePort),
+      waitForPort(servers[2]!, queuePort),
+    ]);
   } catch (err) {
     await stop();
     throw err;
   }
   const connectionString =
     `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};` +
-    `BlobEndpoint=http://${HOST}:${blobPort}/${ACCOUNT};TableEndpoint=http://${HOST}:${tablePort}/${ACCOUNT};`;
-  return { connectionString, blobPort, tablePort, stop };
+    `BlobEndpoint=http://${HOST}:${blobPort}/${ACCOUNT};TableEndpoint=http://${HOST}:${tablePort}/${ACCOUNT};` +
+    `QueueEndpoint=http://${HOST}:${queuePort}/${ACCOUNT};`;
+  return { connectionString, blobPort, tablePort, queuePort, stop };
 }
 
 interface Server {
@@ -60,7 +67,7 @@ interface Server {
   output: string[];
 }
 
-function launch(service: 'blob' | 'table', cwd: string, args: string[]): Server {
+function launch(service: 'blob' | 'table' | 'queue', cwd: string, args: string[]): Server {
   // The JS entry point itself, not a bin wrapper, so the PID we kill is the server.
   const main = require.resolve(`azurite/dist/src/${service}/main.js`);
   const child = spawn(process.execPath, [main, ...args], {
