@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { maskDeep } from '../auth/mask-secrets';
+import { maskDeep } from '../text/mask-secrets';
 import { cardAttachment, renderCard } from '../cards/render-card';
 import type { Reply } from '../commands/reply';
 

@@ -1,4 +1,4 @@
-import { maskSecrets } from '../auth/mask-secrets';
+import { maskSecrets } from '../text/mask-secrets';
 import { deepFreeze } from './deep-freeze';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,4 +1,4 @@
-import { maskSecrets } from '../auth/mask-secrets';
+import { maskSecrets } from '../text/mask-secrets';
 
 /**
  * Keeps echoed input short. Anything shaped like a secret is masked first: clipped, a pasted PAT

@@ -1,6 +1,6 @@
 import type { AnyCommandSpec, CommandRegistry, ParseContext, UsageError } from './command-spec';
 import { clip } from './clip';
-import { didYouMean, editDistance } from './did-you-mean';
+import { didYouMean, editDistance } from '../text/did-you-mean';
 import { MAX_MESSAGE_LENGTH, MAX_WORDS, normalizeText } from './normalize-text';
 import { rephrase } from './parse-phrasing';
 

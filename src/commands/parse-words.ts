@@ -6,7 +6,7 @@ import type {
 } from '../catalog/catalog-schema';
 import { catalogNames, findEnvironment, findPipeline } from '../catalog/find-in-catalog';
 import type { ParseResult } from './command-spec';
-import { didYouMean } from './did-you-mean';
+import { didYouMean } from '../text/did-you-mean';
 import { clip } from './clip';
 
 /** Pieces the command parsers share: each turns one word into a value or a precise usage error. */

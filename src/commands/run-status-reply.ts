@@ -5,8 +5,8 @@ import type { CommandDeps } from './command-spec';
 import { devopsFailureReply } from './handler-kit';
 import { messageReply } from './message-reply';
 import type { Reply } from './reply';
-import { canceledByOf } from '../notifications/run-decision';
-import { getRunRecord } from './run-record';
+import { canceledByOf } from '../use-cases/run-decision';
+import { getRunRecord } from '../use-cases/run-record';
 
 /** How `runStatusReply` may read Azure DevOps beyond what it is given. */
 export interface RunStatusOptions {

@@ -1,4 +1,4 @@
-import { maskSecrets } from '../auth/mask-secrets';
+import { maskSecrets } from '../text/mask-secrets';
 import type { AuditRecord } from '../store/store';
 import type { Turn } from './turn';
 

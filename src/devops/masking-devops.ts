@@ -1,4 +1,4 @@
-import { maskSecrets } from '../auth/mask-secrets';
+import { maskSecrets } from '../text/mask-secrets';
 import type {
   ActAs,
   ApprovalSummary,

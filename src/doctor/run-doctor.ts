@@ -1,4 +1,4 @@
-import { didYouMean } from '../commands/did-you-mean';
+import { didYouMean } from '../text/did-you-mean';
 import { BuildResult } from 'azure-devops-node-api/interfaces/BuildInterfaces';
 import { AdoTransport } from '../devops/ado-transport';
 import { BuildReads } from '../devops/build-reads';

@@ -9,7 +9,7 @@ import type { Catalog } from '../catalog/catalog-schema';
 import { type Clock, systemClock } from '../clock/clock';
 import { jwtPayloadValidator } from './authenticate';
 import { createContext } from './emulator-context';
-import { findPackageRoot } from '../manifest/package-root';
+import { findPackageRoot } from '../config/package-root';
 import { serviceIdentity } from './identities';
 import type { EmulatedApproval, EmulatedRun } from './model';
 import { FaultInjector } from './fault-injector';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BotCommand, BotScope } from '../commands/command-menu';
-import { findPackageRoot } from './package-root';
+import { findPackageRoot } from '../config/package-root';
 
 // The menu's shapes belong to the command registry that fills them (manifest → commands only).
 export type { BotCommand, BotScope };

@@ -10,7 +10,7 @@ import {
   type BuildManifestOptions,
   type TeamsAppManifestJson,
 } from './build-manifest';
-import { findPackageRoot } from './package-root';
+import { findPackageRoot } from '../config/package-root';
 import { validateManifest } from './validate-manifest';
 
 /** Used by the bare CLI until the composition root passes the registry's own list. */

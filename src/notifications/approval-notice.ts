@@ -1,11 +1,11 @@
-import type { RunRecord } from '../commands/run-record';
+import type { RunRecord } from '../use-cases/run-record';
 import type { RunSummary } from '../devops/devops-port';
 import { postApprovalCard, updateApprovalCards } from '../publisher/approval-card-publisher';
 import type { RunEventForFilter } from '../subscriptions/subscription';
 import { approvalCardReply } from './approval-card-reply';
 import { audienceFor } from './audience';
 import { logDeliveries, type EventProcessorDeps } from './notification-deps';
-import { rememberRunDecision } from './run-decision';
+import { rememberRunDecision } from '../use-cases/run-decision';
 
 /**
  * An approval a run event names. Pending: its card in every chat that wants approvals (once per

@@ -1,8 +1,8 @@
 import type { NotificationCardData } from '../cards/card-data';
 import { formatDuration, formatTimestamp, shortBranch, stateIcon } from '../cards/format';
-import type { RunRecord } from '../commands/run-record';
+import type { RunRecord } from '../use-cases/run-record';
 import type { RunSummary } from '../devops/devops-port';
-import type { RunDecision } from './run-decision';
+import type { RunDecision } from '../use-cases/run-decision';
 
 const STYLE: Record<string, NotificationCardData['style']> = {
   succeeded: 'good',

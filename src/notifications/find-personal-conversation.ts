@@ -1,7 +1,7 @@
 import type { ConversationRecord } from '../conversations/conversation-record';
 import { CONVERSATIONS_COLLECTION } from '../conversations/conversation-record';
 import { getConversation } from '../conversations/get-conversation';
-import type { RunRecord } from '../commands/run-record';
+import type { RunRecord } from '../use-cases/run-record';
 import type { Store } from '../store/store';
 
 /**

@@ -1,5 +1,5 @@
 import type { Reply } from '../commands/reply';
-import type { RunRecord } from '../commands/run-record';
+import type { RunRecord } from '../use-cases/run-record';
 import { getRunCard, runCardCreationPending } from '../conversations/run-card';
 import type { RunSummary } from '../devops/devops-port';
 import { DeliveryDeferredError } from '../publisher/delivery-errors';
@@ -7,7 +7,7 @@ import { once } from '../store/once';
 import { completionNoticeData } from './completion-notice';
 import { findPersonalConversation } from './find-personal-conversation';
 import type { EventProcessorDeps } from './notification-deps';
-import { getRunDecision } from './run-decision';
+import { getRunDecision } from '../use-cases/run-decision';
 
 /** One completion message per run, whichever event (run-state, build.complete, poll) tells us. */
 const COMPLETION_NOTICE_MS = 90 * 24 * 3600_000;

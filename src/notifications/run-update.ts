@@ -1,6 +1,6 @@
 import { runCardData } from '../cards/run-card-data';
 import { catalogIndex } from '../catalog/catalog-index';
-import { getRunRecord, requesterLine } from '../commands/run-record';
+import { getRunRecord, requesterLine } from '../use-cases/run-record';
 import { listRunCards } from '../conversations/run-card';
 import { cardStateHash, runProgress } from '../conversations/run-progress';
 import { showRunCard, type RunCardOutcome } from '../publisher/run-card-publisher';
@@ -9,7 +9,7 @@ import { showApproval } from './approval-notice';
 import { audienceFor } from './audience';
 import { logDeliveries, type EventProcessorDeps } from './notification-deps';
 import { notifyRequester } from './requester-notice';
-import { canceledByOf } from './run-decision';
+import { canceledByOf } from '../use-cases/run-decision';
 import { filterEventFor, type RunEvent } from './run-event';
 import { trackRun, untrackRun } from './tracked-runs';
 
@@ -49,7 +49,8 @@ export async function showRunUpdate(
   const filterEvent = filterEvents[filterEvents.length - 1]!;
   const record = await getRunRecord(store, runId);
   const now = clock.now();
-  const environment = catalogIndex(catalog).environment(filterEvent.environment);
+  const index = catalogIndex(catalog);
+  const environment = index.environment(filterEvent.environment);
   const failed = run.state === 'completed' && run.result === 'failed';
   // The timeline just read names the failed task (if any): only its log is read.
   const logTail =
@@ -58,6 +59,7 @@ export async function showRunUpdate(
       : null;
   const data = runCardData(run, {
     environment: environment?.displayName,
+    modelParameter: index.modelParameter,
     requestedBy: requesterLine(record),
     ...((run.state === 'canceling' || run.result === 'canceled') && {
       canceledBy: await canceledByOf(store, runId),

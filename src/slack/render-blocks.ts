@@ -1,4 +1,4 @@
-import { maskSecrets } from '../auth/mask-secrets';
+import { maskSecrets } from '../text/mask-secrets';
 import type { CardDataMap, CardId } from '../cards/card-data';
 import type { Reply } from '../commands/reply';
 import { cut } from './block-kit';

@@ -1,4 +1,4 @@
-import { maskSecrets } from '../auth/mask-secrets';
+import { maskSecrets } from '../text/mask-secrets';
 import type { AuditRecord } from '../store/store';
 import { outcomeFamily, type OutcomeCode } from './outcome-code';
 import type { UseCaseContext, UseCaseDeps } from './use-case-deps';

@@ -1,7 +1,7 @@
 import type { PipelineSpec } from '../catalog/catalog-schema';
 import { catalogIndex } from '../catalog/catalog-index';
 import { DevOpsError, type RunSummary } from '../devops/devops-port';
-import { rememberCanceledBy } from '../notifications/run-decision';
+import { rememberCanceledBy } from './run-decision';
 import { audit } from './audit';
 import { readRunToActOn, refuseRunAction, type RunRefusal } from './run-permission';
 import { getRunRecord } from './run-record';

@@ -2,7 +2,7 @@ import type { Decision, RefusalWhy } from '../auth/authorizer';
 import { catalogIndex } from '../catalog/catalog-index';
 import type { EnvironmentSpec } from '../catalog/catalog-schema';
 import { DevOpsError, type ApprovalSummary, type RunSummary } from '../devops/devops-port';
-import { rememberRunDecision } from '../notifications/run-decision';
+import { rememberRunDecision } from './run-decision';
 import { audit } from './audit';
 import type { DevOpsFailure } from './devops-failure';
 import { getRunRecord, type RunRecord } from './run-record';

@@ -1,5 +1,5 @@
 import type { Decision, RefusalWhy } from '../auth/authorizer';
-import { maskSecrets } from '../auth/mask-secrets';
+import { maskSecrets } from '../text/mask-secrets';
 import { catalogIndex } from '../catalog/catalog-index';
 import type { EnvironmentSpec } from '../catalog/catalog-schema';
 import { acquireLock } from '../locks/acquire-lock';

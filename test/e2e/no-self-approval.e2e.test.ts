@@ -8,7 +8,7 @@ import { createRegistry } from '../../src/commands/create-registry';
 import { parseCommand } from '../../src/commands/parse-command';
 import type { Reply } from '../../src/commands/reply';
 import { queueRun } from '../../src/commands/run-plan';
-import { getRunRecord } from '../../src/commands/run-record';
+import { getRunRecord } from '../../src/use-cases/run-record';
 import { createAdoDevOps, type AdoDevOps } from '../../src/devops/ado-devops';
 import { startEmulator, type Emulator } from '../../src/emulator/start-emulator';
 import { MemoryStore } from '../../src/store/memory-store';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { loadCatalog } from '../../src/catalog/load-catalog';
 import { systemClock } from '../../src/clock/clock';
-import { saveRunRecord } from '../../src/commands/run-record';
+import { saveRunRecord } from '../../src/use-cases/run-record';
 import { saveConversation } from '../../src/conversations/save-conversation';
 import { createAdoDevOps, type AdoDevOps } from '../../src/devops/ado-devops';
 import { startEmulator, type Emulator } from '../../src/emulator/start-emulator';

@@ -17,7 +17,7 @@ import {
   parsePackageArgs,
   ssoWebApplicationInfo,
 } from '../../src/manifest/package-app';
-import { findPackageRoot } from '../../src/manifest/package-root';
+import { findPackageRoot } from '../../src/config/package-root';
 import { validateManifest } from '../../src/manifest/validate-manifest';
 import { alphaAt, readPng } from './read-png';
 import { readZip } from './read-zip';

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../../src/commands/run-record';
+import type { RunRecord } from '../../src/use-cases/run-record';
 import type { ApprovalSummary, RunSummary } from '../../src/devops/devops-port';
 import { approvalCardReply } from '../../src/notifications/approval-card-reply';
 import { catalog } from './notification-fixtures';

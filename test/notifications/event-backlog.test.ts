@@ -1,4 +1,4 @@
-import { saveRunRecord } from '../../src/commands/run-record';
+import { saveRunRecord } from '../../src/use-cases/run-record';
 import type { RunSummary } from '../../src/devops/devops-port';
 import { ADO_EVENTS_QUEUE, type AdoEvent } from '../../src/notifications/ado-event';
 import { EventProcessor } from '../../src/notifications/event-processor';

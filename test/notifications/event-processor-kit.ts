@@ -1,4 +1,5 @@
-import { saveRunRecord } from '../../src/commands/run-record';
+import { saveRunRecord } from '../../src/use-cases/run-record';
+import type { Catalog } from '../../src/catalog/catalog-schema';
 import type { RunSummary } from '../../src/devops/devops-port';
 import { EventProcessor } from '../../src/notifications/event-processor';
 import { MemoryStore } from '../../src/store/memory-store';
@@ -17,15 +18,15 @@ import {
 /** The event processor over the real publisher, a recording channel and in-memory DevOps. */
 const actor = { id: 'alex', name: 'Alex Wilber' };
 
-export function setup() {
+export function setup(cat: Catalog = catalog) {
   const clock = manualClock(Date.parse('2026-11-26T10:00:00Z'));
   const store = new MemoryStore({ clock });
-  const devops = new InMemoryDevOps(catalog, { clock });
+  const devops = new InMemoryDevOps(cat, { clock });
   const sender = new FakeChannel();
   const { logger, lines } = testLogger();
   const publisher = testPublisher(store, clock, logger, sender);
   const make = () =>
-    new EventProcessor({ store, devops, catalog, clock, logger, publisher, holderId: 'p1' });
+    new EventProcessor({ store, devops, catalog: cat, clock, logger, publisher, holderId: 'p1' });
   return { clock, store, devops, sender, lines, processor: make(), make };
 }
 

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCatalog } from '../../src/catalog/load-catalog';
 import { setDefaultNotificationChannel } from '../../src/conversations/default-notification-channel';
 import { getRunCard, rememberRunCard } from '../../src/conversations/run-card';
 import { listTrackedRuns } from '../../src/notifications/tracked-runs';
@@ -227,5 +230,22 @@ describe('a run event shown in chats (run card, approval cards, requester notice
     });
     expect(env.sender.in(CHANNEL)).toEqual([]);
     expect(env.lines.join('')).toContain('deferred to the outbox');
+  });
+
+  it("shows the model on the cards it posts under the catalog's own parameter name", async () => {
+    const yaml = readFileSync(join(__dirname, '../../config/digitre.yaml'), 'utf8');
+    const env = setup(parseCatalog(yaml.replaceAll('modelVersion', 'model_tag'), 'model_tag'));
+    await saveConversations(env.store);
+    await subscribe(env, CHANNEL, { pipelines: ['custom-qa'] });
+    const run = await env.devops.runPipeline({
+      pipelineKey: 'custom-qa',
+      parameters: { model_tag: '7' },
+      correlationId: 'c-model-tag',
+    });
+    env.devops.advance(run.id, 'inProgress');
+    await env.processor.handle({ id: 'm1', source: 'webhook', runId: run.id, kind: 'started' });
+    const [card] = env.sender.in(CHANNEL).filter((c) => c.shows?.runCard);
+    expect(card).toBeDefined();
+    expect(cardText(card!.activity)).toContain('v7');
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CardSigner, signCardData } from '../../src/actions/card-signer';
-import { maskSecrets } from '../../src/auth/mask-secrets';
+import { maskSecrets } from '../../src/text/mask-secrets';
 import { CARD_VERBS } from '../../src/cards/card-verbs';
 import { systemClock } from '../../src/clock/clock';
 import { listLocks } from '../../src/locks/list-locks';

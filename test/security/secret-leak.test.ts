@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadCatalog } from '../../src/catalog/load-catalog';
 import { startEmulator, type Emulator } from '../../src/emulator/start-emulator';
-import { maskSecrets } from '../../src/auth/mask-secrets';
+import { maskSecrets } from '../../src/text/mask-secrets';
 import { createLogger } from '../../src/logging/create-logger';
 import { messageActivity, postActivity } from '../support/activities';
 import { startTestApp, type TestApp } from '../support/start-test-app';

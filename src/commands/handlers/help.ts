@@ -1,6 +1,6 @@
 import { deepFreeze } from '../../cards/deep-freeze';
 import { defineCommand, type AnyCommandSpec } from '../command-spec';
-import { didYouMean } from '../did-you-mean';
+import { didYouMean } from '../../text/did-you-mean';
 import type { Reply } from '../reply';
 
 /** `help [command]`: every command with usage and an example, or one command in full. */

@@ -10,7 +10,7 @@ import { environmentOf } from '../handler-kit';
 import { messageReply } from '../message-reply';
 import { fail, isRunId, parsePipeline, parseRunId } from '../parse-words';
 import type { Reply } from '../reply';
-import { getRunRecord } from '../run-record';
+import { getRunRecord } from '../../use-cases/run-record';
 import { runStatusReply } from '../run-status-reply';
 import { BUILD_NUMBER, runsByBuildNumber } from '../resolve-build-number';
 import { usageReply } from '../usage-reply';

@@ -11,7 +11,7 @@ import type {
 } from '../../subscriptions/subscription';
 import { clip } from '../clip';
 import { defineCommand, type ParseResult } from '../command-spec';
-import { didYouMean } from '../did-you-mean';
+import { didYouMean } from '../../text/did-you-mean';
 import { audit } from '../handler-kit';
 import { messageReply } from '../message-reply';
 import { fail, noArgs, parseBranch } from '../parse-words';

@@ -2,7 +2,7 @@ import { catalogIndex } from '../../catalog/catalog-index';
 import type { Catalog } from '../../catalog/catalog-schema';
 import { clip } from '../clip';
 import type { ParseResult } from '../command-spec';
-import { didYouMean } from '../did-you-mean';
+import { didYouMean } from '../../text/did-you-mean';
 import { parseRef } from './parse-ref';
 import {
   fail,

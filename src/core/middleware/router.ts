@@ -1,5 +1,5 @@
 import { runCardAction } from '../../actions/run-card-action';
-import { maskSecrets } from '../../auth/mask-secrets';
+import { maskSecrets } from '../../text/mask-secrets';
 import type { CommandDeps, CommandRegistry } from '../../commands/command-spec';
 import { parseCommand } from '../../commands/parse-command';
 import { runCommand } from '../../commands/run-command';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { didYouMean, editDistance } from '../../src/commands/did-you-mean';
+import { didYouMean, editDistance } from '../../src/text/did-you-mean';
 
 describe('editDistance', () => {
   it.each([
