@@ -1,27 +1,31 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadCatalog } from '../../src/catalog/load-catalog';
-import { startEmulator, type Emulator } from '../../src/emulator/start-emulator';
 import { postActivity } from '../support/activities';
-import { startAzurite, type RunningAzurite } from '../support/azurite';
-import { startBotProcess, type BotProcess } from '../support/bot-process';
 import type { ConnectorCall } from '../support/fake-connector';
-import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
 import {
-  ALEX,
-  ENGINEER,
+  BURSTS,
+  FAILING_QA,
+  NON_PROD,
+  OPS,
+  OUTAGE_MS,
+  PROD,
+  notice,
+  posts0,
+  runCardsIn,
+  startChaosRig,
+  type Ask,
+  type ChaosRig,
+} from './chaos-kit';
+import {
   RELEASE,
   buttonData,
   chatActivity,
   clickActivity,
   eventually,
   isRunCard,
-  registerPeople,
   runState,
   say,
   sleep,
   text,
-  type Person,
 } from './replica-kit';
 
 /**
@@ -32,128 +36,21 @@ import {
  * pending prod approval card arrives once; Azure DevOps has no duplicate run; nothing says
  * "Something went wrong".
  */
-const catalog = loadCatalog(join(__dirname, '../../config/digitre.yaml'));
-const SECRET = 'chaos-webhook-secret-0123456789';
-const OPS = '19:chaos-ops@thread.tacv2';
-const DEPLOYS = '19:chaos-deploys@thread.tacv2';
-const ALEX_DM = 'a:chaos-alex';
-const MO_DM = 'a:chaos-mo';
-
-/** The connector's schedule: [start after outage begins (ms), length (ms), status, headers]. */
-const BURSTS: [number, number, number, Record<string, string>][] = [
-  [0, 14_000, 503, { 'retry-after': '2' }],
-  [15_000, 14_000, 503, {}],
-  [30_000, 14_000, 429, { 'retry-after': '3' }],
-  [45_000, 15_000, 503, {}],
-];
-const OUTAGE_MS = 60_000;
-
-/** Who asks what, where; `expect` is how the run ends. */
-interface Ask {
-  chat: string;
-  from: Person;
-  words: string;
-  end: 'Succeeded' | 'Failed' | 'Rejected';
-}
-const NON_PROD: Ask[] = [
-  ...[1, 2, 3, 4].map((i) => ({
-    chat: MO_DM,
-    from: ENGINEER,
-    words: `deploy ${['qa', 'custom-qa', 'dev'][i % 3]} model v${2 + (i % 2)}`,
-    end: 'Succeeded' as const,
-  })),
-  ...[1, 2, 3, 4].map((i) => ({
-    chat: ALEX_DM,
-    from: ALEX,
-    words: `deploy ${['custom-qa', 'dev', 'qa'][i % 3]} model v${2 + (i % 2)}`,
-    end: 'Succeeded' as const,
-  })),
-  ...[1, 2, 3, 4].map((i) => ({
-    chat: DEPLOYS,
-    from: i % 2 ? ENGINEER : ALEX,
-    words: `deploy ${['dev', 'qa', 'custom-qa'][i % 3]} model v${2 + (i % 2)}`,
-    end: 'Succeeded' as const,
-  })),
-  ...[1, 2, 3, 4].map((i) => ({
-    chat: OPS,
-    from: i % 2 ? ALEX : ENGINEER,
-    words: `deploy ${['qa', 'dev', 'custom-qa'][i % 3]} model v${2 + (i % 2)}`,
-    end: 'Succeeded' as const,
-  })),
-];
-/** The QA deploys that fail (the emulator's next QA run fails in its last stage). */
-const FAILING_QA = 1;
-/** Prod deploys: confirmed during the outage, approved (or rejected) after it. */
-const PROD: Ask[] = [
-  { chat: DEPLOYS, from: ALEX, words: 'deploy prod model v3', end: 'Succeeded' },
-  { chat: OPS, from: ALEX, words: 'deploy prod model v2', end: 'Succeeded' },
-  { chat: ALEX_DM, from: ALEX, words: 'deploy prod model v3', end: 'Succeeded' },
-  { chat: DEPLOYS, from: ALEX, words: 'deploy prod model v2', end: 'Rejected' },
-];
-
-const notice = (c: ConnectorCall) => text(c).includes('finished:');
-const runCardsIn = (connector: FakeConnector, conversationId: string, runId: number) =>
-  connector.calls.filter(
-    (c) => c.conversationId === conversationId && isRunCard(c, runId) && !notice(c),
-  );
-
 describe('chaos: two replicas, a 60 s connector outage in bursts, a replica SIGKILLed, 20 runs', () => {
-  let azurite: RunningAzurite;
-  let emu: Emulator;
-  let connector: FakeConnector;
-  let a: BotProcess;
-  let b: BotProcess;
-  const bots: BotProcess[] = [];
+  let rig: ChaosRig;
   const timers: NodeJS.Timeout[] = [];
 
   beforeAll(async () => {
-    [azurite, emu, connector] = await Promise.all([
-      startAzurite(),
-      startEmulator({
-        catalog,
-        taskMs: 400,
-        seed: true,
-        serviceIdentityIsApprover: true,
-        hooks: [],
-      }),
-      startFakeConnector(),
-    ]);
-    registerPeople(connector);
-    const env = {
-      CHATOPS_STORE: 'azure',
-      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-      ADO_ORG_URL: emu.orgUrl,
-      ADO_PROJECT: emu.project,
-      ADO_PAT: emu.pat,
-      ADO_WEBHOOK_SECRET: SECRET,
-      CHATOPS_POLL_INTERVAL_MS: '500',
-      CHATOPS_LEASE_MS: '2000',
-      CHATOPS_OUTBOX_INTERVAL_MS: '500',
-    };
-    // One first, so the second finds the table, container and signing key already there.
-    a = await startBotProcess(env);
-    bots.push(a);
-    b = await startBotProcess(env);
-    bots.push(b);
-    for (const bot of [a, b]) {
-      emu.hooks.add({
-        url: `${bot.url}/api/ado-events`,
-        basicAuth: { username: 'ado', password: SECRET },
-      });
-    }
+    rig = await startChaosRig();
   }, 120_000);
 
   afterAll(async () => {
     timers.forEach(clearTimeout);
-    for (const bot of bots) await bot.stop();
-    await emu?.close();
-    await connector?.close();
-    await azurite?.stop();
+    await rig?.stop();
   });
 
-  const logsOf = () => bots.map((bot) => `--- pid ${bot.pid}\n${bot.logs.join('\n')}`).join('\n');
-
   it('every chat gets every card exactly once in its final state, and every approval card', async () => {
+    const { a, b, emu, connector, logsOf } = rig;
     const started = Date.now();
     // The emulator is seeded with history: only runs after it are this test's.
     const seeded = Math.max(0, ...emu.engine.runs().map((r) => r.id));
@@ -361,8 +258,3 @@ describe('chaos: two replicas, a 60 s connector outage in bursts, a replica SIGK
     );
   }, 300_000);
 });
-
-/** A call with no card (the state of a card that never arrived is undefined). */
-function posts0(): ConnectorCall {
-  return { method: 'POST', conversationId: '', id: '', activity: {}, at: 0 };
-}

@@ -1,75 +1,30 @@
 import type { WebApi } from 'azure-devops-node-api';
-import { identityForPrincipal, type Emulator } from '../../src/emulator/start-emulator';
+import type { Emulator } from '../../src/emulator/start-emulator';
+import { approvalsRest, bearerApi, personJwtClaims, type Received } from './emulator-fixture';
 import {
-  approvalsRest,
-  basicPat,
-  bearerApi,
-  fastEmulator,
-  patApi,
-  personJwtClaims,
-  rawRequest,
-  startReceiver,
-  type Received,
-} from './emulator-fixture';
+  describeEvent,
+  GUID,
+  ISO7,
+  lead,
+  resourceOf,
+  rm,
+  runIdOf,
+  startHookedEmulator,
+  type HookedEmulator,
+  type Obj,
+} from './webhook-kit';
 
-const lead = identityForPrincipal('devops.lead@digitre.example')!;
-const rm = identityForPrincipal('release.manager@digitre.example')!;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO7 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/;
-
-type Obj = Record<string, unknown>;
-const resourceOf = (r: Received) => r.body.resource as Obj;
-
-function describeEvent(r: Received): string {
-  const res = resourceOf(r);
-  switch (r.body.eventType) {
-    case 'ms.vss-pipelines.run-state-changed-event': {
-      const run = res.run as Obj;
-      return `run ${String(run.state)}${run.result ? ` ${String(run.result)}` : ''}`;
-    }
-    case 'ms.vss-pipelines.stage-state-changed-event': {
-      const s = res.stage as Obj;
-      return `stage ${String(s.name)} ${String(s.state)}${s.result ? ` ${String(s.result)}` : ''}`;
-    }
-    case 'build.complete':
-      return `build.complete ${String(res.result)}`;
-    case 'ms.vss-pipelines.job-state-changed-event': {
-      const j = res.job as Obj;
-      return `job ${String((res.stage as Obj).name)}/${String(j.name)} ${String(j.state)}${j.result ? ` ${String(j.result)}` : ''}`;
-    }
-    default:
-      return `${String(r.body.eventType).split('.').pop()} ${String((res.approval as Obj).status)}`;
-  }
-}
-
-function runIdOf(r: Received): number {
-  const res = resourceOf(r);
-  if (r.body.eventType === 'build.complete') return res.id as number;
-  return (res.run as Obj).id as number;
-}
-
-describe('emulator: service hooks', () => {
+// The payloads (src/emulator/webhook-payloads.ts) of every event a run sends, in order.
+describe('emulator: service hook payloads', () => {
+  let hooked: HookedEmulator;
   let emu: Emulator;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: HookedEmulator['receiver'];
   let bot: WebApi;
   beforeAll(async () => {
-    receiver = await startReceiver();
-    emu = await fastEmulator({
-      seed: false,
-      hooks: [
-        {
-          url: receiver.url,
-          basicAuth: { username: 'ado', password: 's3cret' },
-          headers: { 'X-Bot-Secret': 'abc' },
-        },
-      ],
-    });
-    bot = patApi(emu);
+    hooked = await startHookedEmulator();
+    ({ emu, receiver, bot } = hooked);
   });
-  afterAll(async () => {
-    await emu.close();
-    await receiver.close();
-  });
+  afterAll(() => hooked.close());
 
   it('posts every event type in the realistic order with the real envelopes', async () => {
     const pipelines = await bearerApi(
@@ -288,96 +243,5 @@ describe('emulator: service hooks', () => {
       'run completed failed',
       'build.complete failed',
     ]);
-  });
-
-  it('manages subscriptions through the Hooks REST API, with filters, custom headers and retries', async () => {
-    const flaky = await startReceiver(2);
-    try {
-      const auth = { Authorization: basicPat(emu.pat), 'Content-Type': 'application/json' };
-      const created = await rawRequest(`${emu.orgUrl}/_apis/hooks/subscriptions?api-version=7.1`, {
-        method: 'POST',
-        headers: auth,
-        body: JSON.stringify({
-          publisherId: 'pipelines',
-          eventType: 'ms.vss-pipelines.run-state-changed-event',
-          resourceVersion: '5.1-preview.1',
-          consumerId: 'webHooks',
-          consumerActionId: 'httpRequest',
-          publisherInputs: { pipelineId: String(emu.pipelineId('train')) },
-          consumerInputs: {
-            url: flaky.url,
-            httpHeaders: 'X-Secret: k1\nX-Env:test',
-            basicAuthUsername: 'u',
-            basicAuthPassword: 'p',
-          },
-        }),
-      });
-      expect(created.status).toBe(200);
-      const sub = created.json();
-      expect(sub).toMatchObject({
-        status: 'enabled',
-        consumerId: 'webHooks',
-        eventType: 'ms.vss-pipelines.run-state-changed-event',
-      });
-      expect((sub.consumerInputs as Obj).basicAuthPassword).toBe('********');
-      const list = await rawRequest(`${emu.orgUrl}/_apis/hooks/subscriptions?api-version=7.1`, {
-        headers: auth,
-      });
-      expect((list.json().value as Obj[]).map((s) => s.id)).toContain(sub.id);
-
-      const pipelines = await bot.getPipelinesApi();
-      await pipelines.runPipeline({}, emu.project, emu.pipelineId('dev-cleanup')); // filtered out
-      const run = await pipelines.runPipeline({}, emu.project, emu.pipelineId('train'));
-      await emu.engine.waitFor(run.id!, (r) => r.status === 'completed', 5000);
-      await emu.hooks.idle();
-      expect(flaky.received.map(describeEvent)).toEqual([
-        'run inProgress',
-        'run completed succeeded',
-      ]);
-      expect(flaky.received[0]!.headers['x-secret']).toBe('k1');
-      expect(flaky.received[0]!.headers['x-env']).toBe('test');
-      const attempts = emu.hooks.deliveries().filter((d) => d.subscriptionId === sub.id);
-      expect(attempts.map((d) => [d.attempt, d.ok, d.status])).toEqual([
-        [1, false, 500],
-        [2, false, 500],
-        [3, true, 200],
-        [1, true, 200],
-      ]);
-
-      const bad = await rawRequest(`${emu.orgUrl}/_apis/hooks/subscriptions?api-version=7.1`, {
-        method: 'POST',
-        headers: auth,
-        body: JSON.stringify({
-          eventType: 'git.push',
-          consumerId: 'webHooks',
-          consumerInputs: { url: flaky.url },
-        }),
-      });
-      expect(bad.status).toBe(400);
-      const del = await rawRequest(
-        `${emu.orgUrl}/_apis/hooks/subscriptions/${String(sub.id)}?api-version=7.1`,
-        { method: 'DELETE', headers: auth },
-      );
-      expect(del.status).toBe(204);
-      expect(emu.hooks.list().map((s) => s.id)).not.toContain(sub.id);
-    } finally {
-      await flaky.close();
-    }
-  });
-
-  it('gives up after the bounded number of attempts without blocking runs', async () => {
-    const id = emu.hooks.add({
-      url: 'http://127.0.0.1:1/unreachable',
-      eventTypes: ['build.complete'],
-    });
-    const run = await (
-      await bot.getPipelinesApi()
-    ).runPipeline({}, emu.project, emu.pipelineId('train'));
-    await emu.engine.waitFor(run.id!, (r) => r.status === 'completed', 5000);
-    await emu.hooks.idle();
-    const attempts = emu.hooks.deliveries().filter((d) => d.subscriptionId === id);
-    expect(attempts.map((d) => d.attempt)).toEqual([1, 2, 3, 4]);
-    expect(attempts.every((d) => !d.ok && d.error)).toBe(true);
-    emu.hooks.remove(id);
   });
 });
