@@ -9,7 +9,13 @@ import type { CommandContext } from '../../src/commands/command-spec';
 import { decideApproval } from '../../src/commands/decide-approval';
 import { parseCommand } from '../../src/commands/parse-command';
 import type { Reply } from '../../src/commands/reply';
-import { ENGINEER, LEAD, STRANGER, handlerHarness, cardOf } from '../commands/handlers/handler-harness';
+import {
+  ENGINEER,
+  LEAD,
+  STRANGER,
+  handlerHarness,
+  cardOf,
+} from '../commands/handlers/handler-harness';
 
 type Harness = ReturnType<typeof handlerHarness>;
 /** The lead's Entra token for Azure DevOps, JWT-shaped: Azure DevOps (and its fake) reads `upn`. */

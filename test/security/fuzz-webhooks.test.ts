@@ -87,7 +87,7 @@ describe('fuzzing the public endpoints (local mode, most permissive)', () => {
         expect(prototypesClean()).toBe(true);
         expect(target.unhandled).toEqual([]);
         expect((await fetch(`${target.t.app.url}/healthz`)).status).toBe(200);
-      }, 60_000);
+      }, 120_000);
     },
   );
 });
