@@ -87,19 +87,17 @@ describe('SqliteStore specifics', () => {
     const old = new Database(path);
     sqliteMigrations[0]!(old);
     old.pragma('user_version = 1');
-    old
-      .prepare('INSERT INTO audit (at, actor_id, record) VALUES (?, ?, ?)')
-      .run(
-        Date.now(),
-        'ana',
-        JSON.stringify({
-          actor: { id: 'ana', name: 'Ana' },
-          action: 'deploy',
-          detail: 'qa',
-          outcome: 'ok',
-          at: Date.now(),
-        }),
-      );
+    old.prepare('INSERT INTO audit (at, actor_id, record) VALUES (?, ?, ?)').run(
+      Date.now(),
+      'ana',
+      JSON.stringify({
+        actor: { id: 'ana', name: 'Ana' },
+        action: 'deploy',
+        detail: 'qa',
+        outcome: 'ok',
+        at: Date.now(),
+      }),
+    );
     old.close();
     const store = SqliteStore.open({ path });
     try {
