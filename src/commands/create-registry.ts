@@ -1,6 +1,7 @@
 import type { CommandRegistry } from './command-spec';
 import { approveCommand, rejectCommand } from './handlers/approve';
 import { auditCommand } from './handlers/audit';
+import { withDeadLetters } from './handlers/dead-letters';
 import { deployCommand } from './handlers/deploy';
 import { doctorCommand } from './handlers/doctor';
 import { helpCommand } from './handlers/help';
@@ -70,7 +71,7 @@ export function createRegistry(): CommandRegistry {
     unsubscribeCommand,
     subscriptionsCommand,
     whoamiCommand,
-    auditCommand,
+    withDeadLetters(auditCommand),
     setupHooksCommand,
     doctorCommand,
     helpCommand,

@@ -7,7 +7,7 @@ import { RunBusyError } from './run-lease';
 
 /** How long a processed event id is remembered (Azure DevOps retries within hours). */
 const EVENT_DEDUPE_MS = 7 * 24 * 3600_000;
-/** A failing event is retried this many times (backing off) before it is logged and dropped. */
+/** A failing event is retried this many times (backing off) before it is dead-lettered. */
 const MAX_EVENT_ATTEMPTS = 8;
 /** Runs of a batch read and shown at the same time. */
 const GROUP_CONCURRENCY = 20;
@@ -16,7 +16,7 @@ const GROUP_CONCURRENCY = 20;
  * One claimed batch of queued service-hook events, processed with one read per run: a run's
  * events are grouped (the newest state covers the older ones), events a live read already
  * covered leave without a read, a processed event is remembered (redelivery is ignored) and a
- * failed one is released to be retried, backing off, or dropped after MAX_EVENT_ATTEMPTS.
+ * failed one is released to be retried, backing off, or dead-lettered after MAX_EVENT_ATTEMPTS.
  * @example const left = await new EventBatch(deps, covered, (events) => handleEvents(events)).process(items);
  */
 export class EventBatch {
@@ -102,16 +102,18 @@ export class EventBatch {
     }
   }
 
-  /** A failed item is released to be retried (backing off) or dropped; true when dropped. */
+  /** A failed item is released to be retried (backing off) or dead-lettered; true when it left. */
   private async failed(item: QueueItem<AdoEvent>, err: unknown): Promise<boolean> {
     const { store, logger, clock } = this.deps;
     const busy = err instanceof RunBusyError;
     if (!busy && item.attempts >= MAX_EVENT_ATTEMPTS) {
       logger.error(
         { err, eventId: item.id, attempts: item.attempts },
-        'service-hook event dropped after repeated failures',
+        'service-hook event given up on after repeated failures; kept as a dead letter',
       );
-      await store.complete(ADO_EVENTS_QUEUE, item.id).catch(() => undefined);
+      // Kept with its error for admins (`dead-letters`), not deleted: nothing is dropped silently.
+      const why = `failed ${item.attempts} times: ${err instanceof Error ? err.message : String(err)}`;
+      await store.deadLetter(ADO_EVENTS_QUEUE, item.id, why).catch(() => undefined);
       return true;
     }
     const delay = busy ? 500 : Math.min(60_000, 1000 * 2 ** Math.max(0, item.attempts - 1));

@@ -172,7 +172,8 @@ export class Outbox {
             },
             'outbox item cannot be delivered (the channel refuses it); removed',
           );
-          await store.complete(this.queue, item.id);
+          // Out of the queue, yet kept with why for admins (`dead-letters`): never lost silently.
+          await store.deadLetter(this.queue, item.id, refusal(failure.status, err));
           continue;
         }
         pending++;
@@ -262,4 +263,10 @@ export class Outbox {
     }
     return undefined;
   }
+}
+
+/** Why the channel refused a message, as an admin reads it in the dead letters. */
+function refusal(status: number | undefined, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return status === undefined ? message : `${status} from the channel: ${message}`;
 }

@@ -22,6 +22,8 @@ interface AuditEntity {
   /** Sortable epoch ms (strings compare reliably in Table filters; numbers may be Int32/Double). */
   at: string;
   actorId: string;
+  /** The whole outcome code (`refused:locked`), for people and filters browsing the table. */
+  code?: string;
   record: string;
 }
 
@@ -49,6 +51,7 @@ export class AzureAuditLog {
       day: new Date(at).toISOString().slice(0, 10),
       at: sortable(at),
       actorId: record.actor.id,
+      ...(record.code !== undefined && { code: record.code }),
       record: toJson({ ...record, at }),
     };
     try {

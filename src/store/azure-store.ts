@@ -10,7 +10,7 @@ import { AzureStorageQueues } from './azure-storage-queues';
 import { azureStoreError } from './azure-store-error';
 import { AzureTableLeases } from './azure-table-leases';
 import { AzureTableQueues } from './azure-table-queues';
-import type { PoisonItem } from './poison-item';
+import { keptPoisonError, type PoisonItem } from './poison-item';
 import { StoreError } from './store-error';
 import type { AuditRecord, PutOptions, PutResult, QueueItem, Store, StoredDoc } from './store';
 
@@ -227,7 +227,7 @@ export class AzureStore implements Store {
    */
   async deadLetter(queue: string, id: string, error: string): Promise<void> {
     this.check();
-    return this.queues.deadLetter(queue, id, error);
+    return this.queues.deadLetter(queue, id, keptPoisonError(error));
   }
 
   /** Items given up on in `queue`, oldest first (at most `limit`, default 32). */

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../clock/clock';
 import { auditCutoff, DEFAULT_AUDIT_DAYS } from './audit-retention';
 import { checkKey, checkName, compareKeys, toJson } from './check-store-input';
+import { MemoryPoison } from './memory-poison';
+import { keptPoisonError, type PoisonItem } from './poison-item';
 import { StoreError } from './store-error';
 import type { AuditRecord, PutOptions, PutResult, QueueItem, Store, StoredDoc } from './store';
 
@@ -32,6 +34,7 @@ export class MemoryStore implements Store {
   private readonly queues = new Map<string, Map<string, QueueRow>>();
   private readonly leases = new Map<string, { holder: string; expiresAt: number }>();
   private readonly auditRetentionDays: number;
+  private readonly poison: MemoryPoison;
   private seq = 0;
   private closed = false;
 
@@ -39,6 +42,7 @@ export class MemoryStore implements Store {
   constructor(options: { clock?: Clock; auditRetentionDays?: number } = {}) {
     this.clock = options.clock ?? systemClock;
     this.auditRetentionDays = options.auditRetentionDays ?? DEFAULT_AUDIT_DAYS;
+    this.poison = new MemoryPoison(this.clock);
   }
 
   async get<T>(collection: string, key: string): Promise<StoredDoc<T> | undefined> {
@@ -161,6 +165,15 @@ export class MemoryStore implements Store {
 
   async queueLength(queue: string): Promise<number> {
     return this.queue(queue).size;
+  }
+
+  async deadLetter(queue: string, id: string, error: string): Promise<void> {
+    this.poison.deadLetter(this.queue(queue, id), queue, id, keptPoisonError(error));
+  }
+
+  async listPoison<T>(queue: string, limit?: number): Promise<PoisonItem<T>[]> {
+    this.queue(queue);
+    return this.poison.list<T>(queue, limit);
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {

@@ -1,3 +1,5 @@
+import { maskSecrets } from '../text/mask-secrets';
+
 /**
  * A queue item given up on: kept with why, for admins to read, instead of being deleted.
  * Every store keeps these per queue (`<queue>-poison` on Azure Storage Queues).
@@ -19,3 +21,12 @@ export const POISON_LIST_LIMIT = 32;
 
 /** The most of `error` kept: a poison item must still fit one Azure queue message. */
 export const MAX_POISON_ERROR = 2000;
+
+/**
+ * The error a poison item keeps: secrets masked by their shapes (a DevOps PAT or a bearer token
+ * echoed in an HTTP error must not sit in a list admins read in chat), then clipped.
+ * @example keptPoisonError('401 for Bearer eyJ…') // '401 for Bearer [REDACTED]'
+ */
+export function keptPoisonError(error: string): string {
+  return maskSecrets(error, []).slice(0, MAX_POISON_ERROR);
+}

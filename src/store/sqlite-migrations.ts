@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { SQLITE_POISON_TABLE } from './sqlite-poison';
 
 /**
  * Schema history, oldest first. `PRAGMA user_version` records how many have run; append new
@@ -44,6 +45,10 @@ export const sqliteMigrations: readonly ((db: BetterSqlite3.Database) => void)[]
       ) WITHOUT ROWID;
     `);
   },
+  // Items given up on (dead letters), kept with their error for admins to read.
+  (db) => db.exec(SQLITE_POISON_TABLE),
+  // The audit record's whole outcome code (`refused:locked`, …); the record JSON holds it too.
+  (db) => db.exec('ALTER TABLE audit ADD COLUMN code TEXT'),
 ];
 
 /**

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { checkKey, checkName } from './check-store-input';
 import { MAX_POISON_ERROR, POISON_LIST_LIMIT, type PoisonItem } from './poison-item';
 
 /** The poison table; also fit for a numbered migration in sqlite-migrations.ts. */
@@ -46,10 +47,13 @@ export class SqlitePoison {
   }
 
   deadLetter(queue: string, id: string, error: string, now: number): void {
+    checkName('queue', queue);
+    checkKey('queue item id', id);
     this.move(queue, id, error, now);
   }
 
   list<T>(queue: string, limit = POISON_LIST_LIMIT): PoisonItem<T>[] {
+    checkName('queue', queue);
     const rows = this.db
       .prepare(
         `SELECT id, payload, attempts, error, failed_at FROM queue_poison

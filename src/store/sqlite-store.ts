@@ -5,6 +5,8 @@ import { auditCutoff, DEFAULT_AUDIT_DAYS } from './audit-retention';
 import { checkKey, checkName, compareKeys, toJson } from './check-store-input';
 import { putDocRow, toDoc, type DocRow } from './sqlite-docs';
 import { openSqliteDatabase } from './open-sqlite';
+import { keptPoisonError, type PoisonItem } from './poison-item';
+import { SqlitePoison } from './sqlite-poison';
 import { SqliteQueues } from './sqlite-queues';
 import { sqliteStoreError } from './sqlite-store-error';
 import { StoreError } from './store-error';
@@ -43,6 +45,8 @@ export class SqliteStore implements Store {
   private readonly inTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
   /** The queue and lease statements; each runs inside this store's `write` or `run`. */
   private readonly queues: SqliteQueues;
+  /** The poison lists; a dead letter moves its row in this store's `write` transaction. */
+  private readonly poison: SqlitePoison;
 
   private constructor(
     private readonly db: Database.Database,
@@ -52,6 +56,7 @@ export class SqliteStore implements Store {
   ) {
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
     this.queues = new SqliteQueues((sql) => this.prepare(sql), clock);
+    this.poison = new SqlitePoison(db);
   }
 
   /** `db.prepare`, once per SQL text. */
@@ -201,6 +206,15 @@ export class SqliteStore implements Store {
     return this.run(() => this.queues.length(queue));
   }
 
+  async deadLetter(queue: string, id: string, error: string): Promise<void> {
+    const kept = keptPoisonError(error);
+    await this.write(() => this.poison.deadLetter(queue, id, kept, this.clock.now()));
+  }
+
+  async listPoison<T>(queue: string, limit?: number): Promise<PoisonItem<T>[]> {
+    return this.run(() => this.poison.list<T>(queue, limit));
+  }
+
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
     return this.write(() => this.queues.acquireLease(name, holder, ttlMs));
   }
@@ -267,9 +281,10 @@ export class SqliteStore implements Store {
 
   private insertAudit(record: AuditRecord): void {
     const at = record.at ?? this.clock.now();
-    this.prepare('INSERT INTO audit (at, actor_id, record) VALUES (?, ?, ?)').run(
+    this.prepare('INSERT INTO audit (at, actor_id, code, record) VALUES (?, ?, ?, ?)').run(
       at,
       record.actor.id,
+      record.code ?? null,
       toJson({ ...record, at }),
     );
   }

@@ -13,6 +13,8 @@
  *   settings        small singletons (e.g. default notifications channel)
  */
 
+import type { PoisonItem } from './poison-item';
+
 export interface StoredDoc<T> {
   key: string;
   value: T;
@@ -44,9 +46,17 @@ export interface AuditRecord {
   /** Human-readable detail, without secrets. */
   detail: string;
   outcome: 'ok' | 'refused' | 'failed';
+  /**
+   * The use-case's whole outcome code (`ok`, `queued`, `refused:locked`, `failed:devopsDown`, …;
+   * see `OutcomeCode` in src/use-cases/outcome-code.ts), when known; `outcome` is its family.
+   * A string here: the store may not import use-cases (that would be a folder cycle).
+   */
+  code?: string;
   runId?: number;
   conversationId?: string;
 }
+
+export type { PoisonItem } from './poison-item';
 
 export interface QueueItem<T> {
   id: string;
@@ -103,6 +113,18 @@ export interface Store {
   release(queue: string, id: string, availableAt: number): Promise<void>;
   /** Items waiting (for metrics and tests). */
   queueLength(queue: string): Promise<number>;
+  /**
+   * Gives up on a claimed item: it leaves the queue (its id is free again) and is kept in the
+   * queue's poison list with `error` (secrets masked, clipped) for admins to read. An unknown
+   * id does nothing. Nothing a consumer gives up on is deleted silently.
+   * @example await store.deadLetter('ado-events', item.id, 'failed 8 times: 500 from Teams');
+   */
+  deadLetter(queue: string, id: string, error: string): Promise<void>;
+  /**
+   * Items given up on in `queue`, oldest first, at most `limit` (default 32).
+   * @example const dead = await store.listPoison<AdoEvent>('ado-events', 10);
+   */
+  listPoison<T>(queue: string, limit?: number): Promise<PoisonItem<T>[]>;
 
   /**
    * Takes or renews a named lease for `holder`. Resolves true when `holder` holds it for

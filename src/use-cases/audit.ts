@@ -5,8 +5,8 @@ import type { UseCaseContext, UseCaseDeps } from './use-case-deps';
 
 /**
  * Appends one audit record for what a person did through the bot. Never throws. `outcome` is
- * the use-case's outcome code (or a bare family); the log files it under its family
- * (`ok`/`refused`/`failed`) until the store's AuditRecord has a field for the whole code.
+ * the use-case's outcome code (or a bare family): the record keeps the whole code (`code`,
+ * e.g. `refused:locked`) and files it under its family (`outcome`: ok/refused/failed).
  * @example await audit(deps, ctx, { action: 'cancel', detail: 'run 5 of [QA]-Deploy', outcome: 'ok' });
  */
 export async function audit(
@@ -20,11 +20,14 @@ export async function audit(
     record.outcome === 'refused' || record.outcome === 'failed'
       ? record.outcome
       : outcomeFamily(record.outcome);
+  // A bare family says no more than `outcome` does: no code then.
+  const bare = record.outcome === 'refused' || record.outcome === 'failed';
   try {
     await deps.store.appendAudit({
       ...record,
       // A usage error is not audited by use-cases; should one be, it counts as refused.
       outcome: family === 'usage' ? 'refused' : family,
+      ...(!bare && { code: record.outcome }),
       // Someone may paste a token into chat; the audit log keeps what they did, not the secret.
       // Masked before clipped: a secret cut in half no longer looks like one.
       detail: clipDetail(maskSecrets(record.detail, deps.secrets ?? [])),

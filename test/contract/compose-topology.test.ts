@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { QueueServiceClient } from '@azure/storage-queue';
 import { parse } from 'yaml';
 import { messageActivity, postActivity } from '../support/activities';
 import { startAzurite, type RunningAzurite } from '../support/azurite';
@@ -47,6 +48,7 @@ describe('compose.yaml topology as local processes', () => {
     const hosts: [string, string][] = [
       ['http://azurite:10000', `http://127.0.0.1:${azurite.blobPort}`],
       ['http://azurite:10002', `http://127.0.0.1:${azurite.tablePort}`],
+      ['http://azurite:10001', `http://127.0.0.1:${azurite.queuePort}`],
       ['http://emulator:8080', `http://127.0.0.1:${emulatorPort}`],
     ];
     const local = (v: string): string =>
@@ -105,5 +107,22 @@ describe('compose.yaml topology as local processes', () => {
     await connector.waitFor(1, (c) => c.conversationId === 'a:compose-2', 20_000);
     await new Promise((r) => setTimeout(r, 1500));
     expect(connector.calls.filter((c) => c.conversationId === 'a:compose-2')).toHaveLength(1);
+  }, 30_000);
+
+  it("queues on Azurite's queue service (compose's connection string names its QueueEndpoint)", async () => {
+    const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
+    const names = async () => {
+      const found: string[] = [];
+      for await (const q of queues.listQueues()) found.push(q.name);
+      return found;
+    };
+    // The replicas' event processors claim from the start; the queue appears on first use.
+    const deadline = Date.now() + 15_000;
+    let found = await names();
+    while (!found.some((n) => n.endsWith('-ado-events')) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      found = await names();
+    }
+    expect(found).toContainEqual(expect.stringMatching(/-ado-events$/));
   }, 30_000);
 });

@@ -1,4 +1,11 @@
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { TeamsChannel } from '../../src/bot/teams-channel';
+import { systemClock } from '../../src/clock/clock';
 import { messageReply } from '../../src/commands/message-reply';
+import { saveConversation } from '../../src/conversations/save-conversation';
+import { Publisher } from '../../src/publisher/publisher';
+import { SqliteStore } from '../../src/store/sqlite-store';
+import { startFakeConnector } from '../support/fake-connector';
 import { OUTBOX_QUEUE, outboxQueueOf } from '../../src/publisher/outbox';
 import { DeliveryDeferredError } from '../../src/publisher/delivery-errors';
 import { MemoryStore } from '../../src/store/memory-store';
@@ -33,5 +40,52 @@ describe('the outbox', () => {
     expect(slack.calls).toEqual([]);
     expect(await viaSlack.drainOutbox()).toEqual({ delivered: 1, pending: 0 });
     expect(slack.calls.map((c) => c.conversationId)).toEqual(['C0OPS']);
+  });
+
+  it('keeps a message the channel refuses for good (403) as a dead letter, with why', async () => {
+    // The real Teams channel over a real CloudAdapter and a connector over HTTP; real SQLite.
+    const connector = await startFakeConnector();
+    const store = SqliteStore.open({ path: ':memory:' });
+    try {
+      const { logger, lines } = testLogger();
+      await saveConversation(store, {
+        conversationId: CHANNEL,
+        serviceUrl: connector.url,
+        channelId: 'msteams',
+        conversationType: 'channel',
+        botId: '28:bot',
+      });
+      const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+      const publisher = new Publisher({
+        channel: new TeamsChannel({ adapter, botAppId: '', store }),
+        store,
+        clock: systemClock,
+        logger,
+      });
+      const outboxId = await publisher.defer(CHANNEL, {
+        type: 'message',
+        text: 'Run 143 is live.',
+      });
+      connector.failNext(1, 403);
+
+      expect(await publisher.drainOutbox()).toEqual({ delivered: 0, pending: 0 });
+      expect(connector.calls).toEqual([]);
+      expect(await store.queueLength(OUTBOX_QUEUE)).toBe(0);
+      const [dead, ...rest] = await store.listPoison<{ conversationId: string }>(OUTBOX_QUEUE);
+      expect(rest).toEqual([]);
+      expect(dead).toMatchObject({
+        id: outboxId,
+        attempts: 1,
+        payload: { conversationId: CHANNEL },
+      });
+      expect(dead!.error).toMatch(/^403 from the channel/);
+      expect(lines.some((l) => l.includes('the channel refuses it'))).toBe(true);
+      // Nothing is delivered later either: it was given up on, not put back.
+      expect(await publisher.drainOutbox()).toEqual({ delivered: 0, pending: 0 });
+      expect(connector.calls).toEqual([]);
+    } finally {
+      await store.close();
+      await connector.close();
+    }
   });
 });

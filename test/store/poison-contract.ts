@@ -1,12 +1,11 @@
-import type { PoisonItem } from '../../src/store/poison-item';
 import { MAX_POISON_ERROR } from '../../src/store/poison-item';
 import type { Store } from '../../src/store/store';
 
-/** What a store offers for items given up on (to join the `Store` port). */
-export type PoisonStore = Pick<Store, 'enqueue' | 'claim' | 'queueLength' | 'close'> & {
-  deadLetter(queue: string, id: string, error: string): Promise<void>;
-  listPoison<T>(queue: string, limit?: number): Promise<PoisonItem<T>[]>;
-};
+/** What the contract uses of a store. */
+export type PoisonStore = Pick<
+  Store,
+  'enqueue' | 'claim' | 'queueLength' | 'deadLetter' | 'listPoison' | 'close'
+>;
 
 /**
  * The poison-list contract every store keeps, on a fresh store from `factory`: an item given

@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { manualClock } from '../../src/clock/clock';
 import { AzureStore } from '../../src/store/azure-store';
 import { MemoryPoison } from '../../src/store/memory-poison';
-import { SqlitePoison } from '../../src/store/sqlite-poison';
+import { MemoryStore } from '../../src/store/memory-store';
 import { SqliteStore } from '../../src/store/sqlite-store';
+import type { Store } from '../../src/store/store';
 import { startAzurite, type RunningAzurite } from '../support/azurite';
-import { type PoisonStore, runPoisonContract } from './poison-contract';
+import { runPoisonContract } from './poison-contract';
 
 const T0 = 1_700_000_000_000;
 let azurite: RunningAzurite | undefined;
@@ -40,27 +40,38 @@ function azure(options: { clock?: ReturnType<typeof manualClock> }) {
 runPoisonContract('AzureStore on Storage Queues', () => azure({}));
 runPoisonContract('AzureStore on Table queues', () => azure({ clock: manualClock(Date.now()) }));
 
-// The SQLite store as it will be once wired: its poison table on a second real connection.
+// The SQLite and memory stores through the Store port (the poison table comes by migration).
 runPoisonContract('SqliteStore', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'poison-'));
   dirs.push(dir);
-  const path = join(dir, 'chatops.db');
-  const clock = manualClock(Date.now());
-  const store = SqliteStore.open({ path, clock });
-  const db = new Database(path);
-  const poison = new SqlitePoison(db);
-  const composed: PoisonStore = {
-    enqueue: (q, id, payload, opts) => store.enqueue(q, id, payload, opts),
-    claim: (q, limit, ms) => store.claim(q, limit, ms),
-    queueLength: (q) => store.queueLength(q),
-    deadLetter: async (q, id, error) => poison.deadLetter(q, id, error, clock.now()),
-    listPoison: async (q, limit) => poison.list(q, limit),
-    close: async () => {
-      db.close();
+  return SqliteStore.open({ path: join(dir, 'chatops.db'), clock: manualClock(Date.now()) });
+});
+runPoisonContract('MemoryStore', async () => new MemoryStore({ clock: manualClock(Date.now()) }));
+
+describe('dead letters keep no secrets', () => {
+  // A DevOps PAT's shape: 52 base32 characters.
+  const pat = 'abcdefghijklmnopqrstuvwxyz234567'.repeat(2).slice(0, 52);
+  const error = `401 from https://dev.azure.com/org with Bearer abcdefghijklmnopqrstuvwxyz012345 and pat ${pat}`;
+
+  it.each([
+    ['MemoryStore', async () => new MemoryStore()],
+    ['SqliteStore', async () => SqliteStore.open({ path: ':memory:' })],
+    ['AzureStore', async () => azure({})],
+  ] as const)('%s masks tokens in the kept error', async (_name, open) => {
+    const store: Store = await open();
+    try {
+      await store.enqueue('ado-events', 'ev-s', { eventType: 'x' });
+      await store.claim('ado-events', 1, 30_000);
+      await store.deadLetter('ado-events', 'ev-s', error);
+      const [kept] = await store.listPoison('ado-events');
+      expect(kept?.error).toContain('401 from https://dev.azure.com/org');
+      expect(kept?.error).not.toContain('abcdefghijklmnopqrstuvwxyz012345');
+      expect(kept?.error).not.toContain(pat);
+      expect(kept?.error).toContain('[REDACTED]');
+    } finally {
       await store.close();
-    },
-  };
-  return composed;
+    }
+  });
 });
 
 describe('MemoryPoison', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { manualClock } from '../../src/clock/clock';
+import { sqliteMigrations } from '../../src/store/sqlite-migrations';
 import { SqliteStore } from '../../src/store/sqlite-store';
 import { StoreError } from '../../src/store/store-error';
 import { runStoreContract } from './store-contract';
@@ -64,13 +65,68 @@ describe('SqliteStore specifics', () => {
     await store.close();
     const raw = new Database(path, { readonly: true });
     try {
-      expect(raw.pragma('user_version', { simple: true })).toBe(1);
+      expect(raw.pragma('user_version', { simple: true })).toBe(sqliteMigrations.length);
       const tables = raw
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .all();
       expect(tables).toEqual(
-        expect.arrayContaining([{ name: 'docs' }, { name: 'audit' }, { name: 'leases' }]),
+        expect.arrayContaining([
+          { name: 'docs' },
+          { name: 'audit' },
+          { name: 'leases' },
+          { name: 'queue_poison' },
+        ]),
       );
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('migrates a file of the first release: its audit log stays, dead letters and codes work', async () => {
+    const path = join(dir, 'release-1.db');
+    const old = new Database(path);
+    sqliteMigrations[0]!(old);
+    old.pragma('user_version = 1');
+    old.prepare('INSERT INTO audit (at, actor_id, record) VALUES (?, ?, ?)').run(
+      Date.now(),
+      'ana',
+      JSON.stringify({
+        actor: { id: 'ana', name: 'Ana' },
+        action: 'deploy',
+        detail: 'qa',
+        outcome: 'ok',
+        at: Date.now(),
+      }),
+    );
+    old.close();
+    const store = SqliteStore.open({ path });
+    try {
+      await store.appendAudit({
+        actor: { id: 'bo', name: 'Bo' },
+        action: 'lock',
+        detail: 'prod',
+        outcome: 'refused',
+        code: 'refused:locked',
+      });
+      expect((await store.queryAudit()).map((r) => [r.action, r.code])).toEqual([
+        ['lock', 'refused:locked'],
+        ['deploy', undefined],
+      ]);
+      await store.enqueue('outbox', 'o1', { conversationId: 'c' });
+      await store.claim('outbox', 1, 1000);
+      await store.deadLetter('outbox', 'o1', '403 Forbidden');
+      expect(await store.listPoison('outbox')).toEqual([
+        expect.objectContaining({ id: 'o1', attempts: 1, error: '403 Forbidden' }),
+      ]);
+    } finally {
+      await store.close();
+    }
+    const raw = new Database(path, { readonly: true });
+    try {
+      expect(raw.prepare('SELECT code FROM audit ORDER BY seq').all()).toEqual([
+        { code: null },
+        { code: 'refused:locked' },
+      ]);
     } finally {
       raw.close();
     }

@@ -272,6 +272,23 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
         expect(await store.get('dedupe', 'activity:1')).toBeUndefined();
       });
 
+      it('keeps the whole outcome code next to its family', async () => {
+        const base = { actor: actor('ana'), action: 'lock', detail: 'prod' } as const;
+        await store.appendAudit({ ...base, outcome: 'refused', code: 'refused:locked' });
+        clock.advance(1);
+        await store.putAndAudit('dedupe', 'activity:code', 1, {}, [
+          { ...base, action: 'deploy', outcome: 'failed', code: 'failed:devopsDown' },
+        ]);
+        clock.advance(1);
+        await store.appendAudit({ ...base, action: 'status', outcome: 'ok' });
+        const [status, deploy, lock] = await store.queryAudit();
+        expect(lock).toMatchObject({ outcome: 'refused', code: 'refused:locked' });
+        expect(deploy).toMatchObject({ outcome: 'failed', code: 'failed:devopsDown' });
+        // A record written without one (older releases) has none.
+        expect(status).toEqual(expect.objectContaining({ action: 'status', outcome: 'ok' }));
+        expect(status).not.toHaveProperty('code');
+      });
+
       it('returns records newest first, with the store time when `at` is omitted', async () => {
         await store.appendAudit({
           actor: actor('ana'),
