@@ -214,6 +214,27 @@ describe('Slack end to end: the real app, real Bolt and @slack/web-api against a
     expect(JSON.stringify(done)).toContain('succeeded');
   }, 60_000);
 
+  it('`subscribe` in a Slack channel hears about runs asked elsewhere; the requester gets a DM when a run ends', async () => {
+    let posted = slack.callsTo('chat.postMessage').length;
+    await command('subscribe qa completed', 'C0SUB', MO);
+    await answer('C0SUB', posted, (x) => text(x).includes('Subscribed'));
+    posted = slack.callsTo('chat.postMessage').length;
+    const before = lastRunId();
+    await command('deploy qa model v2', 'C0ASK', MO);
+    await answer('C0ASK', posted, (x) => text(x).includes('[QA]-Deploy'));
+    const runId = runsAfter(before)[0]!.id;
+    await emu.engine.waitFor(runId, (r) => r.status === 'completed', 10_000);
+    // The channel hears through Slack, in Block Kit, about the run it subscribed to.
+    await answer(
+      'C0SUB',
+      posted,
+      (x) => text(x).includes(`#${runId}`) || text(x).includes('[QA]-Deploy'),
+    );
+    // Mo asked in a channel: the end of the run reaches Mo's DM (conversations.open).
+    await waitForCall('conversations.open', (x) => x.args.users === MO.id);
+    await answer(`D${MO.id}`, posted, (x) => text(x).includes('[QA]-Deploy'));
+  }, 40_000);
+
   it('forged or stale signatures get 401 and queue nothing', async () => {
     const before = lastRunId();
     const body = slashCommandForm({
