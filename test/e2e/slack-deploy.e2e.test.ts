@@ -235,6 +235,45 @@ describe('Slack end to end: the real app, real Bolt and @slack/web-api against a
     await answer(`D${MO.id}`, posted, (x) => text(x).includes('[QA]-Deploy'));
   }, 40_000);
 
+  it('a mention in a channel and a DM to the app run commands too', async () => {
+    const event = (eventId: string, e: Record<string, unknown>) => {
+      const body = JSON.stringify({
+        token: 'x',
+        team_id: 'T0001',
+        api_app_id: 'A0001',
+        type: 'event_callback',
+        event_id: eventId,
+        event_time: Math.floor(Date.now() / 1000),
+        event: { ts: '1700000100.000100', event_ts: '1700000100.000100', ...e },
+      });
+      return fetch(`${t.app.url}/slack/events`, {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'application/json', ...slackSignature(body, SECRET) },
+      });
+    };
+    const posted = slack.callsTo('chat.postMessage').length;
+    const before = lastRunId();
+    const mention = await event('Ev0MENTION', {
+      type: 'app_mention',
+      user: MO.id,
+      text: '<@UBOT> deploy dev model v2',
+      channel: 'C0MENTION',
+    });
+    expect(mention.status).toBe(200);
+    await answer('C0MENTION', posted, (x) => text(x).includes('[DEV]-Build_and_Deploy'));
+    expect(runsAfter(before)).toHaveLength(1);
+    const dm = await event('Ev0DM', {
+      type: 'message',
+      channel_type: 'im',
+      user: MO.id,
+      text: 'help',
+      channel: 'D0MODM',
+    });
+    expect(dm.status).toBe(200);
+    await answer('D0MODM', posted, (x) => text(x).includes('deploy'));
+  });
+
   it('forged or stale signatures get 401 and queue nothing', async () => {
     const before = lastRunId();
     const body = slashCommandForm({
