@@ -93,6 +93,30 @@ describe('Slack end to end, deploys: the real app, real Bolt and @slack/web-api 
     expect(JSON.stringify(done)).toContain('succeeded');
   }, 60_000);
 
+  it('typed `approve prod`: refused for the requester (no self-approval), decides for an approver', async () => {
+    const c = 'C0TYPED';
+    const before = s.lastRunId();
+    let posted = s.slack.callsTo('chat.postMessage').length;
+    await s.command('deploy prod model v3', c, LEAD);
+    const ask = await s.answer(c, posted, (x) => text(x).includes('confirm.accept'));
+    await s.click(c, slackTsOf(ask), LEAD, buttonOf(ask, 'confirm.accept'));
+    await until(() => s.runsAfter(before).length === 1);
+    const runId = s.runsAfter(before)[0]!.id;
+    await s.emu.engine.waitFor(
+      runId,
+      () => s.emu.engine.pendingApprovals(runId).length === 1,
+      10_000,
+    );
+    posted = s.slack.callsTo('chat.postMessage').length;
+    await s.command('approve prod', c, LEAD);
+    await s.answer(c, posted, (x) => text(x).includes('does not allow approving your own run'));
+    expect(s.emu.engine.pendingApprovals(runId)).toHaveLength(1);
+    await s.command('approve prod looks good', c, RITA);
+    await until(() => s.emu.engine.pendingApprovals(runId).length === 0);
+    const done = await s.emu.engine.waitFor(runId, (r) => r.status === 'completed', 10_000);
+    expect(JSON.stringify(done)).toContain('succeeded');
+  }, 40_000);
+
   it('`subscribe` in a Slack channel hears about runs asked elsewhere; the requester gets a DM when a run ends', async () => {
     let posted = s.slack.callsTo('chat.postMessage').length;
     await s.command('subscribe qa completed', 'C0SUB', MO);
