@@ -14,14 +14,16 @@ export interface ConversationInfo {
    * posts rather than replying in one thread.
    */
   conversationId: string;
+  /** The chat platform the conversation lives on; absent on records written before Slack ('teams'). */
+  platform?: 'teams' | 'slack';
   serviceUrl: string;
-  /** Bot Framework channel, `msteams`. */
+  /** Bot Framework channel, `msteams` (`slack` for Slack conversations). */
   channelId: string;
   tenantId?: string;
   conversationType: 'personal' | 'channel' | 'groupChat';
   botId: string;
   botName?: string;
-  /** The person in a personal chat (`29:…`). */
+  /** The person in a personal chat (Teams `29:…`, Slack `U…`). */
   userId?: string;
   teamId?: string;
   teamsChannelId?: string;

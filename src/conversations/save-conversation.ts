@@ -70,6 +70,8 @@ function withStoredFallbacks(
     conversationType: info.conversationType,
     botId: info.botId,
   };
+  const platform = info.platform ?? stored?.platform;
+  if (platform !== undefined) merged.platform = platform;
   for (const field of OPTIONAL_FIELDS) {
     const value = info[field] ?? stored?.[field];
     if (value !== undefined) merged[field] = value;

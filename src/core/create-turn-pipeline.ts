@@ -16,6 +16,7 @@ import { respond } from './middleware/respond';
 import { router } from './middleware/router';
 import { signIn } from './middleware/sign-in';
 import { tenant } from './middleware/tenant';
+import type { TurnMiddleware } from './turn';
 import { composeTurnPipeline, type TurnPipeline } from './turn-pipeline';
 
 export interface TurnPipelineOptions {
@@ -58,6 +59,7 @@ export function createTurnPipeline(o: TurnPipelineOptions): TurnPipeline {
       secrets: deps.secrets,
     }),
     delivery(o.ledger, { store: deps.store, logger }),
+    platformInAudit(),
     conversation(),
     identity({ store: deps.store, clock: deps.clock, logger }),
     signIn({ clock: deps.clock, secrets: deps.secrets }),
@@ -65,4 +67,16 @@ export function createTurnPipeline(o: TurnPipelineOptions): TurnPipeline {
     audit({ clock: deps.clock, secrets: deps.secrets }),
     router({ registry: o.registry, deps, logger }),
   ]);
+}
+
+/**
+ * The audit log says which platform a turn came from: records of a turn from another platform
+ * than Teams (the first one, whose records stay as they were) name it in their detail.
+ */
+function platformInAudit(): TurnMiddleware {
+  return async (turn, next) => {
+    await next();
+    if (turn.platform === 'teams') return;
+    for (const record of turn.audit) record.detail = `(${turn.platform}) ${record.detail}`;
+  };
 }

@@ -30,9 +30,18 @@ export async function rememberPerson(
   );
 }
 
+/** Slack user ids (`U…`, `W…` on Enterprise Grid); Teams ids always carry a `:`. */
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+/**
+ * The keys a person is stored under. `upn:` maps an email to the person's Teams id (Teams'
+ * per-approver card views read it), so someone seen in Slack (their `teamsId` is a Slack user
+ * id) does not take it over from their Teams self; their Slack id keeps its own `teams:` key.
+ * @example personKeys({ teamsId: '29:1', upn: 'Ada@X' }) // ['teams:29:1', 'upn:ada@x']
+ */
 export function personKeys(p: Pick<Person, 'teamsId' | 'upn' | 'aadObjectId'>): string[] {
   const keys = [`teams:${p.teamsId}`];
-  if (p.upn) keys.push(`upn:${p.upn.toLowerCase()}`);
+  if (p.upn && !SLACK_USER_ID.test(p.teamsId)) keys.push(`upn:${p.upn.toLowerCase()}`);
   if (p.aadObjectId) keys.push(`aad:${p.aadObjectId.toLowerCase()}`);
   return keys;
 }

@@ -16,8 +16,11 @@ import type { Reply } from '../commands/reply';
 export interface ChatChannel<Payload = unknown> {
   /** 'teams' or 'slack': tags what the outbox keeps, so only that platform delivers it. */
   readonly platform: string;
-  /** The reply as this platform's message (button data already signed); JSON-serializable. */
-  render(reply: Reply): Payload;
+  /**
+   * The reply as this platform's message (button data already signed); JSON-serializable.
+   * `conversationId` is where it goes (a channel serving several platforms picks by it).
+   */
+  render(reply: Reply, conversationId?: string): Payload;
   /** Posts a new message; resolves its id. */
   send(conversationId: string, payload: Payload, turn?: unknown): Promise<string>;
   /** Replaces a message the bot posted. */

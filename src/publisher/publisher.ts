@@ -74,7 +74,7 @@ export class Publisher {
    */
   render(reply: Reply, conversationId: string): unknown {
     const data = this.opts.sign ? this.opts.sign(reply.data, conversationId) : reply.data;
-    return this.opts.channel.render({ ...reply, data } as Reply);
+    return this.opts.channel.render({ ...reply, data } as Reply, conversationId);
   }
 
   /**

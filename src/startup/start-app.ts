@@ -5,6 +5,7 @@ import { CatalogAuthorizer } from '../auth/authorizer';
 import { createTeamsTransport, type TeamsTransportOptions } from '../bot/create-teams-transport';
 import { replyToActivity } from '../bot/reply-to-activity';
 import { TeamsChannel } from '../bot/teams-channel';
+import { RoutedChannel } from '../publisher/routed-channel';
 import { createAnnouncer } from '../notifications/announcer';
 import { warmCards } from '../cards/render-card';
 import { catalogIndex } from '../catalog/catalog-index';
@@ -113,13 +114,27 @@ export async function startApp(
   });
   const { adapter } = teams;
   const signer = await CardSigner.load(store);
+  // Slack (issue 19), only when configured; loaded here, so a Teams-only start never loads Bolt.
+  const slack = config.slack
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('../slack/start-slack') as typeof import('../slack/start-slack')).startSlack({
+        config: config.slack,
+        store,
+        logger,
+        clock,
+        secrets: config.secrets,
+        rateLimitPerMinute: config.rateLimitPerMinute,
+      })
+    : undefined;
+  const teamsChannel = new TeamsChannel({
+    adapter,
+    botAppId: config.bot.appId ?? '',
+    store,
+    secrets: config.secrets,
+  });
   const notifications = startNotifications({
-    channel: new TeamsChannel({
-      adapter,
-      botAppId: config.bot.appId ?? '',
-      store,
-      secrets: config.secrets,
-    }),
+    // With Slack on, the one publisher reaches Slack conversations through Slack.
+    channel: slack ? new RoutedChannel(teamsChannel, { slack: slack.channel }) : teamsChannel,
     store,
     devops,
     catalog,
@@ -162,6 +177,7 @@ export async function startApp(
     secrets: config.secrets,
   };
   const bot = teams.bot({ deps, metrics, signer, publisher: notifications.publisher });
+  const slackSide = slack?.attach({ deps, signer, publisher: notifications.publisher, metrics });
 
   let ready = false;
   const http = createHttpServer({
@@ -171,7 +187,10 @@ export async function startApp(
     metrics,
     maxBodyBytes: MAX_BODY_BYTES,
     isReady: () => ready,
-    extraRoutes: (server) => notifications.registerRoutes(server),
+    extraRoutes: (server) => {
+      notifications.registerRoutes(server);
+      slackSide?.route(server);
+    },
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -216,6 +235,7 @@ export async function startApp(
       closed ??= (async () => {
         ready = false;
         await http.close();
+        await slackSide?.close();
         await notifications.stop();
         await emulator?.close();
         await store.close();

@@ -6,6 +6,8 @@ import { blockKitProblems } from '../../src/slack/slack-limits';
 export interface SlackApiCall {
   method: string;
   args: Record<string, unknown>;
+  /** What the fake answered (e.g. a posted message's `ts`); absent for a 429. */
+  result?: Record<string, unknown>;
 }
 
 /** What the next call to a method answers instead of the usual result. */
@@ -97,14 +99,15 @@ export async function startFakeSlackApi(opts: {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? args.token;
     if (!token) return send(res, 200, { ok: false, error: 'not_authed' });
     if (token !== opts.token) return send(res, 200, { ok: false, error: 'invalid_auth' });
-    calls.push({ method, args });
+    const call: SlackApiCall = { method, args };
+    calls.push(call);
     const failure = failures.get(method)?.shift();
     if (failure && 'status' in failure) {
       res.setHeader('Retry-After', String(failure.retryAfterSec));
       return send(res, 429, { ok: false, error: 'ratelimited' });
     }
-    if (failure) return send(res, 200, { ok: false, error: failure.error });
-    send(res, 200, answer(method, args));
+    if (failure) return send(res, 200, (call.result = { ok: false, error: failure.error }));
+    send(res, 200, (call.result = answer(method, args)));
   };
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
