@@ -10,7 +10,9 @@ import { dashboardCardData } from '../../src/cards/dashboard-card-data';
 import {
   formatAge,
   formatDuration,
+  formatRunning,
   formatTimestamp,
+  formatWhen,
   shortBranch,
   stateIcon,
 } from '../../src/cards/format';
@@ -59,6 +61,22 @@ describe('format', () => {
     expect(shortBranch('refs/heads/feature/x')).toBe('feature/x');
     expect(shortBranch('refs/pull/12/merge')).toBe('refs/pull/12/merge');
   });
+
+  // Lists and cards stay on screen: "just now" alone goes stale, an absolute time does not.
+  it.each([
+    ['2026-11-26T14:03:27Z', '2026-11-26T14:05:30Z', '14:03 UTC (2m ago)'],
+    ['2026-11-26T14:05:00Z', '2026-11-26T14:05:30Z', '14:05 UTC (just now)'],
+    ['2026-11-24T09:00:00Z', '2026-11-26T14:05:30Z', '2026-11-24 09:00 UTC'],
+    ['not a date', '2026-11-26T14:05:30Z', ''],
+  ])('formatWhen(%s, now %s) = %s', (at, now, text) => {
+    expect(formatWhen(at, Date.parse(now))).toBe(text);
+  });
+
+  it('a growing duration says when it was measured', () => {
+    expect(formatRunning(725_000, Date.parse('2026-11-26T14:15:00Z'))).toBe(
+      '12m 5s as of 14:15 UTC',
+    );
+  });
 });
 
 describe('runCardData', () => {
@@ -79,7 +97,7 @@ describe('runCardData', () => {
       branch: 'main',
       requestedBy: 'Alex Wilber',
       startedAt: '2026-11-26 14:05 UTC',
-      elapsed: '25m 0s',
+      elapsed: '25m 0s as of 14:30 UTC',
       result: '',
       runUrl: run.url,
       canCancel: true,
@@ -156,6 +174,19 @@ describe('runCardData', () => {
     expect(runDisplayState(RUN_FIXTURES[fixture])).toBe(state);
   });
 
+  it('a retried run: no Retry button, the result names the retry; a finished run’s duration is final', () => {
+    const failed = { ...RUN_FIXTURES.running, state: 'completed', result: 'failed' } as const;
+    const finishedDate = new Date(Date.parse(failed.createdDate) + 60_000).toISOString();
+    const run = { ...failed, finishedDate };
+    expect(runCardData(run, { now: FIXTURE_NOW }).canRetry).toBe(true);
+    const data = runCardData(run, { now: FIXTURE_NOW, retriedAs: 4300 });
+    expect([data.canRetry, data.result, data.elapsed]).toEqual([
+      false,
+      'Failed · retried as #4300',
+      '1m 0s',
+    ]);
+  });
+
   it('a pending approval id alone makes an in-progress run waiting', () => {
     const run: RunSummary = { ...RUN_FIXTURES.running, stages: undefined };
     expect(runDisplayState(run)).toBe('running');
@@ -182,7 +213,7 @@ describe('approvalCardData', () => {
       runId: a.runId,
       stageName: 'Deploy Production',
       environment: 'Production',
-      waiting: '12m 0s',
+      waiting: '12m 0s as of 14:30 UTC',
       approvers: 'DevOps Lead, Release Manager',
       hasInstructions: true,
       approveData: { approvalId: a.id, runId: a.runId },
@@ -308,7 +339,11 @@ describe('dashboardCardData', () => {
       pendingApprovals: [APPROVAL_FIXTURES.pending],
       locks: [{ environment: 'QA', lockedBy: 'Lee', reason: '', since: FIXTURE_NOW - 7_200_000 }],
     });
-    expect(data.pipelines[0]).toMatchObject({ icon: '❌', result: 'Failed', age: '3m ago' });
+    expect(data.pipelines[0]).toMatchObject({
+      icon: '❌',
+      result: 'Failed',
+      age: '14:27 UTC (3m ago)',
+    });
     expect(data.pipelines[1]).toMatchObject({ result: 'Never run', hasUrl: false });
     expect(data.pipelines[2]).toMatchObject({ icon: '⏳', result: 'Waiting for approval' });
     expect(data.approvals[0]?.detail).toContain('started by Alex Wilber');
@@ -316,7 +351,7 @@ describe('dashboardCardData', () => {
       environment: 'QA',
       lockedBy: 'Lee',
       reason: 'no reason given',
-      age: '2h ago',
+      age: 'since 12:30 UTC (2h ago)',
     });
     expect(data.hasDev).toBe(false);
   });
