@@ -1,5 +1,6 @@
 import { approvalCardData, MAX_REFRESH_USER_IDS } from '../../src/cards/approval-card-data';
-import { APPROVAL_FIXTURES, FIXTURE_NOW } from '../support/card-fixtures';
+import { APPROVAL_FIXTURES } from '../support/approval-fixtures';
+import { FIXTURE_NOW } from '../support/run-fixtures';
 
 describe('approvalCardData', () => {
   const extra = { now: FIXTURE_NOW, approverUserIds: ['29:a', '29:b'] };

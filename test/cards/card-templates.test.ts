@@ -1,4 +1,4 @@
-import { RUN_FIXTURE_STATES } from '../support/card-fixtures';
+import { RUN_FIXTURE_STATES } from '../support/run-fixtures';
 import { CARD_VERBS } from '../../src/cards/card-verbs';
 import { renderCard } from '../../src/cards/render-card';
 import { allObjects, buttonVerbs, visibleText } from './card-walk';

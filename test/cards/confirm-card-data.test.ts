@@ -1,4 +1,4 @@
-import { FIXTURE_NOW } from '../support/card-fixtures';
+import { FIXTURE_NOW } from '../support/run-fixtures';
 import { confirmCardData } from '../../src/cards/confirm-card-data';
 
 describe('confirmCardData', () => {

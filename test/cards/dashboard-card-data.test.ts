@@ -1,4 +1,5 @@
-import { APPROVAL_FIXTURES, FIXTURE_NOW, RUN_FIXTURES } from '../support/card-fixtures';
+import { APPROVAL_FIXTURES } from '../support/approval-fixtures';
+import { FIXTURE_NOW, RUN_FIXTURES } from '../support/run-fixtures';
 import { dashboardCardData } from '../../src/cards/dashboard-card-data';
 import type { RunSummary } from '../../src/devops/devops-port';
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'adaptivecards-templating';
 import { CARD_IDS, type CardDataMap } from '../../src/cards/card-data';
-import { CARD_FIXTURES, RUN_FIXTURE_STATES } from '../support/card-fixtures';
+import { CARD_FIXTURES } from '../support/card-fixtures';
+import { RUN_FIXTURE_STATES } from '../support/run-fixtures';
 import { CARD_VERBS, isCardVerb } from '../../src/cards/card-verbs';
 import {
   CardRenderError,

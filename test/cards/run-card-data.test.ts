@@ -1,4 +1,4 @@
-import { FAILED_LOG_TAIL, FIXTURE_NOW, RUN_FIXTURES } from '../support/card-fixtures';
+import { FAILED_LOG_TAIL, FIXTURE_NOW, RUN_FIXTURES } from '../support/run-fixtures';
 import { runCardData, runDisplayState } from '../../src/cards/run-card-data';
 import type { RunSummary } from '../../src/devops/devops-port';
 
