@@ -130,5 +130,15 @@ describe('Agents Playground, the team channel', () => {
       .filter({ hasText: `#${run.id} · ${run.buildNumber}` });
     await expect(approvedCards.count()).resolves.toBe(1);
     await s.user.screenshot('prod-approved-by-click');
+    // The requester's personal chat (Alex asked) gets no second "Approved" card either. (Today
+    // it gets none: with a channel that takes approvals, the approval card goes there only.)
+    await s.user.open('Personal Chat');
+    await s.user.page.waitForTimeout(1000);
+    const personal = s.user.page
+      .locator('.ac-adaptiveCard')
+      .filter({ hasText: /Approved/ })
+      .filter({ hasText: new RegExp(`#${run.id}\\b|${run.buildNumber}`) });
+    await expect(personal.count()).resolves.toBeLessThanOrEqual(1);
+    await s.user.screenshot('prod-approved-personal');
   });
 });
