@@ -146,8 +146,10 @@ export const CARD_ACTIONS: readonly CardActionSpec<never>[] = [
     async run(d, ctx, deps) {
       const outcome = await retryRun(d.runId, ctx, deps, startRetry(d.runId, ctx, deps));
       const next = retryReply(d.runId, outcome);
-      // The failed run's card stays as it was; the retry gets a card of its own.
-      return ok(await runStatusReply(d.runId, deps), false, next);
+      // The retry gets a card of its own; once there is one, the failed run's card says
+      // "retried as #N" without its Retry button, for everyone (a used button does not stay).
+      const retried = outcome.code === 'started' || outcome.code === 'already-retried';
+      return ok(await runStatusReply(d.runId, deps), retried, next);
     },
     doing: (d) => `retry run ${d.runId}`,
   } satisfies CardActionSpec<z.infer<typeof runData>>,

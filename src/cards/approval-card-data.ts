@@ -1,6 +1,6 @@
 import type { ApprovalStatus, ApprovalSummary } from '../devops/devops-port';
 import type { ApprovalCardData, ApprovalView, CardStyle } from './card-data';
-import { formatDuration, formatTimestamp, runLabel, shortBranch } from './format';
+import { formatRunning, formatTimestamp, runLabel, shortBranch } from './format';
 
 /** What the approval card needs beyond the approval itself. */
 export interface ApprovalCardExtra {
@@ -26,7 +26,7 @@ export interface ApprovalCardExtra {
   runUrl?: string;
   /** Environment display name; defaults to the approval's `environment`. */
   environment?: string;
-  /** Epoch ms, for "waiting for 12m". */
+  /** Epoch ms, for "waiting for 12m as of 14:15 UTC". */
   now: number;
   /** Signatures the server adds to each button's data. */
   tokens?: { approve?: string; reject?: string; refresh?: string };
@@ -102,7 +102,8 @@ export function approvalCardData(
     branch: shortBranch(extra.branch ?? ''),
     requestedBy: extra.requestedBy ?? '',
     createdAt: formatTimestamp(approval.createdOn),
-    waiting: pending && !Number.isNaN(created) ? formatDuration(extra.now - created) : '',
+    // Anchored to when it was written: a viewer's card is not refreshed while it waits.
+    waiting: pending && !Number.isNaN(created) ? formatRunning(extra.now - created, extra.now) : '',
     instructions,
     hasInstructions: instructions.length > 0,
     approvers: approval.approvers.map((a) => a.displayName).join(', ') || 'nobody assigned',

@@ -1,9 +1,9 @@
 import type { ApprovalSummary, RunSummary } from '../devops/devops-port';
 import type { DashboardCardData, DashboardPipelineRow, TextColor } from './card-data';
 import {
-  formatAge,
   formatDuration,
   formatTimestamp,
+  formatWhen,
   liveDeploymentText,
   runLabel,
   stateIcon,
@@ -64,7 +64,7 @@ function pipelineRow(p: DashboardInput['pipelines'][number], now: number): Dashb
     name: p.name,
     result: STATE_TEXT[state] ?? state,
     runName: runLabel(run.id, run.name),
-    age: formatAge(now - Date.parse(run.finishedDate ?? run.createdDate)),
+    age: formatWhen(run.finishedDate ?? run.createdDate, now),
     requestedBy: run.requestedBy ?? '',
     runUrl: run.url,
     hasUrl: run.url.length > 0,
@@ -119,14 +119,14 @@ export function dashboardCardData(input: DashboardInput): DashboardCardData {
     return {
       title: where || a.pipelineName,
       detail: `${a.pipelineName} · run ${runLabel(a.runId, run?.name)}${by}`,
-      waiting: formatDuration(input.now - Date.parse(a.createdOn)),
+      waiting: `since ${formatWhen(a.createdOn, input.now)}`,
     };
   });
   const locks = input.locks.map((l) => ({
     environment: l.environment,
     lockedBy: l.lockedBy,
     reason: l.reason || 'no reason given',
-    age: formatAge(input.now - new Date(l.since).getTime()),
+    age: `since ${formatWhen(l.since, input.now)}`,
   }));
   const dev = input.dev
     ? devSection(input.dev, input.now, input.modelParameter ?? DEFAULT_MODEL_PARAMETER)

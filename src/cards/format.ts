@@ -99,6 +99,29 @@ export function formatTimestamp(iso: string | number): string {
 }
 
 /**
+ * When something happened, for lists that stay on screen: the absolute time first (it stays
+ * true), then how long ago it was when the list was written. Another day than `now` gets its
+ * date instead of the age.
+ * @example formatWhen('2026-11-26T14:03:27Z', Date.parse('2026-11-26T14:05:30Z')) // '14:03 UTC (2m ago)'
+ * @example formatWhen('2026-11-24T09:00:00Z', Date.parse('2026-11-26T14:05:30Z')) // '2026-11-24 09:00 UTC'
+ */
+export function formatWhen(at: string | number, now: number): string {
+  const stamp = formatTimestamp(at);
+  if (!stamp) return '';
+  if (stamp.slice(0, 10) !== formatTimestamp(now).slice(0, 10)) return stamp;
+  return `${stamp.slice(11)} (${formatAge(now - new Date(at).getTime())})`;
+}
+
+/**
+ * A duration measured against `now` while it still grows, anchored so it stays true on a card
+ * that is not refreshed: '12m 5s as of 14:15 UTC'.
+ * @example formatRunning(725_000, Date.parse('2026-11-26T14:15:00Z')) // '12m 5s as of 14:15 UTC'
+ */
+export function formatRunning(ms: number, now: number): string {
+  return `${formatDuration(ms)} as of ${formatTimestamp(now).slice(11)}`;
+}
+
+/**
  * `refs/heads/develop` → `develop`; other refs (tags, pull requests) are kept whole.
  * @example shortBranch('refs/heads/feature/x') // 'feature/x'
  */

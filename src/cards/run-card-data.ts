@@ -6,7 +6,7 @@ import type {
   StageRow,
   TextColor,
 } from './card-data';
-import { formatDuration, formatTimestamp, shortBranch, stateIcon } from './format';
+import { formatDuration, formatRunning, formatTimestamp, shortBranch, stateIcon } from './format';
 
 /** What the run card needs beyond the run itself. */
 export interface RunCardExtra {
@@ -28,6 +28,8 @@ export interface RunCardExtra {
   modelVersion?: string;
   /** The catalog's model parameter (`catalogIndex(catalog).modelParameter`); default `modelVersion`. */
   modelParameter?: string;
+  /** The run a retry of this one queued: the card says "retried as #N" and offers no Retry. */
+  retriedAs?: number;
   /** What the run's environment runs now (`liveDeploymentText`); '' (default) hides it. */
   live?: string;
   /** Signatures the server adds to each button's data, by button. */
@@ -191,6 +193,7 @@ export function runCardData(run: RunSummary, extra: RunCardExtra): RunStatusCard
     .map((l) => (l.length > MAX_LOG_LINE_CHARS ? `${l.slice(0, MAX_LOG_LINE_CHARS)}…` : l));
   const canApprove = displayState === 'waiting' && Boolean(extra.pendingApprovalId);
   const tokens = extra.tokens ?? {};
+  const retried = finished ? extra.retriedAs : undefined;
 
   const data: RunStatusCardData = {
     displayState,
@@ -209,9 +212,16 @@ export function runCardData(run: RunSummary, extra: RunCardExtra): RunStatusCard
     branch: shortBranch(run.branch),
     requestedBy: extra.requestedBy ?? run.requestedBy ?? '',
     startedAt: formatTimestamp(run.createdDate),
-    elapsed: elapsed === null ? '' : formatDuration(elapsed),
+    // A finished run's duration is final; a live one's is anchored to when the card was written.
+    elapsed:
+      elapsed === null
+        ? ''
+        : finished
+          ? formatDuration(elapsed)
+          : formatRunning(elapsed, extra.now),
     result:
-      canceledText(displayState, extra.canceledBy) ?? (finished ? STATE_TEXT[displayState] : ''),
+      canceledText(displayState, extra.canceledBy) ??
+      (finished ? `${STATE_TEXT[displayState]}${retried ? ` · retried as #${retried}` : ''}` : ''),
     stages,
     hasStages: stages.length > 0,
     showLog: logLines.length > 0,
@@ -221,7 +231,8 @@ export function runCardData(run: RunSummary, extra: RunCardExtra): RunStatusCard
     // Queued runs can be cancelled too, and so can a run parked on an approval.
     canCancel:
       displayState === 'queued' || displayState === 'running' || displayState === 'waiting',
-    canRetry: displayState === 'failed',
+    // Retried once: the button is gone, the result line names the retry.
+    canRetry: displayState === 'failed' && !retried,
     canApprove,
     cancelData: withToken({ runId: run.id }, tokens.cancel),
     retryData: withToken({ runId: run.id }, tokens.retry),

@@ -7,6 +7,7 @@ import { messageReply } from './message-reply';
 import type { Reply } from './reply';
 import { canceledByOf } from '../use-cases/run-decision';
 import { getRunRecord } from '../use-cases/run-record';
+import { retriedAs } from '../use-cases/retry-run';
 
 /** How `runStatusReply` may read Azure DevOps beyond what it is given. */
 export interface RunStatusOptions {
@@ -55,7 +56,7 @@ export async function runStatusReply(
       run.state === 'inProgress'
         ? (run.stages ?? []).find((s) => s.state === 'waiting')
         : undefined;
-    const [logTail, approvals, record, canceledBy] = await Promise.all([
+    const [logTail, approvals, record, canceledBy, retried] = await Promise.all([
       failed
         ? deps.devops.failingLogTail(runId, run.failedTask && { failedTask: run.failedTask })
         : Promise.resolve(null),
@@ -67,6 +68,7 @@ export async function runStatusReply(
       run.state === 'canceling' || run.result === 'canceled'
         ? canceledByOf(deps.store, runId)
         : Promise.resolve(undefined),
+      run.state === 'completed' ? retriedAs(runId, deps) : Promise.resolve(undefined),
     ]);
     const index = catalogIndex(deps.catalog);
     const data = runCardData(run, {
@@ -74,6 +76,7 @@ export async function runStatusReply(
       modelParameter: index.modelParameter,
       requestedBy: record?.requestedBy.name,
       canceledBy,
+      retriedAs: retried,
       logTail,
       pendingApprovalId: waitingStage?.approvalId ?? approvals[0]?.id,
       now: deps.clock.now(),

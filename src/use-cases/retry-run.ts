@@ -109,8 +109,15 @@ export async function retryRun<A extends { runId?: number }>(
   return { code: 'started', retryRunId, answer };
 }
 
-/** The run a retry of `runId` queued, when there was one. */
-async function retriedAs(runId: number, deps: UseCaseDeps): Promise<number | undefined> {
+/**
+ * The run a retry of `runId` queued, when there was one: the failed run's card says so instead
+ * of offering Retry again.
+ * @example await retriedAs(1234, deps) // 1240
+ */
+export async function retriedAs(
+  runId: number,
+  deps: Pick<UseCaseDeps, 'store'>,
+): Promise<number | undefined> {
   const doc = await deps.store.get<RetryDoc>(RETRIES, `retry:${runId}`);
   return doc?.value.retryRunId;
 }

@@ -1,5 +1,5 @@
 import { findEnvironment } from '../../catalog/find-in-catalog';
-import { formatAge, formatTimestamp, runLabel, shortBranch } from '../../cards/format';
+import { formatTimestamp, formatWhen, runLabel, shortBranch } from '../../cards/format';
 import type { ListCardData } from '../../cards/card-data';
 import { runDisplayState, STATE_TEXT } from '../../cards/run-card-data';
 import type { RunSummary } from '../../devops/devops-port';
@@ -73,7 +73,8 @@ export const runsCommand = defineCommand<RunsArgs>({
         cells: [
           runLabel(r.id, r.name),
           pipeline ? shortBranch(r.branch) : `${r.pipelineName} · ${shortBranch(r.branch)}`,
-          `${runState(r)} · ${formatAge(now - Date.parse(r.createdDate))}`,
+          // An absolute time: a list stays on screen, and "just now" would go stale.
+          `${runState(r)} · ${formatWhen(r.createdDate, now)}`,
         ],
       })),
       emptyText: 'No runs yet.',
@@ -100,7 +101,7 @@ export const approvalsCommand = defineCommand<Record<string, never>>({
         { title: 'Run', width: '72px' },
         { title: 'Pipeline', width: 3 },
         { title: 'Environment', width: 2 },
-        { title: 'Waiting', width: '72px' },
+        { title: 'Since', width: '72px' },
       ],
       rows: pending.map((a) => ({
         cells: [
@@ -110,7 +111,7 @@ export const approvalsCommand = defineCommand<Record<string, never>>({
             ? findEnvironment(deps.catalog, a.environment)
             : environmentOf(deps, a.pipelineKey)
           )?.displayName ?? '—',
-          formatAge(now - Date.parse(a.createdOn)),
+          formatWhen(a.createdOn, now),
         ],
       })),
       emptyText: 'Nothing is waiting for approval.',

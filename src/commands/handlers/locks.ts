@@ -1,5 +1,5 @@
 import { catalogIndex } from '../../catalog/catalog-index';
-import { formatAge, formatTimestamp } from '../../cards/format';
+import { formatTimestamp, formatWhen } from '../../cards/format';
 import type { EnvironmentSpec } from '../../catalog/catalog-schema';
 import type { EnvironmentLock } from '../../locks/environment-lock';
 import { listLocks } from '../../locks/list-locks';
@@ -52,7 +52,7 @@ export const lockCommand = defineCommand<LockArgs>({
           ...messageReply(
             'attention',
             `${env.displayName} is already locked`,
-            `${lock.owner.name} holds the lock${lock.reason ? `: “${lock.reason}”` : ''} (locked ${formatAge(deps.clock.now() - lock.createdAt)}).`,
+            `${lock.owner.name} holds the lock${lock.reason ? `: “${lock.reason}”` : ''} (locked since ${formatWhen(lock.createdAt, deps.clock.now())}).`,
           ),
           outcome: outcome.code,
         };
@@ -196,7 +196,7 @@ export const locksCommand = defineCommand<Record<string, never>>({
             catalogIndex(deps.catalog).environment(l.environment)?.displayName ?? l.environment,
             l.owner.name,
             l.reason || '—',
-            formatAge(now - l.createdAt),
+            formatWhen(l.createdAt, now),
             l.expiresAt ? formatTimestamp(l.expiresAt) : 'when unlocked',
           ],
         })),

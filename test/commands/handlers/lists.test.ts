@@ -79,7 +79,7 @@ describe('runs, approvals, pipelines, models', () => {
     h.clock.advance(12 * 60_000);
     const list = cardOf(await h.run('approvals'), 'list');
     expect(list.rows).toEqual([
-      { cells: [`#${prod.id}`, '[Manual]-[Prod]-deployment', 'Production', '12m ago'] },
+      { cells: [`#${prod.id}`, '[Manual]-[Prod]-deployment', 'Production', '09:00 UTC (12m ago)'] },
     ]);
   });
 

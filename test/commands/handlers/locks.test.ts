@@ -97,7 +97,15 @@ describe('lock, unlock, locks, where can I deploy', () => {
     await h.run('lock prod release freeze for 1d');
     const list = cardOf(await h.run('locks', { actor: STRANGER }), 'list');
     expect(list.rows).toEqual([
-      { cells: ['Production', 'Dana Lead', 'release freeze', 'just now', '2026-03-03 09:00 UTC'] },
+      {
+        cells: [
+          'Production',
+          'Dana Lead',
+          'release freeze',
+          '09:00 UTC (just now)',
+          '2026-03-03 09:00 UTC',
+        ],
+      },
     ]);
   });
 

@@ -144,3 +144,42 @@ describe('retry is one request (issue 14)', () => {
     expect(await h.store.get('retries', `retry:${old.id}`)).toBeUndefined();
   });
 });
+
+describe('a used Retry button is gone (issue 16)', () => {
+  const retryClick = async (h: ReturnType<typeof handlerHarness>, runId: number) => {
+    const spec = CARD_ACTIONS.find((a) => a.verb === 'run.retry')!;
+    return spec.run({ runId } as never, h.context(ENGINEER), h.deps());
+  };
+
+  it('the clicked card, for everyone, says "retried as #N" and has no Retry button', async () => {
+    const h = handlerHarness();
+    const first = await h.run('run train experimentName=exp-3', { actor: ENGINEER });
+    h.devops.advance(first.runId!, 'failed');
+    const before = cardOf(await h.run(`status ${first.runId}`), 'run-status');
+    expect(before.canRetry).toBe(true);
+    const clicked = await retryClick(h, first.runId!);
+    if (!clicked.ok) throw new Error(clicked.message);
+    const retryId = clicked.followUp!.runId!;
+    expect(clicked.updateForEveryone).toBe(true);
+    const card = cardOf(clicked.card, 'run-status');
+    expect(card.runId).toBe(first.runId);
+    expect(card.canRetry).toBe(false);
+    expect(card.result).toBe(`Failed · retried as #${retryId}`);
+    // And so does every later look at the failed run.
+    const later = cardOf(await h.run(`status ${first.runId}`), 'run-status');
+    expect([later.canRetry, later.result]).toEqual([false, `Failed · retried as #${retryId}`]);
+  });
+
+  it('a retry that only asked to confirm (prod) leaves the button: nothing was retried yet', async () => {
+    const h = handlerHarness();
+    const old = h.devops.addRun({
+      pipelineKey: 'prod',
+      result: 'failed',
+      parameters: { modelVersion: '2' },
+    });
+    const clicked = await retryClick(h, old.id);
+    if (!clicked.ok) throw new Error(clicked.message);
+    expect(clicked.updateForEveryone).toBe(false);
+    expect(cardOf(clicked.card, 'run-status').canRetry).toBe(true);
+  });
+});

@@ -1,0 +1,4 @@
+import { CONVERSATION_CASES } from './conversation-cases';
+import { describePhrasings } from './phrasing-table';
+
+describePhrasings('conversational', [...CONVERSATION_CASES]);
