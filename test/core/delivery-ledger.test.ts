@@ -82,8 +82,7 @@ describe('DeliveryLedger', () => {
     const first = ledgerOf(k);
     await expect(first.start('m-11')).resolves.toBe('new');
     await first.finish('m-11', []);
-    first.stop();
-    await new Promise((r) => setImmediate(r));
+    await first.close();
     await expect(ledgerOf(k).start('m-12')).resolves.toBe('new');
   });
 
