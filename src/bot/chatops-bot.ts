@@ -212,6 +212,15 @@ export class ChatOpsBot extends TeamsActivityHandler {
     });
   }
 
+  /**
+   * The process is shutting down: stops the delivery ledger and records a clean stop, so the
+   * next process on a one-process store does not treat its first deliveries as redeliveries.
+   * Call it before the store closes.
+   */
+  close(): Promise<void> {
+    return this.ledger.close();
+  }
+
   /** True (logged and audited) when the activity comes from outside the tenant boundary. */
   private refused(context: TurnContext, kind: string): Promise<boolean> {
     const { activity } = context;

@@ -8,7 +8,7 @@ import type { Reply } from '../commands/reply';
  * every configured secret and anything shaped like one masked in its text (people paste tokens
  * into commands, lock reasons and comments, and cards echo them).
  */
-export function replyToActivity(reply: Reply, secrets: readonly string[] = []): Partial<Activity> {
+export function replyToActivity(reply: Reply, secrets?: readonly string[]): Partial<Activity> {
   const card = renderCard(reply.card, maskDeep(reply.data, secrets) as never);
   return { type: 'message', attachments: [cardAttachment(card)] };
 }

@@ -60,7 +60,7 @@ export class TeamsChannel implements ChatChannel<Partial<Activity>> {
   constructor(private readonly opts: TeamsChannelOptions) {}
 
   render(reply: Reply): Partial<Activity> {
-    return replyToActivity(reply, this.opts.secrets ?? []);
+    return replyToActivity(reply, this.opts.secrets);
   }
 
   async send(conversationId: string, payload: Partial<Activity>, turn?: unknown): Promise<string> {

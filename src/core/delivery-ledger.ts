@@ -9,6 +9,9 @@ const IN_FLIGHT_MS = 5 * 60 * 1000;
 /** A bot instance not heard of for this long is taken as gone (crashed). */
 const LIVENESS_TTL_MS = 6_000;
 
+/** One process's store: there while a bot process runs on it (a crashed one leaves it behind). */
+const RUNNING_KEY = 'process:running';
+
 /** What `activity:<id>` holds: the instance answering it, or (any other value) done. */
 type DeliveryDoc = { holder: string } | { done: true } | number;
 
@@ -17,10 +20,17 @@ export type DeliveryStart = 'new' | 'takenOver' | false;
 
 /**
  * Issue 14's "done only when its effect happened", in as few store calls as it can: one
- * document per delivery id (`dedupe` / `activity:<id>`) that is first this instance's claim and
- * then, in the same call as the turn's audit records, the done mark. In the common case a
- * message costs two writes and no read; the instance's liveness beat runs on a timer, not per
- * message.
+ * document per delivery id (`dedupe` / `activity:<id>`) holding the done mark, written in the
+ * same call as the turn's audit records.
+ *
+ * Where the claim on an in-flight delivery lives depends on who shares the store:
+ * - one process (`store.sharedByProcesses` false: SQLite, which is never opened by two processes
+ *   at once, and memory): in this process's memory. A message costs one read (is it done?) and
+ *   one write (done + audit). A crash loses the claim with the process, which is what issue 14
+ *   wants: the redelivery to the restarted bot runs the command, and queuing is idempotent by
+ *   the delivery id. The restart tests run their bots one after the other on one file.
+ * - several processes (Azure, replicas): a shared claim in the store, taken over when its holder
+ *   stopped being alive. A message costs two writes; the liveness beat runs on a timer.
  * @example
  *   const start = await ledger.start(id); if (!start) return; // a retry, or being answered
  *   try { ...; await ledger.finish(id, records); } catch (e) { await ledger.forget(id); throw e; }
@@ -34,6 +44,10 @@ export interface DeliveryLedgerOptions {
   /** How often it looks while waiting (default 500 ms). */
   pollMs?: number;
   sleep?(ms: number): Promise<void>;
+  /** Claims in the store even if it is one process's (tests of several instances on one store). */
+  shared?: boolean;
+  /** The clock of the after-a-crash window (default Date.now). */
+  now?(): number;
 }
 
 export class DeliveryLedger {
@@ -41,12 +55,20 @@ export class DeliveryLedger {
   readonly instanceId = `${process.pid}-${randomUUID()}`;
   private heartbeat: NodeJS.Timeout | undefined;
   private alive: Promise<void> | undefined;
+  /** Deliveries this process answers, when the claim need not be shared: how each was taken. */
+  private readonly inFlight = new Map<string, DeliveryStart>();
+  private readonly shared: boolean;
+  private opened: Promise<void> | undefined;
+  /** Until then, a delivery not done may be one the crashed previous process was answering. */
+  private recoveringUntil = 0;
 
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
     private readonly opts: DeliveryLedgerOptions = {},
-  ) {}
+  ) {
+    this.shared = opts.shared ?? store.sharedByProcesses;
+  }
 
   /**
    * Claims a delivery: not when it is done, nor while this process or another live instance
@@ -55,6 +77,7 @@ export class DeliveryLedger {
    * happens exactly once.
    */
   async start(id: string): Promise<DeliveryStart> {
+    if (!this.shared) return this.startHere(id);
     await this.beAlive();
     const key = `activity:${id}`;
     const mine = { holder: this.instanceId };
@@ -84,6 +107,54 @@ export class DeliveryLedger {
     return taken.ok ? 'takenOver' : false;
   }
 
+  /**
+   * The one-process claim: in memory, taken before the first await so a concurrent retry sees
+   * it. A delivery not done is taken over (`redelivered`: queuing looks for a run it queued
+   * already) when the previous process may have crashed answering it, and run anew otherwise.
+   */
+  private async startHere(id: string): Promise<DeliveryStart> {
+    if (this.inFlight.has(id)) return false;
+    this.inFlight.set(id, 'new');
+    try {
+      await this.open();
+      const doc = await this.store.get<DeliveryDoc>('dedupe', `activity:${id}`);
+      if (doc && holderOf(doc.value) === undefined) {
+        this.inFlight.delete(id);
+        return false;
+      }
+      // A claim document is a crashed shared-mode run's (the store was used by replicas).
+      const now = this.opts.now?.() ?? Date.now();
+      const start = doc || now < this.recoveringUntil ? 'takenOver' : 'new';
+      this.inFlight.set(id, start);
+      return start;
+    } catch (err) {
+      this.inFlight.delete(id);
+      throw err;
+    }
+  }
+
+  /**
+   * Once per process, on its first delivery: a `process:running` mark left behind means the
+   * previous process did not stop cleanly, so for as long as a claim would have lasted
+   * (5 min) a delivery not done may be a redelivery of one it was answering. Then marks this
+   * process as running. One read and one write per process, none per message.
+   */
+  private open(): Promise<void> {
+    this.opened ??= (async () => {
+      if (await this.store.get('dedupe', RUNNING_KEY)) {
+        this.recoveringUntil = (this.opts.now?.() ?? Date.now()) + IN_FLIGHT_MS;
+        this.logger.info(
+          'the previous bot process did not stop cleanly: for 5 minutes, commands look for a run ' +
+            'they may have queued before it stopped',
+        );
+      }
+      await this.store.put('dedupe', RUNNING_KEY, { instance: this.instanceId });
+    })();
+    // A failed first look is tried again by the next delivery.
+    this.opened.catch(() => (this.opened = undefined));
+    return this.opened;
+  }
+
   private async isAlive(instanceId: string): Promise<boolean> {
     return Boolean(await this.store.get('dedupe', `instance:${instanceId}`));
   }
@@ -107,18 +178,25 @@ export class DeliveryLedger {
 
   /** Marks a delivery done and writes the turn's audit records, in one store call. */
   async finish(id: string, records: readonly AuditRecord[]): Promise<void> {
-    await this.store.putAndAudit<DeliveryDoc>(
-      'dedupe',
-      `activity:${id}`,
-      { done: true },
-      { ttlMs: DONE_MS },
-      records,
-    );
+    try {
+      await this.store.putAndAudit<DeliveryDoc>(
+        'dedupe',
+        `activity:${id}`,
+        { done: true },
+        { ttlMs: DONE_MS },
+        records,
+      );
+    } finally {
+      this.inFlight.delete(id);
+    }
   }
 
   /** Drops the claim of a delivery that did nothing, so the platform's retry runs it. */
   async forget(id: string): Promise<void> {
-    await this.store.delete('dedupe', `activity:${id}`);
+    const here = this.inFlight.get(id);
+    this.inFlight.delete(id);
+    // One process: nothing was written, unless it took over a crashed run's claim document.
+    if (this.shared || here !== 'new') await this.store.delete('dedupe', `activity:${id}`);
   }
 
   /** True the first time `id` is seen (a sign-in answer Teams may send twice). */
@@ -132,9 +210,33 @@ export class DeliveryLedger {
 
   /** Stops the liveness beat (the process is shutting down). */
   stop(): void {
+    void this.markStopped();
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
     this.alive = undefined;
+  }
+
+  /**
+   * `stop`, and resolves once a one-process store says this process stopped cleanly (so the next
+   * process does not take its first 5 minutes for a crash's). Call it before closing the store.
+   * @example await ledger.close(); await store.close();
+   */
+  async close(): Promise<void> {
+    const stopped = this.markStopped();
+    this.stop();
+    await stopped;
+  }
+
+  private markStopped(): Promise<void> {
+    const opened = this.opened;
+    this.opened = undefined;
+    if (!opened) return Promise.resolve();
+    return opened
+      .then(() => this.store.delete('dedupe', RUNNING_KEY))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
   }
 
   /**

@@ -56,6 +56,7 @@ const AUDIT_PRUNE_EVERY_MS = 3600_000;
  * @example const store = await AzureStore.connect({ connectionString, container: 'chatops' });
  */
 export class AzureStore implements Store {
+  readonly sharedByProcesses = true;
   private closed = false;
   /** When the audit log was last pruned; the first append after start prunes. */
   private prunedAt = -Infinity;

@@ -28,6 +28,7 @@ type AuditRow = AuditRecord & { at: number; seq: number };
  * @example const store = new MemoryStore({ clock: manualClock(0) });
  */
 export class MemoryStore implements Store {
+  readonly sharedByProcesses = false;
   private readonly clock: Clock;
   private readonly docs = new Map<string, Map<string, DocRow>>();
   private readonly audit: AuditRow[] = [];

@@ -37,6 +37,7 @@ const VACUUM_FREE_PAGES = 256;
  * @example const store = SqliteStore.open({ path: '.data/chatops.db' });
  */
 export class SqliteStore implements Store {
+  readonly sharedByProcesses = false;
   private writes = 0;
   private closed = false;
   /** Compiled statements by SQL text: preparing costs more than running (profiled under load). */

@@ -67,6 +67,8 @@ export interface QueueItem<T> {
 }
 
 export interface Store {
+  /** True when several processes share it (Azure, replicas); SQLite and memory are one process's. */
+  readonly sharedByProcesses: boolean;
   get<T>(collection: string, key: string): Promise<StoredDoc<T> | undefined>;
   put<T>(collection: string, key: string, value: T, opts?: PutOptions): Promise<PutResult>;
   /** With an eTag: only if it matches. Resolves false when nothing was deleted. */

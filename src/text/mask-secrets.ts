@@ -3,6 +3,9 @@ const MIN_SECRET_LENGTH = 8;
 
 export const REDACTED = '[REDACTED]';
 
+/** The default list, one object, so its forms and masked cards are cached too. */
+const NO_SECRETS: readonly string[] = [];
+
 /**
  * Secrets people paste that are not ours to know, by their published shapes. Each keeps what
  * says what it was (`AccountKey=`, `Bearer `) and masks the value.
@@ -37,11 +40,19 @@ const PASTED_SECRET_PATTERNS: [RegExp, string][] = [
 const MIGHT_HOLD_A_SECRET =
   /[\w~.%+/=-]{16}|password|passwd|pwd|secret|api[_-]?key|access[_-]?token/i;
 
+/** Forms per secrets list: the config's one list is turned into forms once, not per card. */
+const formsByList = new WeakMap<readonly string[], string[]>();
+
 /** Each configured secret long enough to mask, as is and as the PAT's Basic-auth form. */
 function secretForms(secrets: readonly string[]): string[] {
-  return secrets
-    .filter((s) => s.length >= MIN_SECRET_LENGTH)
-    .flatMap((s) => [s, Buffer.from(`:${s}`).toString('base64')]);
+  let forms = formsByList.get(secrets);
+  if (!forms) {
+    forms = secrets
+      .filter((s) => s.length >= MIN_SECRET_LENGTH)
+      .flatMap((s) => [s, Buffer.from(`:${s}`).toString('base64')]);
+    formsByList.set(secrets, forms);
+  }
+  return forms;
 }
 
 function maskWith(text: string, forms: readonly string[]): string {
@@ -65,23 +76,51 @@ function maskWith(text: string, forms: readonly string[]): string {
  * mask before clipping, or a cut secret escapes its pattern.
  * @example maskSecrets(`help ${pat}`, config.secrets) // 'help [REDACTED]'
  */
-export function maskSecrets(text: string, secrets: readonly string[] = []): string {
+export function maskSecrets(text: string, secrets: readonly string[] = NO_SECRETS): string {
   return maskWith(text, secretForms(secrets));
 }
 
+/** Masked frozen data by secrets list: the same shared card data (plain `help`) is masked once. */
+const maskedFrozen = new WeakMap<readonly string[], WeakMap<object, unknown>>();
+
 /**
- * `maskSecrets` over every string in a JSON-like value (card data), keys untouched.
+ * `maskSecrets` over every string in a JSON-like value (card data), keys untouched. What holds
+ * nothing to mask comes back as the very same object (copied only along a path that changed),
+ * so frozen data shared by every reply keeps its identity, which the card renderer's cache
+ * recognises; frozen data is masked once per secrets list.
  * @example maskDeep(reply.data, config.secrets)
  */
-export function maskDeep<T>(value: T, secrets: readonly string[] = []): T {
+export function maskDeep<T>(value: T, secrets: readonly string[] = NO_SECRETS): T {
+  const frozen = value !== null && typeof value === 'object' && Object.isFrozen(value);
+  let cache: WeakMap<object, unknown> | undefined;
+  if (frozen) {
+    cache = maskedFrozen.get(secrets);
+    if (!cache) maskedFrozen.set(secrets, (cache = new WeakMap()));
+    if (cache.has(value)) return cache.get(value) as T;
+  }
   const forms = secretForms(secrets);
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return maskWith(v, forms);
-    if (Array.isArray(v)) return v.map(walk);
+    if (Array.isArray(v)) {
+      let out: unknown[] | undefined;
+      v.forEach((x: unknown, i) => {
+        const masked = walk(x);
+        if (masked !== x) (out ??= [...v])[i] = masked;
+      });
+      return out ?? v;
+    }
     if (v !== null && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+      const source = v as Record<string, unknown>;
+      let out: Record<string, unknown> | undefined;
+      for (const k of Object.keys(source)) {
+        const masked = walk(source[k]);
+        if (masked !== source[k]) (out ??= { ...source })[k] = masked;
+      }
+      return out ?? v;
     }
     return v;
   };
-  return walk(value) as T;
+  const masked = walk(value) as T;
+  if (cache) cache.set(value as object, masked);
+  return masked;
 }
