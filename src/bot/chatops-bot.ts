@@ -41,6 +41,8 @@ export interface ChatOpsBotOptions {
   metrics?: Metrics;
   /** Verifies the tokens on clicked buttons (the publisher signs them). */
   signer: CardSigner;
+  /** Which deliveries are done, shared with the other transports (default: one of its own). */
+  ledger?: DeliveryLedger;
   /** The one way out to a chat: every answer of a turn goes through it. */
   publisher: Publisher;
   /** Reply value → activity, for the sign-in answers that are not card replies. */
@@ -75,7 +77,7 @@ export class ChatOpsBot extends TeamsActivityHandler {
   constructor(private readonly opts: ChatOpsBotOptions) {
     super();
     const { deps, logger } = opts;
-    this.ledger = new DeliveryLedger(deps.store, logger);
+    this.ledger = opts.ledger ?? new DeliveryLedger(deps.store, logger);
     this.replies = new TeamsReplies(opts);
     this.pipeline = createTurnPipeline({ ...opts, ledger: this.ledger });
     this.tenantDeps = { ...deps, policy: opts.tenantPolicy, logger };

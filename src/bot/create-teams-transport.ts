@@ -21,6 +21,7 @@ import { ChatOpsBot } from './chatops-bot';
 import { conversationInfoFromActivity, handleInstallation } from './on-installation';
 import { onTurnError } from './on-turn-error';
 import { PersonSignIn } from './person-sign-in';
+import type { DeliveryLedger } from '../core/delivery-ledger';
 import type { Publisher } from '../publisher/publisher';
 
 export interface TeamsTransportOptions {
@@ -44,6 +45,8 @@ export interface TeamsBotOptions {
   signer: CardSigner;
   /** The one way out to a chat (its outbox takes what Teams would not take in time). */
   publisher: Publisher;
+  /** Which deliveries are done, shared by every transport of this process. */
+  ledger?: DeliveryLedger;
 }
 
 export interface TeamsTransport {
@@ -114,6 +117,7 @@ export function createTeamsTransport(o: TeamsTransportOptions): TeamsTransport {
             : undefined,
         toActivity,
         publisher: b.publisher,
+        ...(b.ledger && { ledger: b.ledger }),
         onActivitySeen: async (context: TurnContext) => {
           const info = conversationInfoFromActivity(context.activity);
           if (info) await saveConversation(store, info);

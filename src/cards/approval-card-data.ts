@@ -54,7 +54,9 @@ function withToken<T extends object>(data: T, token: string | undefined): T & { 
  * comment names the person ("Approved by Alex Wilber via Teams: …"): show them, not the bot.
  */
 function decidedByOf(approval: ApprovalSummary): string {
-  const viaTeams = /^(?:Approved|Rejected) by (.{1,100}?) via Teams\b/.exec(approval.comment ?? '');
+  const viaTeams = /^(?:Approved|Rejected) by (.{1,100}?) via (?:Teams|Slack)\b/.exec(
+    approval.comment ?? '',
+  );
   if (viaTeams && viaTeams[1] !== approval.decidedBy) {
     return `${viaTeams[1]}${approval.decidedBy ? ` (through ${approval.decidedBy})` : ''}`;
   }

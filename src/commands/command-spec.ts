@@ -30,6 +30,8 @@ export interface ParseContext {
 
 /** Where and by whom a command was sent. */
 export interface CommandContext {
+  /** The chat platform the command came from (what Azure DevOps comments and the audit name). */
+  platform?: 'teams' | 'slack';
   actor: Actor;
   conversation: {
     id: string;

@@ -1,5 +1,5 @@
 import type { NotificationCardData } from '../cards/card-data';
-import { formatDuration, formatTimestamp, shortBranch, stateIcon } from '../cards/format';
+import { formatDuration, formatTimestamp, runLabel, shortBranch, stateIcon } from '../cards/format';
 import type { RunRecord } from '../use-cases/run-record';
 import type { RunSummary } from '../devops/devops-port';
 import type { RunDecision } from '../use-cases/run-decision';
@@ -44,9 +44,10 @@ export function completionNoticeData(
     icon: stateIcon('completed', run.result ?? 'succeeded'),
     title,
     style: STYLE[run.result ?? ''] ?? 'default',
-    summary: `Run ${run.name} of ${run.pipelineName} finished: ${extra.stateText}.`,
+    summary: `Run ${runLabel(run.id, run.name)} of ${run.pipelineName} finished: ${extra.stateText}.`,
     pipelineName: run.pipelineName,
-    runName: run.name,
+    // The run's one name everywhere: `#134 · 20261129.3`.
+    runName: runLabel(run.id, run.name),
     facts,
     hasFacts: facts.length > 0,
     timestamp: formatTimestamp(run.finishedDate ?? extra.now),

@@ -28,6 +28,8 @@ export interface SlackTransportOptions {
   /** Slack itself, for what only Slack has: an ephemeral answer to one person. */
   channel: SlackChatChannel;
   rateLimiter?: RateLimiter;
+  /** Which deliveries are done, shared by every transport of this process (default: its own). */
+  ledger?: DeliveryLedger;
   actions?: readonly CardActionSpec<never>[];
   /** How long a turn may spend retrying its replies before the outbox takes them (default 4 s). */
   replyBudgetMs?: number;
@@ -56,7 +58,7 @@ export function createSlackTransport(o: SlackTransportOptions): {
     deps,
     logger,
     signer: o.signer,
-    ledger: new DeliveryLedger(deps.store, logger),
+    ledger: o.ledger ?? new DeliveryLedger(deps.store, logger),
     ...(o.metrics && { metrics: o.metrics }),
     ...(o.rateLimiter && { rateLimiter: o.rateLimiter }),
   });

@@ -6,6 +6,7 @@ import type { CommandDeps } from '../commands/command-spec';
 import type { SlackConfig } from '../config/app-config';
 import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
+import type { DeliveryLedger } from '../core/delivery-ledger';
 import type { Publisher } from '../publisher/publisher';
 import type { Store } from '../store/store';
 import { SlackChannel } from './slack-channel';
@@ -24,6 +25,8 @@ export interface SlackSide {
     signer: CardSigner;
     publisher: Publisher;
     metrics?: Metrics;
+    /** Which deliveries are done, shared with the Teams transport. */
+    ledger?: DeliveryLedger;
   }): { route(server: Server): void; close(): Promise<void> };
 }
 

@@ -25,6 +25,7 @@ import { createLogger, type Logger } from '../logging/create-logger';
 import { createMetrics } from '../metrics/metrics';
 import { startNotifications } from '../notifications/start-notifications';
 import { connectDevOps } from './connect-devops';
+import { DeliveryLedger } from '../core/delivery-ledger';
 import { teamsIdsFor } from '../people/find-people';
 import { warmUp } from './warm-up';
 import { createStore } from '../store/create-store';
@@ -176,8 +177,16 @@ export async function startApp(
     webhookSecret: config.webhookSecret,
     secrets: config.secrets,
   };
-  const bot = teams.bot({ deps, metrics, signer, publisher: notifications.publisher });
-  const slackSide = slack?.attach({ deps, signer, publisher: notifications.publisher, metrics });
+  // One ledger of done deliveries for every transport: one claim and one clean-stop mark per process.
+  const ledger = new DeliveryLedger(store, logger);
+  const bot = teams.bot({ deps, metrics, signer, publisher: notifications.publisher, ledger });
+  const slackSide = slack?.attach({
+    deps,
+    signer,
+    publisher: notifications.publisher,
+    metrics,
+    ledger,
+  });
 
   let ready = false;
   const http = createHttpServer({
@@ -236,6 +245,8 @@ export async function startApp(
         ready = false;
         await http.close();
         await slackSide?.close();
+        // A clean stop, recorded before the store closes: the next start is not taken for a crash.
+        await ledger.close();
         await notifications.stop();
         await emulator?.close();
         await store.close();

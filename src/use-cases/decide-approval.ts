@@ -91,7 +91,8 @@ export async function decideApproval(
   const actAs = ctx.actAsPerson ? await ctx.actAsPerson() : undefined;
   const verbed = input.decision === 'approved' ? 'Approved' : 'Rejected';
   const by = actAs ? '' : ` by ${ctx.actor.name}`;
-  const comment = `${verbed}${by} via Teams${input.comment ? `: ${input.comment}` : ''}`;
+  const via = ctx.platform === 'slack' ? 'Slack' : 'Teams';
+  const comment = `${verbed}${by} via ${via}${input.comment ? `: ${input.comment}` : ''}`;
   const as = actAs ? 'as the person' : 'as the bot identity';
   let decided: ApprovalSummary;
   try {

@@ -21,9 +21,8 @@ export interface RunDecision {
  */
 export function decisionOf(approval: ApprovalSummary): RunDecision {
   const comment = approval.comment ?? '';
-  const viaTeams = /^(?:Approved|Rejected) by (.{1,100}?) via Teams(?::\s*([\s\S]*))?$/.exec(
-    comment,
-  );
+  const viaTeams =
+    /^(?:Approved|Rejected) by (.{1,100}?) via (?:Teams|Slack)(?::\s*([\s\S]*))?$/.exec(comment);
   return {
     status: approval.status,
     by: viaTeams?.[1] ?? approval.decidedBy ?? '',

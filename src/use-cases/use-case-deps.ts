@@ -12,6 +12,8 @@ import type { Store } from '../store/store';
  * @example cancelRun(1234, { actor, conversation: { id: 'conv-1' } }, deps)
  */
 export interface UseCaseContext {
+  /** The chat platform the request came from ('teams' when absent). */
+  platform?: 'teams' | 'slack';
   actor: Actor;
   conversation: { id: string; channelId?: string };
   activityId?: string;

@@ -25,6 +25,17 @@ describe('decideApproval: outcomes with reason codes, audited with them', () => 
     expect(await h.store.queryAudit()).toMatchObject([{ action: 'approve', outcome: 'ok' }]);
   });
 
+  it('tells Azure DevOps which chat the decision came from (Teams or Slack)', async () => {
+    const h = handlerHarness();
+    const { run } = await waitingProdRun(h);
+    const fromSlack = { ...h.context(LEAD), platform: 'slack' as const };
+    const input = { ...approve({ runId: run.id }), comment: 'metrics fine' };
+    await decideApproval(input, fromSlack, h.deps());
+    expect(h.devops.allApprovals()[0]!.comment).toBe(
+      'Approved by Dana Lead via Slack: metrics fine',
+    );
+  });
+
   it('refused:self-approval when prod forbids approving your own run', async () => {
     const h = handlerHarness();
     const { run } = await waitingProdRun(h, LEAD);

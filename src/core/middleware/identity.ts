@@ -42,6 +42,7 @@ export function identity(deps: {
       stored,
     );
     turn.ctx = {
+      platform: turn.platform,
       actAsPerson: turn.capabilities.signIn?.actAsPerson(turn.userToken),
       actor: turn.actor,
       conversation: turn.conversation,

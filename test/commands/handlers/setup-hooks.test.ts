@@ -1,15 +1,15 @@
-import { CatalogAuthorizer } from '../../src/auth/authorizer';
-import type { Actor } from '../../src/auth/actor';
-import type { CommandContext, CommandDeps } from '../../src/commands/command-spec';
-import { HOOK_EVENT_TYPES, setupHooksCommand } from '../../src/commands/handlers/setup-hooks';
-import { InMemoryDevOps } from '../support/in-memory-devops';
+import { CatalogAuthorizer } from '../../../src/auth/authorizer';
+import type { Actor } from '../../../src/auth/actor';
+import type { CommandContext, CommandDeps } from '../../../src/commands/command-spec';
+import { HOOK_EVENT_TYPES, setupHooksCommand } from '../../../src/commands/handlers/setup-hooks';
+import { InMemoryDevOps } from '../../support/in-memory-devops';
 import type {
   HookSubscriptionInfo,
   HooksPort,
   NewHookSubscription,
-} from '../../src/devops/hooks-client';
-import { MemoryStore } from '../../src/store/memory-store';
-import { catalog, manualClock } from './notification-fixtures';
+} from '../../../src/devops/hooks-client';
+import { MemoryStore } from '../../../src/store/memory-store';
+import { catalog, manualClock } from '../../notifications/notification-fixtures';
 
 class FakeHooks implements HooksPort {
   subs: HookSubscriptionInfo[] = [];

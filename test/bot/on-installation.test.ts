@@ -5,7 +5,7 @@ import { replyToActivity } from '../../src/bot/reply-to-activity';
 import { getDefaultNotificationChannel } from '../../src/conversations/default-notification-channel';
 import { getConversation } from '../../src/conversations/get-conversation';
 import { MemoryStore } from '../../src/store/memory-store';
-import { cardText, testLogger } from './notification-fixtures';
+import { cardText, testLogger } from '../notifications/notification-fixtures';
 
 const teamAdd = (conversationId: string, extra: Partial<Activity> = {}): Partial<Activity> => ({
   type: 'conversationUpdate',
