@@ -206,10 +206,9 @@ export class SqliteStore implements Store {
   async queueLength(queue: string): Promise<number> {
     return this.run(() => this.queues.length(queue));
   }
-
   async deadLetter(queue: string, id: string, error: string): Promise<void> {
-    const kept = keptPoisonError(error);
-    await this.write(() => this.poison.deadLetter(queue, id, kept, this.clock.now()));
+    const e = keptPoisonError(error);
+    await this.write(() => this.poison.deadLetter(queue, id, e, this.clock.now()));
   }
 
   async listPoison<T>(queue: string, limit?: number): Promise<PoisonItem<T>[]> {
