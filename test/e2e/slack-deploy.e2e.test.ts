@@ -168,6 +168,13 @@ describe('Slack end to end, deploys: the real app, real Bolt and @slack/web-api 
     );
     const audit = await s.t.app.store.queryAudit();
     expect(JSON.stringify(audit)).toContain('approval.reject');
+
+    // Slack retries the submission: the view id was handled, nothing happens again.
+    const ephemerals = s.slack.callsTo('chat.postEphemeral').length;
+    expect((await s.submit(opened, RITA, 'metrics regressed on the holdout set')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(s.slack.callsTo('chat.postEphemeral').length).toBe(ephemerals);
+    expect((await s.t.app.store.queryAudit()).length).toBe(audit.length);
   }, 60_000);
 
   it('typed `approve prod`: refused for the requester (no self-approval), decides for an approver', async () => {
