@@ -73,6 +73,16 @@ export class SlackChannel {
     );
   }
 
+  /** views.open: a modal for the person whose click gave `triggerId` (valid for 3 s). */
+  async openView(triggerId: string, view: Record<string, unknown>): Promise<void> {
+    await this.call('views.open', () =>
+      this.client.views.open({
+        trigger_id: triggerId,
+        view: view as unknown as Parameters<WebClient['views']['open']>[0]['view'],
+      }),
+    );
+  }
+
   /** conversations.open: the DM channel with a person (run-ended notices to the requester). */
   async openDm(slackUserId: string): Promise<string> {
     const r = await this.call('conversations.open', () =>

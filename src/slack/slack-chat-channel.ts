@@ -41,6 +41,11 @@ export class SlackChatChannel implements ChatChannel<SlackMessage> {
     await slackCall(() => this.opts.slack.ephemeral(conversationId, user, payload));
   }
 
+  /** A modal for the person who clicked (`views.open` with the click's trigger id). */
+  async openView(triggerId: string, view: Record<string, unknown>): Promise<void> {
+    await slackCall(() => this.opts.slack.openView(triggerId, view));
+  }
+
   /** The DM with a Slack user (`U…`), remembered as their personal chat. */
   async openPersonalChat(slackUserId: string): Promise<string | undefined> {
     const id = await slackCall(() => this.opts.slack.openDm(slackUserId));

@@ -14,6 +14,8 @@ export function slackClick(
   actions: readonly CardActionSpec<never>[],
   verb: string,
   value: string,
+  /** What the person typed for the click (the decision modal's comment), checked with the data. */
+  typed?: Record<string, unknown>,
 ): { ok: true; click: CardClick } | { ok: false; message: string } {
   const spec = actions.find((a) => a.verb === verb);
   if (!spec) return { ok: false, message: `Unknown action \`${verb.slice(0, 40)}\`.` };
@@ -36,7 +38,7 @@ export function slackClick(
     if (k === 'token') token = v;
     else if (k !== '__proto__' && k !== 'constructor' && k !== 'prototype') data[k] = v;
   }
-  const parsed = spec.data.safeParse(data);
+  const parsed = spec.data.safeParse(typed ? { ...data, ...typed } : data);
   if (!parsed.success) {
     return {
       ok: false,

@@ -152,3 +152,56 @@ function textOf(value: unknown): string {
   const text = textObject(value)?.text;
   return typeof text === 'string' ? text : '';
 }
+
+/** Slack's limits for a modal view (docs.slack.dev/reference/views/modal), beyond its blocks'. */
+export const SLACK_MODAL_LIMITS = {
+  title: 24,
+  submit: 24,
+  close: 24,
+  callbackId: 255,
+  privateMetadata: 3000,
+  blocks: 100,
+  inputLabel: 2000,
+  inputPlaceholder: 150,
+  inputMaxLength: 3000,
+} as const;
+
+/**
+ * Everything in a modal view Slack would refuse (`views.open` answers `invalid_arguments`, and the
+ * person clicked for nothing), one line each; empty = fine.
+ * @example modalProblems({ type: 'modal', title: { type: 'plain_text', text: 'x'.repeat(30) }, blocks: [] })
+ * // ['title: 30 characters, Slack allows 24']
+ */
+export function modalProblems(view: Record<string, unknown>): string[] {
+  const L = SLACK_MODAL_LIMITS;
+  const problems: string[] = [];
+  const over = (what: string, value: unknown, max: number) => {
+    const length = typeof value === 'string' ? value.length : 0;
+    if (length > max) problems.push(`${what}: ${length} characters, Slack allows ${max}`);
+  };
+  const textOf = (x: unknown) => (x as { text?: unknown } | undefined)?.text;
+  if (view.type !== 'modal') problems.push('type: must be modal');
+  if (typeof textOf(view.title) !== 'string') problems.push('title: required');
+  over('title', textOf(view.title), L.title);
+  over('submit', textOf(view.submit), L.submit);
+  over('close', textOf(view.close), L.close);
+  over('callback_id', view.callback_id, L.callbackId);
+  over('private_metadata', view.private_metadata, L.privateMetadata);
+  const blocks = Array.isArray(view.blocks) ? (view.blocks as Json[]) : [];
+  if (blocks.length > L.blocks) problems.push(`blocks: ${blocks.length}, Slack allows ${L.blocks}`);
+  const inputs = blocks.filter((b) => b.type === 'input');
+  if (inputs.length > 0 && typeof textOf(view.submit) !== 'string') {
+    problems.push('submit: required with an input block');
+  }
+  inputs.forEach((b, i) => {
+    over(`input ${i} label`, textOf(b.label), L.inputLabel);
+    const element = (b.element ?? {}) as Json;
+    over(`input ${i} placeholder`, textOf(element.placeholder), L.inputPlaceholder);
+    const max = element.max_length;
+    if (typeof max === 'number' && (max < 1 || max > L.inputMaxLength)) {
+      problems.push(`input ${i} max_length: ${max}, Slack allows 1-${L.inputMaxLength}`);
+    }
+  });
+  // The section blocks share a message's limits.
+  return [...problems, ...blockKitProblems(blocks.filter((b) => b.type !== 'input'))];
+}

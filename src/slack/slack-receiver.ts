@@ -2,7 +2,9 @@ import { App, HTTPReceiver } from '@slack/bolt';
 import type { Logger } from '../logging/create-logger';
 import { once } from '../store/once';
 import type { Store } from '../store/store';
+import { CARD_VERBS } from '../cards/card-verbs';
 import { boltLogger } from './bolt-logger';
+import { DECISION_BLOCK_ID, DECISION_CALLBACK_ID } from './decision-modal';
 import type { SlackTurn } from './slack-turn';
 import {
   blockActionTurn,
@@ -11,6 +13,8 @@ import {
   type BlockActionBody,
   type MessageEventBody,
   type SlashCommandBody,
+  viewSubmissionTurn,
+  type ViewSubmissionBody,
 } from './to-slack-turn';
 
 /** Bolt's convention: events, slash commands and interactivity all post here. */
@@ -109,6 +113,21 @@ export function createSlackReceiver(opts: SlackReceiverOptions): SlackReceiver {
   app.action(/.*/, async ({ ack, body }) => {
     await ack();
     if (body.type === 'block_actions') handle(blockActionTurn(body as BlockActionBody));
+  });
+  // The decision modal: answered within Slack's 3 s, the decision itself runs after.
+  app.view(DECISION_CALLBACK_ID, async ({ ack, body }) => {
+    const turn = viewSubmissionTurn(body as unknown as ViewSubmissionBody);
+    if (turn?.kind === 'action' && turn.actionId === CARD_VERBS.reject && !turn.comment) {
+      // Slack marks the reason required, but the submission is a request anyone signed could send.
+      await ack({
+        response_action: 'errors',
+        errors: { [DECISION_BLOCK_ID]: 'Say why you reject it' },
+      });
+      return;
+    }
+    await ack();
+    if (!turn) opts.logger.warn('slack decision modal with unreadable metadata ignored');
+    handle(turn);
   });
   // Events are acknowledged by Bolt before listeners run.
   app.event('app_mention', async ({ body }) => handle(messageEventTurn(body as MessageEventBody)));

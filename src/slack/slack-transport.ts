@@ -1,4 +1,5 @@
 import { CARD_ACTIONS, type CardActionSpec } from '../actions/card-actions';
+import { CARD_VERBS } from '../cards/card-verbs';
 import type { CardSigner } from '../actions/card-signer';
 import type { RateLimiter } from '../auth/rate-limiter';
 import type { CommandContext, CommandDeps } from '../commands/command-spec';
@@ -12,6 +13,7 @@ import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
 import { DeliveryDeferredError } from '../publisher/delivery-errors';
 import type { Publisher } from '../publisher/publisher';
+import { promptDecision } from './decision-prompt';
 import { slackClick } from './slack-click';
 import { slackConversationInfo, type SlackChatChannel } from './slack-chat-channel';
 import type { SlackMessage } from './slack-channel';
@@ -100,29 +102,60 @@ export function createSlackTransport(o: SlackTransportOptions): {
 
   return {
     async handle(slackTurn) {
+      const { conversation } = slackTurn;
+      const type = conversationType(conversation);
+      // The email (users.info) is what the catalog's roles are written with.
+      const actor = {
+        id: slackTurn.actor.slackUserId,
+        name: slackTurn.actor.name,
+        upn: slackTurn.actor.email,
+        teamsId: slackTurn.actor.slackUserId,
+      };
       let click: Turn['click'];
       if (slackTurn.kind === 'action') {
-        const parsed = slackClick(actions, slackTurn.actionId, slackTurn.value);
+        const decides = DECISION_VERBS.has(slackTurn.actionId);
+        const typed = decides && slackTurn.comment !== undefined;
+        const parsed = slackClick(
+          actions,
+          slackTurn.actionId,
+          slackTurn.value,
+          typed ? { comment: slackTurn.comment } : undefined,
+        );
         if (!parsed.ok) {
           await refuse(slackTurn, parsed.message);
           return;
         }
         click = parsed.click;
+        if (decides && !typed && slackTurn.triggerId) {
+          // A click on Approve / Reject asks for the comment or reason first (issue 19).
+          const asked = await promptDecision(
+            {
+              click,
+              verb: slackTurn.actionId,
+              value: slackTurn.value,
+              triggerId: slackTurn.triggerId,
+              ...(slackTurn.messageTs !== undefined && { messageTs: slackTurn.messageTs }),
+              ctx: { platform: 'slack', actor, conversation: { id: conversation.id, type } },
+            },
+            { deps, signer: o.signer, channel, logger },
+          );
+          if (asked === 'opened') return;
+          if (asked === 'failed') {
+            const typedForm = slackTurn.actionId === CARD_VERBS.reject ? 'reject' : 'approve';
+            await refuse(
+              slackTurn,
+              `I could not open the form; type \`${typedForm} <environment> <comment>\` instead.`,
+            );
+            return;
+          }
+        }
       }
-      const { actor, conversation } = slackTurn;
-      const type = conversationType(conversation);
       await pipeline(
         newTurn({
           platform: 'slack',
           kind: click ? 'cardAction' : 'message',
           deliveryId: slackTurn.deliveryId,
-          // The email (users.info) is what the catalog's roles are written with.
-          actor: {
-            id: actor.slackUserId,
-            name: actor.name,
-            upn: actor.email,
-            teamsId: actor.slackUserId,
-          },
+          actor,
           conversation: { id: conversation.id, type },
           tenantIds: [],
           ...(slackTurn.kind === 'message' && { text: slackTurn.text }),
@@ -130,7 +163,7 @@ export function createSlackTransport(o: SlackTransportOptions): {
           capabilities: {
             deliver: (answer) => deliver(slackTurn, answer),
             rememberConversation: async () => {
-              const userId = type === 'personal' ? actor.slackUserId : undefined;
+              const userId = type === 'personal' ? actor.id : undefined;
               await saveConversation(
                 deps.store,
                 slackConversationInfo(conversation.id, type, userId),
@@ -142,6 +175,9 @@ export function createSlackTransport(o: SlackTransportOptions): {
     },
   };
 }
+
+/** The card verbs that decide an approval: a click on them opens the decision modal. */
+const DECISION_VERBS: ReadonlySet<string> = new Set([CARD_VERBS.approve, CARD_VERBS.reject]);
 
 /** Slack's conversation kinds as the core's. */
 function conversationType(c: SlackConversation): CommandContext['conversation']['type'] {

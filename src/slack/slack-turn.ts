@@ -41,5 +41,9 @@ export type SlackTurn = SlackTurnBase &
         value: string;
         /** The message the button sits on (`ts`), so the answer can replace it. */
         messageTs?: string;
+        /** The click's trigger id: a modal opened for it must open within 3 s. */
+        triggerId?: string;
+        /** Typed in the decision modal: the click then decides, with it as the comment. */
+        comment?: string;
       }
   );

@@ -1,4 +1,5 @@
 import { SUGGESTION_ACTION } from './block-kit';
+import { decisionSubmission, type DecisionViewBody } from './decision-modal';
 import type { SlackConversation, SlackTurn } from './slack-turn';
 
 // The fields read from each Slack payload (Bolt's SlashCommand, BlockAction and event types
@@ -84,7 +85,40 @@ export function blockActionTurn(body: BlockActionBody): SlackTurn | undefined {
     actionId: verb,
     value: action.value ?? '',
     messageTs: body.message?.ts ?? stringField(body.container, 'message_ts'),
+    triggerId: body.trigger_id,
     ...(body.response_url && { responseUrl: body.response_url }),
+  };
+}
+
+/** A `view_submission` payload (the decision modal sent). */
+export interface ViewSubmissionBody {
+  user: { id: string; name?: string; username?: string };
+  view: DecisionViewBody;
+}
+
+/**
+ * A submitted decision modal as the click it stands for, with the typed text as its comment;
+ * deduplicated by the view's id (a retry of the submission carries the same view). Undefined
+ * when the modal's metadata is not ours.
+ * @example viewSubmissionTurn(body) // { kind: 'action', actionId: 'approval.reject', comment: 'not now', … }
+ */
+export function viewSubmissionTurn(body: ViewSubmissionBody): SlackTurn | undefined {
+  const submitted = decisionSubmission(body.view);
+  if (!submitted) return undefined;
+  const { metadata, text } = submitted;
+  return {
+    platform: 'slack',
+    kind: 'action',
+    deliveryId: `view.${body.view.id}`,
+    actor: {
+      slackUserId: body.user.id,
+      name: body.user.name ?? body.user.username ?? body.user.id,
+    },
+    conversation: conversationOf(metadata.channel),
+    actionId: metadata.verb,
+    value: metadata.value,
+    ...(metadata.messageTs !== undefined && { messageTs: metadata.messageTs }),
+    comment: text,
   };
 }
 

@@ -2,6 +2,7 @@ import {
   buttonOf,
   LEAD,
   MO,
+  openedView,
   RITA,
   slackTsOf,
   text,
@@ -82,7 +83,18 @@ describe('Slack end to end, deploys: the real app, real Bolt and @slack/web-api 
     expect(text(refusal)).toContain('Not allowed');
     expect(s.emu.engine.pendingApprovals(runId)).toHaveLength(1);
 
+    // Mo was refused without a modal: only approvers are asked for a comment.
+    expect(s.slack.callsTo('views.open')).toHaveLength(0);
+
+    // Rita's click opens the modal for her comment; the submission decides.
     expect((await s.click(c, slackTsOf(status), RITA, approve)).status).toBe(200);
+    const opened = await s.waitForCall('views.open', () => true);
+    expect(opened.args.trigger_id).toMatch(/^click\./);
+    expect(openedView(opened).title).toEqual({ type: 'plain_text', text: 'Approve prod' });
+    expect(s.emu.engine.pendingApprovals(runId)).toHaveLength(1);
+    const ack = await s.submit(opened, RITA, '');
+    expect(ack.status).toBe(200);
+    expect(await ack.text()).toBe('');
     await until(() => s.emu.engine.pendingApprovals(runId).length === 0);
     await s.waitForCall(
       'chat.update',
@@ -91,6 +103,78 @@ describe('Slack end to end, deploys: the real app, real Bolt and @slack/web-api 
     );
     const done = await s.emu.engine.waitFor(runId, (r) => r.status === 'completed', 10_000);
     expect(JSON.stringify(done)).toContain('succeeded');
+  }, 60_000);
+
+  it('Reject opens a modal: an empty reason is refused in the modal, a forged one decides nothing, the reason rejects and updates the message', async () => {
+    const c = 'C0REJ';
+    const before = s.lastRunId();
+    let posted = s.slack.callsTo('chat.postMessage').length;
+    await s.command('deploy prod model v3', c, LEAD);
+    const ask = await s.answer(c, posted, (x) => text(x).includes('confirm.accept'));
+    await s.click(c, slackTsOf(ask), LEAD, buttonOf(ask, 'confirm.accept'));
+    await until(() => s.runsAfter(before).length === 1);
+    const run = s.runsAfter(before)[0]!;
+    const runId = run.id;
+    await s.emu.engine.waitFor(
+      runId,
+      () => s.emu.engine.pendingApprovals(runId).length === 1,
+      10_000,
+    );
+    posted = s.slack.callsTo('chat.postMessage').length;
+    await s.command(`status ${runId}`, c, RITA);
+    const status = await s.answer(c, posted, (x) => text(x).includes('approval.reject'));
+    const opens = s.slack.callsTo('views.open').length;
+    expect(
+      (await s.click(c, slackTsOf(status), RITA, buttonOf(status, 'approval.reject'))).status,
+    ).toBe(200);
+    const opened = await s.waitForCall(
+      'views.open',
+      (x) => s.slack.callsTo('views.open').indexOf(x) >= opens,
+    );
+    expect(opened.result?.ok).toBe(true);
+    const view = openedView(opened);
+    expect(view.title).toEqual({ type: 'plain_text', text: 'Reject prod' });
+    expect(JSON.stringify(view.blocks)).toContain(`#${runId}`);
+    expect(JSON.stringify(view.blocks)).toContain('model v3');
+
+    // No reason: the modal stays open with the error on the input, and nothing is decided.
+    const empty = await s.submit(opened, RITA, '   ');
+    expect(empty.status).toBe(200);
+    expect(await empty.json()).toEqual({
+      response_action: 'errors',
+      errors: { decision: 'Say why you reject it' },
+    });
+    // A forged token in the metadata: refused like a forged click.
+    const meta = JSON.parse(view.private_metadata) as { value: string };
+    const forgedValue = JSON.stringify({ ...JSON.parse(meta.value), token: 'forged' });
+    const forged = await s.submit(opened, RITA, 'forged', {
+      viewId: 'VFORGED',
+      metadata: JSON.stringify({ ...meta, value: forgedValue }),
+    });
+    expect(forged.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(s.emu.engine.pendingApprovals(runId)).toHaveLength(1);
+
+    expect((await s.submit(opened, RITA, 'metrics regressed on the holdout set')).status).toBe(200);
+    await until(() => s.emu.engine.pendingApprovals(runId).length === 0);
+    const decided = s.emu.engine.approvals().find((a) => a.runId === runId);
+    expect(JSON.stringify(decided)).toContain(
+      'Rejected by Rita Release via Slack: metrics regressed on the holdout set',
+    );
+    await s.waitForCall(
+      'chat.update',
+      (x) =>
+        x.args.channel === c && x.args.ts === slackTsOf(status) && text(x).includes('Rita Release'),
+    );
+    const audit = await s.t.app.store.queryAudit();
+    expect(JSON.stringify(audit)).toContain('approval.reject');
+
+    // Slack retries the submission: the view id was handled, nothing happens again.
+    const ephemerals = s.slack.callsTo('chat.postEphemeral').length;
+    expect((await s.submit(opened, RITA, 'metrics regressed on the holdout set')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(s.slack.callsTo('chat.postEphemeral').length).toBe(ephemerals);
+    expect((await s.t.app.store.queryAudit()).length).toBe(audit.length);
   }, 60_000);
 
   it('typed `approve prod`: refused for the requester (no self-approval), decides for an approver', async () => {

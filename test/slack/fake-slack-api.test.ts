@@ -20,6 +20,22 @@ describe('the fake Slack Web API', () => {
     expect(api.callsTo('views.open')[0]!.args).toMatchObject({ trigger_id: 't1', view });
   });
 
+  it('records the trigger id of views.open, and refuses a view over Slack limits or without a trigger', async () => {
+    const view = {
+      type: 'modal',
+      title: { type: 'plain_text', text: 'Reject a very long environment name' },
+      blocks: [],
+    };
+    await expect(
+      client('xoxb-fake').views.open({ trigger_id: 't2', view: view as never }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_arguments' } });
+    const fine = { ...view, title: { type: 'plain_text', text: 'Reject prod' } };
+    await expect(
+      client('xoxb-fake').views.open({ trigger_id: '', view: fine as never }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_trigger_id' } });
+    expect(api.callsTo('views.open').map((c) => c.args.trigger_id)).toEqual(['t2', '']);
+  });
+
   it('checks the token and records nothing for a wrong one', async () => {
     await expect(client('xoxb-other').auth.test()).rejects.toMatchObject({
       data: { error: 'invalid_auth' },

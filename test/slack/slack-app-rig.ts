@@ -107,6 +107,43 @@ export function useSlackApp() {
         }),
       );
     },
+    /**
+     * The person submits the modal `opened` (a views.open call) with `typed` in its input;
+     * `forged` stands in for another view (its id) with a crafted private_metadata.
+     */
+    submit(
+      opened: SlackApiCall,
+      who: SlackPerson,
+      typed: string,
+      forged?: { viewId: string; metadata: string },
+    ) {
+      const view = openedView(opened);
+      return s.post(
+        interactionForm({
+          type: 'view_submission',
+          team: { id: 'T0001', domain: 'digitre' },
+          api_app_id: 'A0001',
+          token: 'x',
+          trigger_id: `submit.${++seq}`,
+          user: { id: who.id, username: who.name, name: who.name, team_id: 'T0001' },
+          view: {
+            id: forged?.viewId ?? (opened.result?.view as { id: string }).id,
+            type: 'modal',
+            team_id: 'T0001',
+            callback_id: view.callback_id,
+            private_metadata: forged?.metadata ?? view.private_metadata,
+            hash: 'h1',
+            state: {
+              values: {
+                decision: {
+                  text: { type: 'plain_text_input', value: typed === '' ? null : typed },
+                },
+              },
+            },
+          },
+        }),
+      );
+    },
   };
 
   beforeAll(async () => {
@@ -156,6 +193,15 @@ export function buttonOf(call: SlackApiCall, actionId: string) {
   const b = blocks.flatMap((x) => x.elements ?? []).find((e) => e.action_id === actionId);
   if (!b?.value) throw new Error(`no ${actionId} button in ${text(call)}`);
   return { action_id: actionId, value: b.value };
+}
+
+/** The view a views.open call opened, as the bot sent it. */
+export function openedView(call: SlackApiCall): Record<string, unknown> & {
+  callback_id: string;
+  private_metadata: string;
+} {
+  const view = call.args.view;
+  return (typeof view === 'string' ? JSON.parse(view) : view) as ReturnType<typeof openedView>;
 }
 
 /** The `ts` the fake gave a posted message. */

@@ -45,7 +45,7 @@ describe('blockActionTurn', () => {
     actions: [{ action_id, value }],
   });
 
-  it('gives the card verb and its data, and the message to replace', () => {
+  it('gives the card verb and its data, the message to replace, and the trigger id a modal needs', () => {
     expect(blockActionTurn(click('approval.approve', '{"approvalId":"a"}'))).toEqual({
       platform: 'slack',
       kind: 'action',
@@ -55,6 +55,7 @@ describe('blockActionTurn', () => {
       actionId: 'approval.approve',
       value: '{"approvalId":"a"}',
       messageTs: '17.1',
+      triggerId: 'tr1',
     });
   });
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { blockKitProblems } from '../../src/slack/slack-limits';
+import { blockKitProblems, modalProblems } from '../../src/slack/slack-limits';
 
 /** One Web API call the fake received, with its arguments parsed (blocks as objects). */
 export interface SlackApiCall {
@@ -65,8 +65,23 @@ export async function startFakeSlackApi(opts: {
         posted.set(`${channel}/${ts}`, args);
         return { ok: true, channel, ts, message: { ts, text: args.text, blocks: args.blocks } };
       }
-      case 'views.open':
-        return { ok: true, view: { id: `V${clock++}`, ...(args.view as object) } };
+      case 'views.open': {
+        // Slack refuses a view over its limits, and a trigger id is needed (it expires in 3 s).
+        if (!args.trigger_id) return { ok: false, error: 'invalid_trigger_id' };
+        const view = (typeof args.view === 'string' ? JSON.parse(args.view) : args.view) as Record<
+          string,
+          unknown
+        >;
+        const problems = modalProblems(view ?? {});
+        if (problems.length > 0) {
+          return {
+            ok: false,
+            error: 'invalid_arguments',
+            response_metadata: { messages: problems },
+          };
+        }
+        return { ok: true, view: { id: `V${clock++}`, ...view } };
+      }
       case 'conversations.open': {
         const users = String(args.users ?? '');
         if (!users) return { ok: false, error: 'users_list_not_supplied' };
