@@ -1,16 +1,6 @@
 import { maskSecrets } from '../text/mask-secrets';
-import type {
-  ActAs,
-  ApprovalSummary,
-  DevOpsPort,
-  GetRunOptions,
-  LogTail,
-  LogTailOptions,
-  ModelVersion,
-  RunPreview,
-  RunRequest,
-  RunSummary,
-} from './devops-port';
+import type { ActAs, ApprovalSummary, DevOpsPort, RunRequest, RunSummary } from './devops-port';
+import { ForwardingDevOps } from './forwarding-devops';
 
 /**
  * Masks the free text the bot sends to Azure DevOps — approval comments (typed, or from a card's
@@ -20,13 +10,15 @@ import type {
  * catalog validates them) and pass unchanged. Everything else passes straight through.
  * @example const devops = new CachedDevOps(new MaskingDevOps(adapter, config.secrets), clock);
  */
-export class MaskingDevOps implements DevOpsPort {
+export class MaskingDevOps extends ForwardingDevOps {
   constructor(
-    private readonly inner: DevOpsPort,
+    inner: DevOpsPort,
     private readonly secrets: readonly string[],
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  decideApproval(
+  override decideApproval(
     approvalId: string,
     decision: 'approved' | 'rejected',
     comment: string,
@@ -39,40 +31,9 @@ export class MaskingDevOps implements DevOpsPort {
       actAs,
     );
   }
-  runPipeline(req: RunRequest, actAs?: ActAs): Promise<RunSummary> {
+  override runPipeline(req: RunRequest, actAs?: ActAs): Promise<RunSummary> {
     const requestedFor =
       req.requestedFor === undefined ? undefined : maskSecrets(req.requestedFor, this.secrets);
     return this.inner.runPipeline({ ...req, requestedFor }, actAs);
-  }
-  previewRun(req: Omit<RunRequest, 'correlationId'>): Promise<RunPreview> {
-    return this.inner.previewRun(req);
-  }
-  getRun(runId: number, opts?: GetRunOptions): Promise<RunSummary | null> {
-    return this.inner.getRun(runId, opts);
-  }
-  listRuns(opts?: {
-    pipelineKey?: string;
-    top?: number;
-    perPipeline?: number;
-  }): Promise<RunSummary[]> {
-    return this.inner.listRuns(opts);
-  }
-  getRuns(runIds: number[]): Promise<RunSummary[]> {
-    return this.inner.getRuns(runIds);
-  }
-  pendingApprovals(filter?: { runId?: number; environment?: string }): Promise<ApprovalSummary[]> {
-    return this.inner.pendingApprovals(filter);
-  }
-  getApproval(approvalId: string): Promise<ApprovalSummary | null> {
-    return this.inner.getApproval(approvalId);
-  }
-  cancelRun(runId: number): Promise<RunSummary> {
-    return this.inner.cancelRun(runId);
-  }
-  failingLogTail(runId: number, opts?: LogTailOptions): Promise<LogTail | null> {
-    return this.inner.failingLogTail(runId, opts);
-  }
-  modelVersions(opts?: { mustInclude?: string }): Promise<ModelVersion[]> {
-    return this.inner.modelVersions(opts);
   }
 }
