@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { Clock } from '../clock/clock';
+import { AZURE_DEVOPS_SCOPE } from '../devops/ado-scope';
 import type { ActAs } from '../devops/devops-port';
 import { CodedError } from '../errors/coded-error';
-
-/** Azure DevOps' resource id: a token for this scope acts in Azure DevOps as the person. */
-export const AZURE_DEVOPS_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
 
 export type UserTokenErrorCode =
   /** The person must (re)consent or sign in again (AADSTS65001, interaction_required, …). */

@@ -1,5 +1,6 @@
 import { backoffDelay } from '../retry/backoff-delay';
 import { headerValue, parseRetryAfter, type HeaderBag } from '../retry/parse-retry-after';
+import { NETWORK_CODES } from '../retry/http-verdict';
 import { retryOutcome } from '../retry/retry';
 import { ChannelError, DeliveryFailedError } from './delivery-errors';
 
@@ -29,18 +30,6 @@ export interface RetryPolicy {
    */
   inlineBudgetMs?: number;
 }
-
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'ECONNABORTED',
-  'UND_ERR_SOCKET',
-  'REQUEST_SEND_ERROR',
-]);
 
 function headerOf(err: unknown, name: string): string | undefined {
   return headerValue(
@@ -84,7 +73,9 @@ export function classifyDeliveryError(err: unknown, now: number, maxRetryAfterMs
   if (status !== undefined && (status >= 500 || status === 408))
     return { kind: 'transient', status };
   if (status !== undefined && status >= 400) return { kind: 'permanent', status };
-  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return { kind: 'transient' };
+  // The connector client's own name for a request that never got an answer counts as one too.
+  if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || e.code === 'REQUEST_SEND_ERROR'))
+    return { kind: 'transient' };
   // A malformed URL or message fails the same way every time. (By name: errors from Node's
   // core are not `instanceof` another realm's TypeError, e.g. under jest.)
   if ((err as Error | null)?.name === 'TypeError') return { kind: 'permanent' };

@@ -2,7 +2,7 @@ import type { FailureVerdict } from './retry';
 import { headerValue, parseRetryAfter, type HeaderBag } from './parse-retry-after';
 
 /** Socket failures worth another try (the request may or may not have reached the server). */
-const NETWORK_CODES = new Set([
+export const NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
   'ETIMEDOUT',

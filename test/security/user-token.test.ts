@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { AZURE_DEVOPS_SCOPE, UserTokenError, UserTokenExchanger } from '../../src/auth/user-token';
+import { UserTokenError, UserTokenExchanger } from '../../src/auth/user-token';
+import { AZURE_DEVOPS_SCOPE } from '../../src/devops/ado-scope';
 import { loadCatalog } from '../../src/catalog/load-catalog';
 import { manualClock } from '../../src/clock/clock';
 import { createAdoDevOps } from '../../src/devops/ado-devops';

@@ -3,6 +3,7 @@ import {
   type HookSubscriptionInfo,
   type HooksPort,
 } from '../../devops/hooks-client';
+import { HOOK_EVENT_TYPES } from '../../devops/hook-event-types';
 import { defineCommand, type CommandDeps } from '../command-spec';
 import { audit } from '../handler-kit';
 import { messageReply } from '../message-reply';
@@ -20,17 +21,6 @@ export interface SetupHooksDeps {
 
 /** The user name Azure DevOps sends with the secret; the route checks only the password. */
 export const WEBHOOK_USERNAME = 'ado';
-
-/**
- * Pipelines-publisher events, one subscription per event type and catalog pipeline (they filter
- * on `pipelineId`). `build.complete` is left out: it repeats run-state-changed's completion.
- */
-export const HOOK_EVENT_TYPES = [
-  'ms.vss-pipelines.run-state-changed-event',
-  'ms.vss-pipelines.stage-state-changed-event',
-  'ms.vss-pipelinechecks-events.approval-pending',
-  'ms.vss-pipelinechecks-events.approval-completed',
-] as const;
 
 export interface SetupHooksResult {
   created: number;

@@ -1,7 +1,8 @@
 import { CatalogAuthorizer } from '../../../src/auth/authorizer';
 import type { Actor } from '../../../src/auth/actor';
 import type { CommandContext, CommandDeps } from '../../../src/commands/command-spec';
-import { HOOK_EVENT_TYPES, setupHooksCommand } from '../../../src/commands/handlers/setup-hooks';
+import { setupHooksCommand } from '../../../src/commands/handlers/setup-hooks';
+import { HOOK_EVENT_TYPES } from '../../../src/devops/hook-event-types';
 import { InMemoryDevOps } from '../../support/in-memory-devops';
 import type {
   HookSubscriptionInfo,

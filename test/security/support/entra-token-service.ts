@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { AZURE_DEVOPS_SCOPE } from '../../../src/auth/user-token';
+import { AZURE_DEVOPS_SCOPE } from '../../../src/devops/ado-scope';
 import { unsignedJwt } from '../../support/unsigned-jwt';
 import type { SelfSignedCert } from './self-signed-cert';
 
