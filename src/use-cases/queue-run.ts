@@ -7,6 +7,7 @@ import type { EnvironmentLock } from '../locks/environment-lock';
 import { checkDeployAllowed } from '../locks/check-deploy-allowed';
 import { audit } from './audit';
 import type { DevOpsFailure } from './devops-failure';
+import { runDecision } from './run-permission';
 import { saveRunRecord } from './run-record';
 import type { UseCaseContext, UseCaseDeps } from './use-case-deps';
 
@@ -50,10 +51,7 @@ export async function checkRun(
   ctx: UseCaseContext,
   deps: UseCaseDeps,
 ): Promise<RunCheckRefusal | undefined> {
-  const auth = { channelId: ctx.conversation.channelId };
-  const decision = plan.environment
-    ? deps.authorizer.check(ctx.actor, { kind: 'deploy', environment: plan.environment }, auth)
-    : deps.authorizer.check(ctx.actor, { kind: 'run', pipeline: plan.pipelineKey }, auth);
+  const decision = runDecision(plan, ctx, deps);
   if (!decision.allowed) {
     const code = `refused:${decision.why ?? 'not-allowed'}` as const;
     await audit(deps, ctx, { action: plan.command, detail: decision.reason, outcome: code });

@@ -12,6 +12,22 @@ export type RunRefusal =
   | { code: 'refused:not-allowed'; decision: Extract<Decision, { allowed: false }> };
 
 /**
+ * Whether this person may start runs of a pipeline: deploying to its environment (a deploy
+ * pipeline), else running the pipeline itself; asked where the command was typed.
+ * @example runDecision({ environment: 'prod', pipelineKey: 'prod' }, ctx, deps).allowed
+ */
+export function runDecision(
+  target: { environment?: string | undefined; pipelineKey: string },
+  ctx: UseCaseContext,
+  deps: Pick<UseCaseDeps, 'authorizer'>,
+): Decision {
+  const where = { channelId: ctx.conversation.channelId };
+  return target.environment
+    ? deps.authorizer.check(ctx.actor, { kind: 'deploy', environment: target.environment }, where)
+    : deps.authorizer.check(ctx.actor, { kind: 'run', pipeline: target.pipelineKey }, where);
+}
+
+/**
  * May this person act on runs of `pipeline` (cancel, retry): the same right as starting one.
  * A refusal is audited with its code.
  * @example const refused = await refuseRunAction(5, pipeline, ctx, deps, 'cancel');
@@ -23,10 +39,8 @@ export async function refuseRunAction(
   deps: UseCaseDeps,
   action: string,
 ): Promise<RunRefusal | undefined> {
-  const where = { channelId: ctx.conversation.channelId };
-  const decision = pipeline.environment
-    ? deps.authorizer.check(ctx.actor, { kind: 'deploy', environment: pipeline.environment }, where)
-    : deps.authorizer.check(ctx.actor, { kind: 'run', pipeline: pipeline.key }, where);
+  const target = { environment: pipeline.environment, pipelineKey: pipeline.key };
+  const decision = runDecision(target, ctx, deps);
   if (decision.allowed) return undefined;
   await audit(deps, ctx, {
     action: `${action} ${runId}`,
