@@ -10,7 +10,6 @@ import type { CardSigner } from '../actions/card-signer';
 import type { RateLimiter } from '../auth/rate-limiter';
 import type { TenantPolicy } from '../auth/tenant-policy';
 import type { CommandDeps, CommandRegistry } from '../commands/command-spec';
-import type { Reply } from '../commands/reply';
 import { createTurnPipeline } from '../core/create-turn-pipeline';
 import { DeliveryLedger } from '../core/delivery-ledger';
 import { OTHER_TENANT, refusedTenant, type TenantDeps } from '../core/middleware/tenant';
@@ -45,8 +44,6 @@ export interface ChatOpsBotOptions {
   ledger?: DeliveryLedger;
   /** The one way out to a chat: every answer of a turn goes through it. */
   publisher: Publisher;
-  /** Reply value → activity, for the sign-in answers that are not card replies. */
-  toActivity(reply: Reply): Partial<Activity>;
   /** Per-person command rate limit; none = unlimited. */
   rateLimiter?: RateLimiter;
   /** Saves the conversation's reference (called when what Teams says about it changed). */

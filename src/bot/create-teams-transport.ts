@@ -115,7 +115,6 @@ export function createTeamsTransport(o: TeamsTransportOptions): TeamsTransport {
                 clock,
               })
             : undefined,
-        toActivity,
         publisher: b.publisher,
         ...(b.ledger && { ledger: b.ledger }),
         onActivitySeen: async (context: TurnContext) => {

@@ -52,7 +52,6 @@ async function setup() {
     logger,
     signer,
     publisher,
-    toActivity: replyToActivity,
   });
   const adapter = new TestAdapter((context) => bot.run(context));
   adapter.onTurnError = onTurnError(logger, (ref) =>
