@@ -5,6 +5,7 @@ import { EventProcessor } from '../../src/notifications/event-processor';
 import { MemoryStore } from '../../src/store/memory-store';
 import { addSubscription } from '../../src/subscriptions/add-subscription';
 import { InMemoryDevOps } from '../support/in-memory-devops';
+import { runStateEnvelope } from './event-processor-kit';
 import {
   CHANNEL,
   FakeChannel,
@@ -73,25 +74,8 @@ async function setup() {
   return { clock, store, devops, sender, processor, queueRun, reads, lines };
 }
 
-function envelope(id: string, run: RunSummary, state: string, result?: string): AdoEvent {
-  return {
-    id,
-    eventType: 'ms.vss-pipelines.run-state-changed-event',
-    publisherId: 'pipelines',
-    resource: {
-      run: {
-        id: run.id,
-        name: run.name,
-        state,
-        ...(result && { result }),
-        pipeline: { id: run.pipelineId, name: run.pipelineName },
-      },
-      pipeline: { id: run.pipelineId, name: run.pipelineName },
-    },
-    resourceVersion: '5.1-preview.1',
-    createdDate: new Date().toISOString(),
-  } as unknown as AdoEvent;
-}
+const envelope = (id: string, run: RunSummary, state: string, result?: string) =>
+  runStateEnvelope(id, run, state, result) as unknown as AdoEvent;
 
 /** PER_RUN events for each run, interleaved as a burst arrives; the last says completed. */
 async function queueBacklog(env: Awaited<ReturnType<typeof setup>>, runs: RunSummary[]) {
