@@ -116,6 +116,30 @@ export function approvalReply(
   };
 }
 
+/**
+ * The answer to a decision typed in a chat that has the approval's card: who decided what, in
+ * one line, since the card itself is updated to show it.
+ * @example decidedHereReply(approval, deps) // "You approved run #134 of [Manual]-[Prod]-deployment, …"
+ */
+export function decidedHereReply(approval: ApprovalSummary, deps: CommandDeps): Reply {
+  const index = catalogIndex(deps.catalog);
+  const env = approval.environment
+    ? index.environment(approval.environment)
+    : index.environmentOf(approval.pipelineKey);
+  const approved = approval.status === 'approved';
+  const where = env ? `, the deploy to ${env.displayName}` : '';
+  const comment = approval.comment ? ` Comment: “${approval.comment}”` : '';
+  return {
+    ...messageReply(
+      approved ? 'good' : 'attention',
+      approved ? 'Approved' : 'Rejected',
+      `You ${approved ? 'approved' : 'rejected'} run #${approval.runId} of ${approval.pipelineName}${where}. Its approval card above shows the decision.${comment}`,
+      { icon: approved ? '✅' : '🚫' },
+    ),
+    outcome: 'ok',
+  };
+}
+
 /** A refusal for an approval someone decided first (callers pass only decided ones). */
 function alreadyDecided(approval: ApprovalSummary): Reply {
   const by = approval.decidedBy ? ` by ${approval.decidedBy}` : '';

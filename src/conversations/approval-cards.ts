@@ -78,6 +78,19 @@ export async function listApprovalCards(store: Store, approvalId: string): Promi
 }
 
 /**
+ * Whether a chat has this approval's card, posted or on its way (claimed, in the outbox): a
+ * decision typed there then updates that card, so the typed answer need not repeat it.
+ * @example if (await chatHasApprovalCard(store, approval.id, ctx.conversation.id)) reply = note;
+ */
+export async function chatHasApprovalCard(
+  store: Store,
+  approvalId: string,
+  conversationId: string,
+): Promise<boolean> {
+  return Boolean(await store.get(APPROVAL_CARDS_COLLECTION, key(approvalId, conversationId)));
+}
+
+/**
  * The approval's cards in chats where it was claimed but is not posted yet (in the outbox, or
  * being posted right now), with the version to compare-and-set against.
  */

@@ -5,7 +5,9 @@ import {
   type CommandDeps,
   type ParseResult,
 } from '../command-spec';
-import { decideApproval, type ApprovalTarget } from '../decide-approval';
+import { chatHasApprovalCard } from '../../conversations/approval-cards';
+import { decideApproval as decideUseCase } from '../../use-cases/decide-approval';
+import { approvalOutcomeReply, decidedHereReply, type ApprovalTarget } from '../decide-approval';
 import { freeText, isRunId, parseEnvironment, parseRunId } from '../parse-words';
 import type { Reply } from '../reply';
 import { BUILD_NUMBER } from '../resolve-build-number';
@@ -56,7 +58,16 @@ async function decide(
   } else {
     target = args.target;
   }
-  return decideApproval({ target, decision, comment: args.comment }, ctx, deps);
+  const outcome = await decideUseCase({ target, decision, comment: args.comment }, ctx, deps);
+  // The chat already has this approval's card, which the decision updates in place: the typed
+  // answer says so briefly instead of a second "Approved" card under it.
+  if (
+    outcome.code === 'decided' &&
+    (await chatHasApprovalCard(deps.store, outcome.approval.id, ctx.conversation.id))
+  ) {
+    return decidedHereReply(outcome.approval, deps);
+  }
+  return approvalOutcomeReply(outcome, deps);
 }
 
 export const approveCommand = defineCommand<DecideArgs>({

@@ -1,3 +1,4 @@
+import { rememberApprovalCard } from '../../../src/conversations/approval-cards';
 import { DevOpsError } from '../../../src/devops/devops-port';
 import {
   ENGINEER,
@@ -41,6 +42,30 @@ describe('approve and reject', () => {
     const [entry] = await h.store.queryAudit();
     expect(entry).toMatchObject({ action: 'approve', outcome: 'ok', runId: run.id });
     expect(entry!.detail).toBe(`run ${run.id} (as the bot identity): QA results look GOOD`);
+  });
+
+  it('typed in a chat that has the approval card: a one-line answer, not a second approval card', async () => {
+    const h = handlerHarness();
+    const { run, approval } = await waitingProdRun(h);
+    await rememberApprovalCard(h.store, approval.id, 'conv-1', 'posted-card-1');
+
+    const here = await h.run('approve prod ship it', { actor: LEAD });
+    expect(here.card).toBe('message');
+    expect(here.outcome).toBe('ok');
+    const text = JSON.stringify(here.data);
+    expect(text).toContain(
+      `You approved run #${run.id} of ${run.pipelineName}, the deploy to Production.`,
+    );
+    expect(text).toContain('Its approval card above shows the decision.');
+    expect(h.devops.allApprovals()[0]).toMatchObject({ status: 'approved' });
+  });
+
+  it('typed in another chat, the answer is the decided approval card', async () => {
+    const h = handlerHarness();
+    const { approval } = await waitingProdRun(h);
+    await rememberApprovalCard(h.store, approval.id, 'elsewhere', 'posted-card-1');
+    const reply = await h.run('reject prod metrics regressed', { actor: LEAD });
+    expect(cardOf(reply, 'approval').isDecided).toBe(true);
   });
 
   it('the approval card shows what the run changes live and its branch, from the run record', async () => {
