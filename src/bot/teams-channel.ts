@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../clock/clock';
 import type { Reply } from '../commands/reply';
 import { getConversation } from '../conversations/get-conversation';
 import { saveConversation } from '../conversations/save-conversation';
-import type { ChatChannel } from '../publisher/chat-channel';
+import type { ChannelSendOptions, ChatChannel } from '../publisher/chat-channel';
 import { ChannelError } from '../publisher/delivery-errors';
 import { classifyDeliveryError } from '../publisher/delivery-retry';
 import type { Store } from '../store/store';
@@ -63,12 +63,36 @@ export class TeamsChannel implements ChatChannel<Partial<Activity>> {
     return replyToActivity(reply, this.opts.secrets);
   }
 
-  async send(conversationId: string, payload: Partial<Activity>, turn?: unknown): Promise<string> {
+  /**
+   * Posts a message. With `threadRootId`, in a channel, it is a reply in that thread: Teams
+   * routes a message into a channel thread by the conversation id `<channel>;messageid=<root>`
+   * (the Teams SDK's `toThreadedConversationId`; `replyToId` plays no part in where it lands).
+   * Personal and group chats have no threads: a plain post there.
+   */
+  async send(
+    conversationId: string,
+    payload: Partial<Activity>,
+    turn?: unknown,
+    options: ChannelSendOptions = {},
+  ): Promise<string> {
     let id = '';
-    await this.withContext(conversationId, turn, async (context) => {
+    const work = async (context: TurnContext) => {
       id = (await context.sendActivity(payload))?.id ?? '';
-    });
+    };
+    await this.withContext(conversationId, turn, work, options.threadRootId);
     return id;
+  }
+
+  /**
+   * The channel thread a turn happened in: Teams delivers every channel message and click with
+   * the conversation id `<channel>;messageid=<root>` (a new post names itself as the root).
+   */
+  threadOf(turn: unknown): string | undefined {
+    const conversation = (turn as Partial<TurnContext> | undefined)?.activity?.conversation;
+    if (conversation?.conversationType !== 'channel' || typeof conversation.id !== 'string') {
+      return undefined;
+    }
+    return threadRootOf(conversation.id);
   }
 
   async update(
@@ -134,6 +158,7 @@ export class TeamsChannel implements ChatChannel<Partial<Activity>> {
     conversationId: string,
     turn: unknown,
     work: (context: TurnContext) => Promise<void>,
+    threadRootId?: string,
   ): Promise<void> {
     const run = async (context: TurnContext) => {
       oneAttemptPerCall(context);
@@ -149,9 +174,14 @@ export class TeamsChannel implements ChatChannel<Partial<Activity>> {
       if (!conversation) {
         throw new ChannelError('refused', `no stored conversation ${conversationId}`);
       }
+      let reference = conversation.reference as Partial<ConversationReference>;
+      if (threadRootId !== undefined && conversation.conversationType === 'channel') {
+        const threaded = `${conversationId};messageid=${threadRootId}`;
+        reference = { ...reference, conversation: { ...reference.conversation!, id: threaded } };
+      }
       await this.opts.adapter.continueConversationAsync(
         this.opts.botAppId,
-        conversation.reference as Partial<ConversationReference>,
+        reference,
         async (context) => {
           await run(context).catch((error: unknown) => {
             failure = { error };
@@ -163,6 +193,16 @@ export class TeamsChannel implements ChatChannel<Partial<Activity>> {
     }
     if (failure) throw channelErrorOf(failure.error, (this.opts.clock ?? systemClock).now());
   }
+}
+
+/**
+ * The root message id in a threaded Teams conversation id (`19:…@thread.tacv2;messageid=123`),
+ * read as the Teams SDK reads it (a non-zero number); undefined for any other id.
+ * @example threadRootOf('19:ops@thread.tacv2;messageid=1764400000001') // '1764400000001'
+ */
+export function threadRootOf(conversationId: string): string | undefined {
+  const root = /^[^;]+;messageid=(\d+)$/.exec(conversationId)?.[1];
+  return root === undefined || /^0+$/.test(root) ? undefined : root;
 }
 
 /** A connector failure as the publisher reads it. */

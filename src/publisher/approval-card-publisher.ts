@@ -12,7 +12,8 @@ import type { Publisher } from './publisher';
 
 /**
  * Posts an approval's card in a chat once (one card per approval per chat, across replicas)
- * and remembers it so the decision can update it. Resolves false when it was already there.
+ * and remembers it so the decision can update it; in a channel it is a reply in its run's
+ * thread (see `sendInThread`). Resolves false when it was already there.
  * Throws `DeliveryDeferredError` when the outbox took it (it remembers the card once posted).
  * @example await postApprovalCard(publisher, conversationId, approval.id, { card: 'approval', data });
  */
@@ -24,7 +25,14 @@ export async function postApprovalCard(
 ): Promise<boolean> {
   const { store } = publisher;
   if (!(await claimApprovalCard(store, approvalId, conversationId))) return false;
-  const messageId = await publisher.post(conversationId, reply, { approvalCard: { approvalId } });
+  // In a channel, a run's approval card is a reply in the run's thread (or starts it).
+  const thread = reply.runId !== undefined ? { thread: { runId: reply.runId } } : {};
+  const messageId = await publisher.post(
+    conversationId,
+    reply,
+    { approvalCard: { approvalId } },
+    thread,
+  );
   // Decided while this was being posted: the card must not keep offering Approve/Reject.
   const held = await settleApprovalCard(store, approvalId, conversationId, messageId);
   if (held) {

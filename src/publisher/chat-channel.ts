@@ -1,5 +1,11 @@
 import type { Reply } from '../commands/reply';
 
+/** Where in a conversation a new message goes. */
+export interface ChannelSendOptions {
+  /** Reply in the thread whose first message has this id (where the conversation has threads). */
+  threadRootId?: string;
+}
+
 /**
  * The chat platform as the publisher sees it: it renders a reply into its own payload (an
  * Adaptive Card activity for Teams, Block Kit for Slack), posts and replaces messages, and opens
@@ -21,8 +27,17 @@ export interface ChatChannel<Payload = unknown> {
    * `conversationId` is where it goes (a channel serving several platforms picks by it).
    */
   render(reply: Reply, conversationId?: string): Payload;
-  /** Posts a new message; resolves its id. */
-  send(conversationId: string, payload: Payload, turn?: unknown): Promise<string>;
+  /**
+   * Posts a new message; resolves its id. `options.threadRootId` posts it as a reply in the
+   * thread of that message, where the conversation has threads (a Teams channel); elsewhere it
+   * is a plain post. Inside a turn the message goes where the turn's own answers go.
+   */
+  send(
+    conversationId: string,
+    payload: Payload,
+    turn?: unknown,
+    options?: ChannelSendOptions,
+  ): Promise<string>;
   /** Replaces a message the bot posted. */
   update(
     conversationId: string,
@@ -30,6 +45,11 @@ export interface ChatChannel<Payload = unknown> {
     payload: Payload,
     turn?: unknown,
   ): Promise<void>;
+  /**
+   * The thread the turn being answered happened in (its root message id), where the platform
+   * has threads and the turn says which (Teams: a channel post's `;messageid=`); else undefined.
+   */
+  threadOf?(turn: unknown): string | undefined;
   /**
    * Opens (or reopens) the 1:1 chat with a person the bot met in `fromConversationId`; resolves
    * its conversation id, or undefined when this setup cannot.

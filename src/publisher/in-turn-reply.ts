@@ -1,5 +1,6 @@
 import type { Reply } from '../commands/reply';
 import { claimRunCardCreation, getRunCard, rememberRunCard } from '../conversations/run-card';
+import { rememberRunThread } from '../conversations/run-thread';
 import { DeliveryDeferredError } from './delivery-errors';
 import type { Publisher, SendOptions } from './publisher';
 import type { SendTag } from './outbox';
@@ -18,8 +19,9 @@ export interface InTurnTarget {
  * this chat: it is claimed first, because the run's first service-hook event can arrive before
  * this reply is sent; if notifications already posted it, that card is updated instead. A
  * look-up of a run whose card is already here (`status 143`) is a new message at the bottom
- * that becomes the live card, and the old card far up is refreshed too. Resolves the message
- * id, or undefined when the outbox has it.
+ * that becomes the live card, and the old card far up is refreshed too. In a channel thread the
+ * answer lands in that thread, which becomes the run's thread there (its approval cards follow
+ * it) unless the run already has one. Resolves the message id, or undefined when the outbox has it.
  * @example await publishAnswer(publisher, { conversationId, turn: context }, reply);
  */
 export async function publishAnswer(
@@ -29,13 +31,20 @@ export async function publishAnswer(
 ): Promise<string | undefined> {
   const { store, clock } = publisher;
   const { conversationId } = target;
+  const runId = reply.runId;
+  // Asked in a channel thread: the answer lands there (the turn's own conversation), and so
+  // does it when the outbox delivers it later; a run shown there has its thread there.
+  const threadRootId = target.turn ? publisher.threadOf(target.turn) : undefined;
+  if (threadRootId !== undefined && runId !== undefined) {
+    await rememberRunThread(store, runId, conversationId, threadRootId);
+  }
   const options: SendOptions = {
     turn: target.turn,
     budgetMs: target.budgetMs ?? 4_000,
     maxAttempts: 10,
+    ...(threadRootId !== undefined && { thread: { rootId: threadRootId, runId } }),
   };
   const payload = publisher.render(reply, conversationId);
-  const runId = reply.runId;
   if (runId === undefined || reply.card !== 'run-status') {
     return sendOrDefer(publisher, conversationId, payload, undefined, options);
   }
@@ -55,7 +64,10 @@ export async function publishAnswer(
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     // Still on its way (in the outbox?): queue this one behind it, where it becomes an update.
-    await publisher.defer(conversationId, payload, tag, { behindFirstPost: true });
+    await publisher.defer(conversationId, payload, tag, {
+      behindFirstPost: true,
+      ...(options.thread && { thread: options.thread }),
+    });
     return undefined;
   }
   const sentId = await sendOrDefer(publisher, conversationId, payload, tag, options);

@@ -43,6 +43,16 @@ export interface SendTag {
   approvalCard?: { approvalId: string; shows?: string };
 }
 
+/**
+ * Which thread of a conversation a new message belongs to, where the platform has threads:
+ * `runId`, the run's own thread there (looked up when it is sent, started by it if there is none
+ * yet, see `run-thread.ts`); `rootId`, a known thread (the one a person asked in).
+ */
+export interface ThreadRef {
+  runId?: number;
+  rootId?: string;
+}
+
 /** One message waiting for the channel, already rendered for its platform. */
 export interface OutboxItem {
   kind: 'send' | 'update';
@@ -52,6 +62,8 @@ export interface OutboxItem {
   /** The platform's rendered message (opaque here). */
   payload: unknown;
   tag?: SendTag;
+  /** The thread a send belongs to (see `ThreadRef`): where it still lands if delivered later. */
+  thread?: ThreadRef;
   /**
    * The run card's first post is on its way elsewhere (a turn's reply, another outbox item):
    * this waits until that card exists and then updates it, instead of posting a second one.

@@ -6,7 +6,8 @@ import type { ChatChannel } from './chat-channel';
 import { DeliveryDeferredError } from './delivery-errors';
 import { withinBudget, type RetryPolicy } from './delivery-retry';
 import { publishAnswer } from './in-turn-reply';
-import { Outbox, type OutboxItem, type SendTag } from './outbox';
+import { Outbox, type OutboxItem, type SendTag, type ThreadRef } from './outbox';
+import { sendInThread } from './thread-send';
 
 export interface PublisherOptions extends RetryPolicy {
   channel: ChatChannel;
@@ -26,6 +27,8 @@ export interface SendOptions {
   budgetMs?: number;
   /** Attempts before the outbox takes it (default the policy's). */
   maxAttempts?: number;
+  /** The thread a new message belongs to (a run's, the turn's); kept with it in the outbox. */
+  thread?: ThreadRef;
 }
 
 /**
@@ -125,7 +128,8 @@ export class Publisher {
     tag?: SendTag,
     options?: SendOptions,
   ): Promise<string> {
-    return this.withRetries(this.item('send', conversationId, payload, undefined, tag), options);
+    const item = this.item('send', conversationId, payload, undefined, tag, options?.thread);
+    return this.withRetries(item, options);
   }
 
   /** Replaces a message with an already rendered one. */
@@ -148,10 +152,15 @@ export class Publisher {
     conversationId: string,
     payload: unknown,
     tag?: SendTag,
-    options: { behindFirstPost?: boolean } = {},
+    options: { behindFirstPost?: boolean; thread?: ThreadRef } = {},
   ): Promise<string> {
-    const item = this.item('send', conversationId, payload, undefined, tag);
+    const item = this.item('send', conversationId, payload, undefined, tag, options.thread);
     return this.outbox.add(options.behindFirstPost ? { ...item, behindFirstPost: true } : item);
+  }
+
+  /** The thread the turn being answered happened in (see `ChatChannel.threadOf`). */
+  threadOf(turn: unknown): string | undefined {
+    return this.opts.channel.threadOf?.(turn);
   }
 
   /** Opens the 1:1 chat with a person (see `ChatChannel.openPersonalChat`). */
@@ -191,6 +200,7 @@ export class Publisher {
     payload: unknown,
     messageId?: string,
     tag?: SendTag,
+    thread?: ThreadRef,
   ): OutboxItem {
     return {
       kind,
@@ -198,6 +208,7 @@ export class Publisher {
       payload,
       ...(messageId !== undefined && { messageId }),
       ...(tag !== undefined && { tag }),
+      ...(thread !== undefined && { thread }),
       createdAt: this.opts.clock.now(),
       seq: this.seq++,
     };
@@ -231,8 +242,8 @@ export class Publisher {
 
   /** One attempt; resolves the message id (an update's own). */
   private async deliver(item: OutboxItem, turn?: unknown): Promise<string> {
-    const { channel } = this.opts;
-    if (item.kind === 'send') return channel.send(item.conversationId, item.payload, turn);
+    const { channel, store, logger } = this.opts;
+    if (item.kind === 'send') return sendInThread({ channel, store, logger }, item, turn);
     const messageId = item.messageId ?? '';
     await channel.update(item.conversationId, messageId, item.payload, turn);
     return messageId;

@@ -1,5 +1,5 @@
 import type { Reply } from '../commands/reply';
-import type { ChatChannel } from './chat-channel';
+import type { ChannelSendOptions, ChatChannel } from './chat-channel';
 
 /**
  * Slack names its conversations `C…` (channels), `G…` (private channels, group DMs) and `D…`
@@ -43,8 +43,18 @@ export class RoutedChannel implements ChatChannel {
     return this.channelFor(conversationId).render(reply, conversationId);
   }
 
-  send(conversationId: string, payload: unknown, turn?: unknown): Promise<string> {
-    return this.channelFor(conversationId).send(conversationId, payload, turn);
+  send(
+    conversationId: string,
+    payload: unknown,
+    turn?: unknown,
+    options?: ChannelSendOptions,
+  ): Promise<string> {
+    return this.channelFor(conversationId).send(conversationId, payload, turn, options);
+  }
+
+  /** A turn belongs to the primary platform's transport (Slack's turns carry no handle). */
+  threadOf(turn: unknown): string | undefined {
+    return this.primary.threadOf?.(turn);
   }
 
   update(

@@ -64,13 +64,17 @@ export async function showRunCard(
     // queue this state behind it, where it becomes an update once that card exists, so the
     // card still reaches its final state when this was the run's last event.
     if (await runCardCreationPending(store, runId, conversationId)) {
-      await publisher.defer(conversationId, payload, tag, { behindFirstPost: true });
+      await publisher.defer(conversationId, payload, tag, {
+        behindFirstPost: true,
+        thread: { runId },
+      });
       return 'deferred';
     }
     return 'skipped';
   }
   try {
-    const activityId = await publisher.send(conversationId, payload, tag);
+    // In a channel, the run's first post starts its thread (or joins the one it was asked in).
+    const activityId = await publisher.send(conversationId, payload, tag, { thread: { runId } });
     await rememberRunCard(store, {
       runId,
       conversationId,

@@ -1,3 +1,4 @@
+import type { Locator } from 'playwright-core';
 import { buildNumberOn, playgroundSession, runCardPattern } from './playground-session';
 
 /**
@@ -6,6 +7,23 @@ import { buildNumberOn, playgroundSession, runCardPattern } from './playground-s
  */
 
 const s = playgroundSession();
+
+/**
+ * What a person reads in the channel post (a thread: its first message, the replies under it
+ * and its own reply box) that `card` is in. The Playground lays a channel out as Teams does:
+ * one box per post, replies inside it.
+ */
+const threadOf = (card: Locator): Promise<string> =>
+  card.evaluate((node) => {
+    interface El {
+      parentElement: El | null;
+      innerText: string;
+      querySelector(selector: string): unknown;
+    }
+    let post = (node as unknown as El).parentElement;
+    while (post && !post.querySelector('[data-lexical-editor="true"]')) post = post.parentElement;
+    return post?.innerText ?? '';
+  });
 
 describe('Agents Playground, the team channel', () => {
   it('installing in a team greets the channel, once', async () => {
@@ -80,6 +98,10 @@ describe('Agents Playground, the team channel', () => {
     await expect(approval.innerText()).resolves.toContain('Alex Wilber');
     const run = s.runByBuildNumber('prod', await buildNumberOn(approval.innerText()));
     expect(run.status).not.toBe('completed');
+    // One thread per run: the approval card is a reply under the request, not a new post.
+    await expect(threadOf(approval)).resolves.toMatch(
+      /^[^]*?deploy prod model v3[^]*Deploy model v3 to Production\?[^]*Waiting for approval: Production/,
+    );
     await s.user.screenshot('prod-approval');
 
     await s.user.post('approve prod Metrics look good');
@@ -112,6 +134,10 @@ describe('Agents Playground, the team channel', () => {
       /This deploy replaces the live model: v3 → v2, a downgrade[\s\S]*Change\s*v3 → v2, a downgrade[\s\S]*Branch\s*main/,
     );
     await s.user.screenshotOf(approval, 'prod-approval-downgrade');
+    await expect(threadOf(approval)).resolves.toMatch(
+      /deploy prod model v2[^]*Deploy model v2 to Production\?[^]*Waiting for approval: Production/,
+    );
+    await expect(threadOf(approval)).resolves.not.toContain('deploy prod model v3');
 
     const approve = approval.getByRole('button', { name: 'Approve' });
     await approve.waitFor({ state: 'visible', timeout: 3000 });

@@ -8,14 +8,15 @@ function recording(platform: string) {
   const channel: ChatChannel = {
     platform,
     render: (reply: Reply) => ({ platform, card: reply.card }),
-    send: async (id) => {
-      calls.push(`send ${id}`);
+    send: async (id, _payload, _turn, options) => {
+      calls.push(options?.threadRootId ? `send ${id} in ${options.threadRootId}` : `send ${id}`);
       return `${platform}-msg`;
     },
     update: async (id, messageId) => {
       calls.push(`update ${id} ${messageId}`);
     },
     openPersonalChat: async (person) => `${platform}-dm-${person}`,
+    threadOf: (turn) => (turn ? `${platform}-thread` : undefined),
   };
   return { channel, calls };
 }
@@ -46,6 +47,18 @@ describe('RoutedChannel: one publisher over Teams and Slack, by the conversation
     expect(teams.calls).toEqual(['send 19:x@thread.tacv2']);
     expect(await routed.openPersonalChat('U1', 'C0001')).toBe('slack-dm-U1');
     expect(await routed.openPersonalChat('29:u', '19:x@thread.tacv2')).toBe('teams-dm-29:u');
+  });
+
+  it('passes the thread on, and reads a turn’s thread from the primary (its transport’s turn)', async () => {
+    const teams = recording('teams');
+    const slack = recording('slack');
+    const routed = new RoutedChannel(teams.channel, { slack: slack.channel });
+    await routed.send('19:x@thread.tacv2', {}, undefined, { threadRootId: '17' });
+    await routed.send('C0001', {}, undefined, { threadRootId: '17' });
+    expect(teams.calls).toEqual(['send 19:x@thread.tacv2 in 17']);
+    expect(slack.calls).toEqual(['send C0001 in 17']);
+    expect(routed.threadOf({})).toBe('teams-thread');
+    expect(routed.threadOf(undefined)).toBeUndefined();
   });
 
   it('without Slack every conversation is the primary’s', async () => {

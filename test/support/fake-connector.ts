@@ -13,7 +13,13 @@ export type { FakeTokenService, TokenServiceCall } from './fake-token-service';
 /** One call the bot made to the channel. */
 export interface ConnectorCall {
   method: 'POST' | 'PUT';
+  /** The conversation, without a `;messageid=` thread suffix (Teams normalizes it away). */
   conversationId: string;
+  /**
+   * The channel thread it went to: the root message id of a `<channel>;messageid=<root>`
+   * conversation id; absent for a top-level post (which starts a thread of its own).
+   */
+  thread?: string;
   /** replyToId for POST …/activities/{id}; the updated activity id for PUT. */
   activityId?: string;
   /** The id the connector assigned (POST) or the id updated (PUT). */
@@ -47,6 +53,14 @@ export interface FakeConnector {
   failFor(ms: number, status: number, headers?: Record<string, string>): void;
   /** Activity calls the connector refused (during `failNext`/`failFor`), as they were sent. */
   refused: ConnectorCall[];
+  /**
+   * A message a person posted in a conversation (a channel post the bot's tests then answer):
+   * the connector knows it, so replies into its thread are accepted. Resolves its id (a new
+   * Teams-like numeric one unless given).
+   */
+  userPosted(conversationId: string, id?: string): string;
+  /** The message is deleted: a reply into its thread is refused as Teams refuses it (404). */
+  deleteMessage(conversationId: string, id: string): void;
   /** The token service on the same port (point `OAuthUrl` at `url`). */
   tokenService: FakeTokenService;
   close(): Promise<void>;
@@ -55,6 +69,11 @@ export interface FakeConnector {
 /**
  * A local Bot Framework channel connector: accepts what the bot sends to `serviceUrl`
  * (`POST /v3/conversations/{id}/activities[/{replyToId}]`, `PUT …/activities/{id}`) and records it.
+ * As Teams: message ids are numeric; a message goes into a channel thread by the conversation id
+ * `<channel>;messageid=<root>` (URL-encoded in the path; `replyToId` does not route it), and a
+ * thread whose root is no message of that conversation is refused with 404 ConversationNotFound
+ * (what Teams answers a post to a thread that is not there); an update may name the conversation
+ * with or without the suffix (the service normalizes it).
  */
 export async function startFakeConnector(): Promise<FakeConnector> {
   const calls: ConnectorCall[] = [];
@@ -63,7 +82,16 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   const members = new Map<string, Record<string, unknown>>();
   const refused: ConnectorCall[] = [];
   const outage = { until: 0, failure: { status: 503, headers: {} as Record<string, string> } };
+  /** Messages in each conversation (by base id): what a thread may hang under. */
+  const messages = new Map<string, Set<string>>();
+  const know = (conversationId: string, id: string) => {
+    const known = messages.get(conversationId) ?? new Set<string>();
+    known.add(id);
+    messages.set(conversationId, known);
+  };
   let nextId = 1;
+  // Teams' message ids are numbers (epoch milliseconds); the SDK checks thread roots are.
+  const newId = () => String(1_764_400_000_000 + nextId++);
   const tokenService = newFakeTokenService();
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -108,12 +136,25 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         send(res, 400, {}, '');
         return;
       }
-      const conversationId = decodeURIComponent(m[1]!);
+      const { conversationId, thread } = threadOf(decodeURIComponent(m[1]!));
       const pathId = m[2] ? decodeURIComponent(m[2]) : undefined;
-      const id = req.method === 'PUT' ? pathId! : `act-${nextId++}`;
+      if (
+        req.method === 'POST' &&
+        thread !== undefined &&
+        !messages.get(conversationId)?.has(thread)
+      ) {
+        const body = {
+          error: { code: 'ConversationNotFound', message: 'Conversation not found.' },
+        };
+        send(res, 404, { 'content-type': 'application/json' }, JSON.stringify(body));
+        return;
+      }
+      const id = req.method === 'PUT' ? pathId! : newId();
+      if (req.method === 'POST') know(conversationId, id);
       calls.push({
         method: req.method,
         conversationId,
+        ...(thread !== undefined && { thread }),
         activityId: pathId,
         id,
         activity,
@@ -141,6 +182,13 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       outage.failure = { status, headers };
     },
     refused,
+    userPosted(conversationId, id = newId()) {
+      know(conversationId, id);
+      return id;
+    },
+    deleteMessage(conversationId, id) {
+      messages.get(conversationId)?.delete(id);
+    },
     waitFor(count, filter = () => true, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -171,6 +219,12 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   return connector;
 }
 
+/** A conversation id as Teams reads it: the conversation and the thread a suffix names. */
+function threadOf(raw: string): { conversationId: string; thread?: string } {
+  const m = /^([^;]+);messageid=(.+)$/.exec(raw);
+  return m ? { conversationId: m[1]!, thread: m[2]! } : { conversationId: raw };
+}
+
 /** The call as recorded, for one the connector refused (its body may not even be JSON). */
 function callOf(
   req: IncomingMessage,
@@ -187,9 +241,11 @@ function callOf(
   } catch {
     /* recorded as empty */
   }
+  const { conversationId, thread } = threadOf(decodeURIComponent(m[1]!));
   return {
     method: req.method === 'PUT' ? 'PUT' : 'POST',
-    conversationId: decodeURIComponent(m[1]!),
+    conversationId,
+    ...(thread !== undefined && { thread }),
     activityId: m[2] ? decodeURIComponent(m[2]) : undefined,
     id,
     activity,
