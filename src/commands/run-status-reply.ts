@@ -6,7 +6,7 @@ import { devopsFailureReply } from './handler-kit';
 import { messageReply } from './message-reply';
 import type { Reply } from './reply';
 import { canceledByOf } from '../use-cases/run-decision';
-import { getRunRecord } from '../use-cases/run-record';
+import { getRunRecord, requesterLine } from '../use-cases/run-record';
 import { retriedAs } from '../use-cases/retry-run';
 
 /** How `runStatusReply` may read Azure DevOps beyond what it is given. */
@@ -74,7 +74,8 @@ export async function runStatusReply(
     const data = runCardData(run, {
       environment: index.environmentOf(run.pipelineKey)?.displayName,
       modelParameter: index.modelParameter,
-      requestedBy: record?.requestedBy.name,
+      // The same line as the live card: with "retry of #M" for a retry.
+      requestedBy: requesterLine(record),
       canceledBy,
       retriedAs: retried,
       logTail,
