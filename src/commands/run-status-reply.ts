@@ -5,7 +5,7 @@ import type { CommandDeps } from './command-spec';
 import { devopsFailureReply } from './handler-kit';
 import { messageReply } from './message-reply';
 import type { Reply } from './reply';
-import { canceledByOf } from '../use-cases/run-decision';
+import { getRunDecision } from '../use-cases/run-decision';
 import { getRunRecord, requesterLine } from '../use-cases/run-record';
 import { retriedAs } from '../use-cases/retry-run';
 
@@ -56,7 +56,7 @@ export async function runStatusReply(
       run.state === 'inProgress'
         ? (run.stages ?? []).find((s) => s.state === 'waiting')
         : undefined;
-    const [logTail, approvals, record, canceledBy, retried] = await Promise.all([
+    const [logTail, approvals, record, decision, retried] = await Promise.all([
       failed
         ? deps.devops.failingLogTail(runId, run.failedTask && { failedTask: run.failedTask })
         : Promise.resolve(null),
@@ -65,8 +65,9 @@ export async function runStatusReply(
         ? deps.devops.pendingApprovals({ runId })
         : Promise.resolve([]),
       getRunRecord(deps.store, runId),
-      run.state === 'canceling' || run.result === 'canceled'
-        ? canceledByOf(deps.store, runId)
+      // Who canceled it, or who rejected it and why (a rejected run ends failed).
+      run.state === 'canceling' || run.result === 'canceled' || run.result === 'failed'
+        ? getRunDecision(deps.store, runId)
         : Promise.resolve(undefined),
       run.state === 'completed' ? retriedAs(runId, deps) : Promise.resolve(undefined),
     ]);
@@ -76,7 +77,8 @@ export async function runStatusReply(
       modelParameter: index.modelParameter,
       // The same line as the live card: with "retry of #M" for a retry.
       requestedBy: requesterLine(record),
-      canceledBy,
+      canceledBy: decision?.status === 'canceled' ? decision.by : undefined,
+      rejected: decision?.status === 'rejected' ? decision : undefined,
       retriedAs: retried,
       logTail,
       pendingApprovalId: waitingStage?.approvalId ?? approvals[0]?.id,

@@ -4,7 +4,7 @@ import { catalogIndex } from '../catalog/catalog-index';
 import { cardStateHash, runProgress } from '../conversations/run-progress';
 import type { RunSummary } from '../devops/devops-port';
 import { retriedAs } from '../use-cases/retry-run';
-import { canceledByOf } from '../use-cases/run-decision';
+import { getRunDecision } from '../use-cases/run-decision';
 import { requesterLine, type RunRecord } from '../use-cases/run-record';
 import type { EventProcessorDeps } from './notification-deps';
 
@@ -30,13 +30,14 @@ export async function runCardState(
   const { devops, store } = deps;
   const completed = run.state === 'completed';
   const failed = completed && run.result === 'failed';
-  const [logTail, canceledBy, retried] = await Promise.all([
+  const [logTail, decision, retried] = await Promise.all([
     // The timeline just read names the failed task (if any): only its log is read.
     failed && run.failedTask
       ? devops.failingLogTail(run.id, { failedTask: run.failedTask }).catch(() => null)
       : Promise.resolve(null),
-    run.state === 'canceling' || run.result === 'canceled'
-      ? canceledByOf(store, run.id)
+    // Who canceled it, or who rejected it and why (a rejected run ends failed).
+    run.state === 'canceling' || run.result === 'canceled' || failed
+      ? getRunDecision(store, run.id)
       : Promise.resolve(undefined),
     // One store read, and only for a finished run: only those can be retried.
     completed ? retriedAs(run.id, deps) : Promise.resolve(undefined),
@@ -45,7 +46,8 @@ export async function runCardState(
     environment,
     modelParameter: catalogIndex(deps.catalog).modelParameter,
     requestedBy: requesterLine(record),
-    ...(canceledBy !== undefined && { canceledBy }),
+    ...(decision?.status === 'canceled' && { canceledBy: decision.by }),
+    ...(decision?.status === 'rejected' && { rejected: decision }),
     retriedAs: retried,
     logTail,
     now: deps.clock.now(),

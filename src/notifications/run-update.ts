@@ -1,4 +1,5 @@
 import { catalogIndex } from '../catalog/catalog-index';
+import { rememberRunDecision } from '../use-cases/run-decision';
 import { getRunRecord } from '../use-cases/run-record';
 import { listRunCards } from '../conversations/run-card';
 import { showRunCard, type RunCardOutcome } from '../publisher/run-card-publisher';
@@ -21,6 +22,21 @@ function distinctFilters(filters: RunEventForFilter[]): RunEventForFilter[] {
     seen.set(key, f);
   }
   return [...seen.values()];
+}
+
+/**
+ * Remembers the decided approvals the events name before the run's cards are drawn, so a
+ * rejected run's card says who rejected it and why from the event that ends it (the approval
+ * card, drawn after the run cards, remembers it too, but too late for them).
+ */
+async function rememberDecisions(deps: EventProcessorDeps, events: RunEvent[]): Promise<void> {
+  const decided = new Set(
+    events.flatMap((e) => (e.approval?.pending === false ? [e.approval.id] : [])),
+  );
+  for (const id of decided) {
+    const approval = await deps.devops.getApproval(id);
+    if (approval) await rememberRunDecision(deps.store, approval);
+  }
 }
 
 /**
@@ -49,6 +65,7 @@ export async function showRunUpdate(
   const record = await getRunRecord(store, runId);
   const now = clock.now();
   const environment = catalogIndex(catalog).environment(filterEvent.environment);
+  if (run.state === 'completed') await rememberDecisions(deps, events);
   // A retried run's card keeps saying "retried as #N" whichever late event redraws it.
   const { data, stateHash } = await runCardState(deps, run, record, environment?.displayName);
 

@@ -95,4 +95,21 @@ describe('a used button is gone after the click', () => {
     const status = cardOf(await h.run(`status ${retry.runId}`), 'run-status');
     expect(status.requestedBy).toBe(`Dana Lead · retry of #${run.id}`);
   });
+
+  it('Reject: the run’s card, asked about later, says who rejected it and why', async () => {
+    const h = handlerHarness();
+    const run = h.devops.addRun({ pipelineKey: 'prod', parameters: { modelVersion: '3' } });
+    const approval = h.devops.advance(run.id, 'waiting')!;
+    await h.rememberRun(run.id, ENGINEER, { model: '3' });
+    await click(h, CARD_VERBS.reject, {
+      approvalId: approval.id,
+      runId: run.id,
+      comment: 'metrics regressed',
+    });
+    const status = cardOf(await h.run(`status ${run.id}`), 'run-status');
+    expect([status.displayState, status.result]).toEqual([
+      'rejected',
+      'Rejected by Dana Lead: metrics regressed',
+    ]);
+  });
 });
