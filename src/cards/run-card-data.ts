@@ -16,6 +16,8 @@ export interface RunCardExtra {
   requestedBy?: string;
   /** Who canceled it from chat (Azure DevOps does not say); shown once it is canceling. */
   canceledBy?: string;
+  /** Who rejected its approval and why (`getRunDecision`); shown once it ended rejected. */
+  rejected?: { by: string; reason: string };
   /** The failing task's last lines, shown when the run failed. */
   logTail?: LogTail | null;
   /** Set while the run waits on this approval: shows Approve/Reject. */
@@ -104,6 +106,15 @@ function canceledText(state: RunDisplayState, by: string | undefined): string | 
   if (state === 'canceled') return `Canceled by ${by}`;
   if (state === 'canceling') return `Cancel requested by ${by}`;
   return undefined;
+}
+
+/** "Rejected by Rita Release: metrics regressed": who and why, on the card of every chat. */
+function rejectedText(
+  state: RunDisplayState,
+  rejected: RunCardExtra['rejected'],
+): string | undefined {
+  if (state !== 'rejected' || !rejected?.by) return undefined;
+  return `Rejected by ${rejected.by}${rejected.reason ? `: ${rejected.reason}` : ''}`;
 }
 
 function stageStateText(stage: StageSummary): string {
@@ -221,7 +232,9 @@ export function runCardData(run: RunSummary, extra: RunCardExtra): RunStatusCard
           : formatRunning(elapsed, extra.now),
     result:
       canceledText(displayState, extra.canceledBy) ??
-      (finished ? `${STATE_TEXT[displayState]}${retried ? ` · retried as #${retried}` : ''}` : ''),
+      (finished
+        ? `${rejectedText(displayState, extra.rejected) ?? STATE_TEXT[displayState]}${retried ? ` · retried as #${retried}` : ''}`
+        : ''),
     stages,
     hasStages: stages.length > 0,
     showLog: logLines.length > 0,

@@ -5,8 +5,8 @@ import type { CommandDeps } from './command-spec';
 import { devopsFailureReply } from './handler-kit';
 import { messageReply } from './message-reply';
 import type { Reply } from './reply';
-import { canceledByOf } from '../use-cases/run-decision';
-import { getRunRecord } from '../use-cases/run-record';
+import { getRunDecision } from '../use-cases/run-decision';
+import { getRunRecord, requesterLine } from '../use-cases/run-record';
 import { retriedAs } from '../use-cases/retry-run';
 
 /** How `runStatusReply` may read Azure DevOps beyond what it is given. */
@@ -56,7 +56,7 @@ export async function runStatusReply(
       run.state === 'inProgress'
         ? (run.stages ?? []).find((s) => s.state === 'waiting')
         : undefined;
-    const [logTail, approvals, record, canceledBy, retried] = await Promise.all([
+    const [logTail, approvals, record, decision, retried] = await Promise.all([
       failed
         ? deps.devops.failingLogTail(runId, run.failedTask && { failedTask: run.failedTask })
         : Promise.resolve(null),
@@ -65,8 +65,9 @@ export async function runStatusReply(
         ? deps.devops.pendingApprovals({ runId })
         : Promise.resolve([]),
       getRunRecord(deps.store, runId),
-      run.state === 'canceling' || run.result === 'canceled'
-        ? canceledByOf(deps.store, runId)
+      // Who canceled it, or who rejected it and why (a rejected run ends failed).
+      run.state === 'canceling' || run.result === 'canceled' || run.result === 'failed'
+        ? getRunDecision(deps.store, runId)
         : Promise.resolve(undefined),
       run.state === 'completed' ? retriedAs(runId, deps) : Promise.resolve(undefined),
     ]);
@@ -74,8 +75,10 @@ export async function runStatusReply(
     const data = runCardData(run, {
       environment: index.environmentOf(run.pipelineKey)?.displayName,
       modelParameter: index.modelParameter,
-      requestedBy: record?.requestedBy.name,
-      canceledBy,
+      // The same line as the live card: with "retry of #M" for a retry.
+      requestedBy: requesterLine(record),
+      canceledBy: decision?.status === 'canceled' ? decision.by : undefined,
+      rejected: decision?.status === 'rejected' ? decision : undefined,
       retriedAs: retried,
       logTail,
       pendingApprovalId: waitingStage?.approvalId ?? approvals[0]?.id,

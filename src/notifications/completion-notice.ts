@@ -17,12 +17,15 @@ const STYLE: Record<string, NotificationCardData['style']> = {
  */
 export function completionNoticeData(
   run: RunSummary,
-  record: Pick<RunRecord, 'pipelineKey' | 'model' | 'queuedAt'>,
+  record: Pick<RunRecord, 'pipelineKey' | 'model' | 'queuedAt' | 'retryOf'>,
   extra: { stateText: string; environment?: string; decision?: RunDecision; now: number },
 ): NotificationCardData {
+  // The pipeline's own name, as every card shows it (not the catalog key).
   const what = extra.environment
     ? `Your deploy to ${extra.environment}`
-    : `Your ${record.pipelineKey} run`;
+    : `Your ${run.pipelineName || record.pipelineKey} run`;
+  // A retry says which run it retried: that run's card says "retried as #N".
+  const retry = record.retryOf !== undefined ? ` (retry of #${record.retryOf})` : '';
   const rejected = extra.decision?.status === 'rejected' ? extra.decision : undefined;
   // "Your deploy to Production was rejected by Rita Release": who, in the title; why, in a fact.
   const title = rejected
@@ -44,7 +47,7 @@ export function completionNoticeData(
     icon: stateIcon('completed', run.result ?? 'succeeded'),
     title,
     style: STYLE[run.result ?? ''] ?? 'default',
-    summary: `Run ${runLabel(run.id, run.name)} of ${run.pipelineName} finished: ${extra.stateText}.`,
+    summary: `Run ${runLabel(run.id, run.name)} of ${run.pipelineName}${retry} finished: ${extra.stateText}.`,
     pipelineName: run.pipelineName,
     // The run's one name everywhere: `#134 · 20261129.3`.
     runName: runLabel(run.id, run.name),

@@ -14,8 +14,9 @@ const COMPLETION_NOTICE_MS = 90 * 24 * 3600_000;
 
 /**
  * Tells whoever started a run, in their personal chat, once per run, how it ended. Skipped
- * where their chat already shows the run's live card (one card per run per chat), unless the
- * run was rejected: the notice says who rejected it and why, which the run card does not.
+ * where their chat already shows the run's live card (one card per run per chat), unless
+ * someone else rejected the run: the notice says who rejected it and why, which the run card
+ * does not.
  * @example await notifyRequester(deps, run, record, 'Succeeded', 'Production');
  */
 export async function notifyRequester(
@@ -46,8 +47,11 @@ export async function notifyRequester(
     return;
   }
   const decision = stateText === 'Rejected' ? await getRunDecision(store, run.id) : undefined;
+  // Who rejected it and why is news under the live card, unless the requester rejected it
+  // themself: the answer to their own `reject` already says so, right above.
+  const news = decision && decision.by !== record.requestedBy.name;
   if (
-    !decision &&
+    !news &&
     ((await getRunCard(store, run.id, target)) ||
       (await runCardCreationPending(store, run.id, target)))
   )

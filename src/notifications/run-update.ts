@@ -1,15 +1,15 @@
-import { runCardData } from '../cards/run-card-data';
 import { catalogIndex } from '../catalog/catalog-index';
-import { getRunRecord, requesterLine } from '../use-cases/run-record';
+import { rememberRunDecision } from '../use-cases/run-decision';
+import { getRunRecord } from '../use-cases/run-record';
 import { listRunCards } from '../conversations/run-card';
-import { cardStateHash, runProgress } from '../conversations/run-progress';
 import { showRunCard, type RunCardOutcome } from '../publisher/run-card-publisher';
 import type { RunEventForFilter } from '../subscriptions/subscription';
 import { showApproval } from './approval-notice';
 import { audienceFor } from './audience';
 import { logDeliveries, type EventProcessorDeps } from './notification-deps';
 import { notifyRequester } from './requester-notice';
-import { canceledByOf } from '../use-cases/run-decision';
+import { showRetriedCards } from './retried-cards';
+import { runCardState } from './run-card-state';
 import { filterEventFor, type RunEvent } from './run-event';
 import { trackRun, untrackRun } from './tracked-runs';
 
@@ -22,6 +22,21 @@ function distinctFilters(filters: RunEventForFilter[]): RunEventForFilter[] {
     seen.set(key, f);
   }
   return [...seen.values()];
+}
+
+/**
+ * Remembers the decided approvals the events name before the run's cards are drawn, so a
+ * rejected run's card says who rejected it and why from the event that ends it (the approval
+ * card, drawn after the run cards, remembers it too, but too late for them).
+ */
+async function rememberDecisions(deps: EventProcessorDeps, events: RunEvent[]): Promise<void> {
+  const decided = new Set(
+    events.flatMap((e) => (e.approval?.pending === false ? [e.approval.id] : [])),
+  );
+  for (const id of decided) {
+    const approval = await deps.devops.getApproval(id);
+    if (approval) await rememberRunDecision(deps.store, approval);
+  }
 }
 
 /**
@@ -49,25 +64,10 @@ export async function showRunUpdate(
   const filterEvent = filterEvents[filterEvents.length - 1]!;
   const record = await getRunRecord(store, runId);
   const now = clock.now();
-  const index = catalogIndex(catalog);
-  const environment = index.environment(filterEvent.environment);
-  const failed = run.state === 'completed' && run.result === 'failed';
-  // The timeline just read names the failed task (if any): only its log is read.
-  const logTail =
-    failed && run.failedTask
-      ? await devops.failingLogTail(runId, { failedTask: run.failedTask }).catch(() => null)
-      : null;
-  const data = runCardData(run, {
-    environment: environment?.displayName,
-    modelParameter: index.modelParameter,
-    requestedBy: requesterLine(record),
-    ...((run.state === 'canceling' || run.result === 'canceled') && {
-      canceledBy: await canceledByOf(store, runId),
-    }),
-    logTail,
-    now,
-  });
-  const stateHash = cardStateHash(runProgress(run), data);
+  const environment = catalogIndex(catalog).environment(filterEvent.environment);
+  if (run.state === 'completed') await rememberDecisions(deps, events);
+  // A retried run's card keeps saying "retried as #N" whichever late event redraws it.
+  const { data, stateHash } = await runCardState(deps, run, record, environment?.displayName);
 
   const existing = new Map((await listRunCards(store, runId)).map((c) => [c.conversationId, c]));
   const creators = new Set(
@@ -111,6 +111,9 @@ export async function showRunUpdate(
     },
     'run event processed',
   );
+
+  // A retry's events mark its original's cards in every chat (once, see showRetriedCards).
+  await showRetriedCards(deps, record);
 
   // Every approval the group names, in order (a pending one still posts its card).
   const approvals = new Set<string>();

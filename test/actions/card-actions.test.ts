@@ -78,4 +78,38 @@ describe('a used button is gone after the click', () => {
     expect(r.followUp).toBeUndefined();
     expect(h.methods()).not.toContain('runPipeline');
   });
+
+  it('Retry: the clicked card says "retried as #N" with no Retry; the retry names its original everywhere', async () => {
+    const h = handlerHarness();
+    const run = h.devops.addRun({ pipelineKey: 'qa', parameters: { modelVersion: '3' } });
+    h.devops.advance(run.id, 'failed');
+    await h.rememberRun(run.id, ENGINEER, { pipelineKey: 'qa', environment: 'qa', model: '3' });
+    const r = await click(h, CARD_VERBS.retryRun, { runId: run.id });
+    expect(r.updateForEveryone).toBe(true);
+    const failed = cardOf(r.card, 'run-status');
+    const retry = cardOf(r.followUp!, 'run-status');
+    expect(failed.result).toBe(`Failed · retried as #${retry.runId}`);
+    expect(verbsOn(r)).not.toContain(CARD_VERBS.retryRun);
+    expect(retry.requestedBy).toBe(`Dana Lead · retry of #${run.id}`);
+    // Asked about later, the retry's card says the same as its live card.
+    const status = cardOf(await h.run(`status ${retry.runId}`), 'run-status');
+    expect(status.requestedBy).toBe(`Dana Lead · retry of #${run.id}`);
+  });
+
+  it('Reject: the run’s card, asked about later, says who rejected it and why', async () => {
+    const h = handlerHarness();
+    const run = h.devops.addRun({ pipelineKey: 'prod', parameters: { modelVersion: '3' } });
+    const approval = h.devops.advance(run.id, 'waiting')!;
+    await h.rememberRun(run.id, ENGINEER, { model: '3' });
+    await click(h, CARD_VERBS.reject, {
+      approvalId: approval.id,
+      runId: run.id,
+      comment: 'metrics regressed',
+    });
+    const status = cardOf(await h.run(`status ${run.id}`), 'run-status');
+    expect([status.displayState, status.result]).toEqual([
+      'rejected',
+      'Rejected by Dana Lead: metrics regressed',
+    ]);
+  });
 });
