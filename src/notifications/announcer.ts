@@ -1,14 +1,11 @@
 import type { Announce } from '../commands/command-spec';
-import {
-  CONVERSATIONS_COLLECTION,
-  type ConversationRecord,
-} from '../conversations/conversation-record';
 import { getDefaultNotificationChannel } from '../conversations/default-notification-channel';
 import type { Logger } from '../logging/create-logger';
 import { PEOPLE_COLLECTION, type Person } from '../people/person';
 import type { Store } from '../store/store';
 import { DeliveryDeferredError } from '../publisher/delivery-errors';
 import type { Publisher } from '../publisher/publisher';
+import { personalChatOf } from './find-personal-conversation';
 
 /**
  * Tells people outside the chat a command came from: the notifications channel (lock changes),
@@ -36,7 +33,7 @@ export function createAnnouncer(opts: {
     const channel = await getDefaultNotificationChannel(store);
     if ('channel' in to && channel && channel !== to.except) targets.push(channel);
     if ('person' in to) {
-      const personal = await personalChatOf(to.person.id, to.from);
+      const personal = await chatOfPerson(to.person.id, to.from);
       if (personal && personal !== to.except) targets.push(personal);
     }
     await Promise.all(
@@ -50,16 +47,12 @@ export function createAnnouncer(opts: {
   }
 
   /** An actor id is an Entra object id, or a Teams id when there is none (actor-from-activity). */
-  async function personalChatOf(id: string, from: string): Promise<string | undefined> {
+  async function chatOfPerson(id: string, from: string): Promise<string | undefined> {
     const person =
       (await store.get<Person>(PEOPLE_COLLECTION, `aad:${id}`))?.value ??
       (await store.get<Person>(PEOPLE_COLLECTION, `teams:${id}`))?.value;
     const teamsId = person?.teamsId ?? (id.startsWith('29:') ? id : undefined);
     if (!teamsId) return undefined;
-    const docs = await store.list<ConversationRecord>(CONVERSATIONS_COLLECTION);
-    const known = docs.find(
-      (d) => d.value.conversationType === 'personal' && d.value.userId === teamsId,
-    )?.value.conversationId;
-    return known ?? (await publisher.openPersonalChat(teamsId, from));
+    return personalChatOf(store, publisher, teamsId, from);
   }
 }

@@ -3,13 +3,15 @@ import type { RunSummary } from '../devops/devops-port';
 import { postApprovalCard, updateApprovalCards } from '../publisher/approval-card-publisher';
 import type { RunEventForFilter } from '../subscriptions/subscription';
 import { approvalCardReply } from './approval-card-reply';
-import { audienceFor } from './audience';
+import { approvalTargets } from './approval-targets';
 import { logDeliveries, type EventProcessorDeps } from './notification-deps';
 import { rememberRunDecision } from '../use-cases/run-decision';
 
 /**
- * An approval a run event names. Pending: its card in every chat that wants approvals (once per
- * chat). Decided: every posted card of it updated to say who decided.
+ * An approval a run event names. Pending: its card, once per chat, in every chat that must see
+ * it (`approvalTargets`: the chats that want approvals, the requester's chat, and the approvers'
+ * personal chats while no channel hears it), each with the view its people may use. Decided:
+ * every posted card of it updated to say who decided.
  * @example await showApproval(deps, { id: approval.id, pending: true }, run, filterEvent, record);
  */
 export async function showApproval(
@@ -26,32 +28,32 @@ export async function showApproval(
   const pending = approval.status === 'pending';
   const approverUserIds =
     pending && deps.approverChatIds ? await deps.approverChatIds(approval) : [];
-  const reply = approvalCardReply(approval, {
-    catalog,
-    now: clock.now(),
-    record,
-    run,
-    environmentKey: filterEvent.environment,
-    view: deps.sharedApprovalView ?? 'viewer',
-    approverUserIds,
-  });
-  if (pending) {
-    const targets = await audienceFor(store, catalog, {
-      ...filterEvent,
-      kind: 'waitingForApproval',
+  const replyAs = (view: 'approver' | 'viewer') =>
+    approvalCardReply(approval, {
+      catalog,
+      now: clock.now(),
+      record,
+      run,
+      environmentKey: filterEvent.environment,
+      view,
+      approverUserIds,
     });
+  if (pending) {
+    const targets = await approvalTargets(deps, approval, record, filterEvent, approverUserIds);
+    const replies = { approver: replyAs('approver'), viewer: replyAs('viewer') };
+    const chats = targets.map((t) => t.conversationId);
     const outcomes = await Promise.allSettled(
-      targets.map((conversationId) =>
-        postApprovalCard(publisher, conversationId, approval.id, reply),
+      targets.map((t) =>
+        postApprovalCard(publisher, t.conversationId, approval.id, replies[t.view]),
       ),
     );
-    logDeliveries(logger, outcomes, targets, { runId: run.id, what: 'approval card' });
+    logDeliveries(logger, outcomes, chats, { runId: run.id, what: 'approval card' });
   } else {
     const { chats, outcomes } = await updateApprovalCards(
       publisher,
       approval.id,
       approval.status,
-      reply,
+      replyAs('viewer'), // a decided approval has one view for everyone
     );
     logDeliveries(logger, outcomes, chats, { runId: run.id, what: 'approval card update' });
   }

@@ -206,6 +206,31 @@ describe('Agents Playground, personal chat', () => {
     }
   });
 
+  // Local mode: everyone approves, their own runs included (one newcomer holds every role), so
+  // the requester's own chat gets the approver view. With production roles and noSelfApproval it
+  // is the viewer view, "Waiting for approval by <approvers>" (test/e2e/approval-reach).
+  it('deploy prod in personal chat: the approval card appears in that chat, and Approve there works', async () => {
+    await s.user.open('Personal Chat');
+    await s.user.say('deploy prod model v3');
+    const confirm = await s.user.seeCard('Deploy model v3 to Production?');
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
+    const approval = await s.user.seeCard(/Waiting for approval: Production[\s\S]*Approvers/);
+    const visible = await approval.innerText();
+    expect(visible).toMatch(/Waiting for approval: Production[\s\S]*Started by\s*Alex Wilber/);
+    const run = s.runByBuildNumber('prod', await buildNumberOn(Promise.resolve(visible)));
+    expect(s.emulator().engine.pendingApprovals(run.id)).toHaveLength(1);
+    await s.user.screenshotOf(approval, 'prod-approval-personal');
+
+    const approve = approval.getByRole('button', { name: 'Approve' });
+    await approve.waitFor({ state: 'visible', timeout: 3000 });
+    await approve.click();
+    const decided = await s.user.seeCard(
+      new RegExp(`Approved: Production[\\s\\S]*#${run.id} · ${run.buildNumber}`),
+    );
+    await expect(decided.innerText()).resolves.toMatch(/Approved by Alex Wilber/);
+    await expect(s.runFinished(run.id)).resolves.toBe('succeeded');
+  });
+
   it('a typo gets a did-you-mean', async () => {
     await s.user.say('hlep deploy');
     const card = await s.user.seeCard('Did you mean');
