@@ -169,8 +169,11 @@ export class RunPoller {
         await this.feed(t, run, snapshot);
       }
     }
-    // One more request per interval, and only while a run that can wait for approval is active.
-    if (approvable > 0) changed += await this.pollApprovals(tracked);
+    // One more request per interval, and only while a run that can wait for approval is active,
+    // or one had an approval pending last round: an approval decided and its run finished
+    // between two rounds still needs its decided event, or its cards keep offering the buttons.
+    if (approvable > 0 || tracked.some((t) => t.approvals.length > 0))
+      changed += await this.pollApprovals(tracked);
     // Quick while something moves, backing off while everything is idle.
     const maxInterval = this.deps.maxIntervalMs ?? 120_000;
     this.interval =

@@ -31,7 +31,11 @@ describe('notifications end to end (service hooks)', () => {
     const run = await queueProd(h, 'e2e-1');
     await approveWhenPending(h, run.id);
     const ops = '19:ops@thread.tacv2';
-    await h.connector.waitFor(1, (c) => c.conversationId === 'a:alex', 15_000);
+    await h.connector.waitFor(
+      1,
+      (c) => c.conversationId === 'a:alex' && text(c).includes('Your deploy'),
+      15_000,
+    );
     await settle(h);
 
     const calls = inConv(h, ops);
@@ -60,9 +64,17 @@ describe('notifications end to end (service hooks)', () => {
     ).toBe(true);
 
     expect(inConv(h, '19:failures@thread.tacv2')).toEqual([]);
-    const personal = inConv(h, 'a:alex');
-    expect(personal).toHaveLength(1);
-    expect(text(personal[0]!)).toContain('Your deploy to Production succeeded');
+    // Alex's chat (he asked there): the approval card, which says who decided once decided,
+    // then how the run ended.
+    const personal = inConv(h, 'a:alex').filter((c) => c.method === 'POST');
+    expect(personal).toHaveLength(2);
+    expect(text(personal[0]!)).toContain('Waiting for approval by');
+    expect(text(personal[1]!)).toContain('Your deploy to Production succeeded');
+    expect(
+      inConv(h, 'a:alex').some(
+        (c) => c.method === 'PUT' && c.id === personal[0]!.id && text(c).includes('Approved'),
+      ),
+    ).toBe(true);
   });
 
   it('redeliveries (3×, out of order) and a processor restart change nothing', async () => {
@@ -103,13 +115,21 @@ describe('notifications end to end (service hooks)', () => {
     h.connector.failNext(2, 503);
     const run = await queueProd(h, 'e2e-2');
     await approveWhenPending(h, run.id);
-    await h.connector.waitFor(2, (c) => c.conversationId === 'a:alex', 25_000);
+    await h.connector.waitFor(
+      1,
+      (c) =>
+        c.conversationId === 'a:alex' &&
+        text(c).includes('Your deploy') &&
+        text(c).includes(`buildId=${run.id}`),
+      25_000,
+    );
     await settle(h);
     expect(await h.notifications.publisher.outboxLength()).toBe(0);
     const calls = h.connector.calls.slice(before);
     const posts = calls.filter((c) => c.method === 'POST');
     expect(posts.filter((c) => c.conversationId === '19:ops@thread.tacv2')).toHaveLength(2);
-    expect(posts.filter((c) => c.conversationId === 'a:alex')).toHaveLength(1);
+    // Alex's chat: the approval card and the completion message.
+    expect(posts.filter((c) => c.conversationId === 'a:alex')).toHaveLength(2);
     const runCard = posts.find((c) => text(c).includes('Deploy Production'))!;
     const last = calls.filter((c) => c.method === 'PUT' && c.id === runCard.id).at(-1)!;
     expect(text(last)).toContain('Succeeded');

@@ -106,6 +106,27 @@ describe('RunPoller', () => {
     expect(t.events).toEqual([]);
   });
 
+  it('an approval decided and its run finished between two rounds still gets its decided event', async () => {
+    const t = setup();
+    const poller = t.make('a', { mayWaitForApproval: (key) => key === 'prod' });
+    const run = await t.devops.runPipeline({
+      pipelineKey: 'prod',
+      parameters: { modelVersion: '3' },
+      correlationId: 'y',
+    });
+    await trackRun(t.store, run.id, t.clock.now());
+    const approval = t.devops.advance(run.id, 'waiting')!;
+    await poller.pollOnce();
+    t.events.length = 0;
+    await t.devops.decideApproval(approval.id, 'approved', 'ship it');
+    t.devops.advance(run.id, 'succeeded');
+    await poller.pollOnce();
+    // No run is active any more, but the approval the last round saw pending has gone: the
+    // chats that show its card must hear it was decided.
+    expect(t.events.map((e) => e.kind)).toEqual(['completed', 'stageChanged']);
+    expect(t.events[1]).toMatchObject({ approval: { id: approval.id, pending: false } });
+  });
+
   it('backs off while nothing runs and resets when something starts', async () => {
     const t = setup();
     await t.poller.pollOnce();

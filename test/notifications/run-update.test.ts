@@ -59,9 +59,11 @@ describe('a run event shown in chats (run card, approval cards, requester notice
     expect(approvalCards).toHaveLength(1);
     expect(cardText(approvalCards[0]!.activity)).toContain('Waiting for approval');
 
-    const personal = env.sender.in(PERSONAL);
-    expect(personal).toHaveLength(1);
-    expect(cardText(personal[0]!.activity)).toContain('Your deploy to Production succeeded');
+    // The requester's chat: the approval card (whom it waits for), then how the run ended.
+    const personal = env.sender.in(PERSONAL).filter((c) => c.method === 'send');
+    expect(personal.map((c) => c.shows?.approvalCard ?? false)).toEqual([true, false]);
+    expect(cardText(personal[0]!.activity)).toContain('Waiting for approval by');
+    expect(cardText(personal[1]!.activity)).toContain('Your deploy to Production succeeded');
 
     expect(await getRunCard(env.store, run.id, CHANNEL)).toMatchObject({
       activityId: posted[0]!.activityId,
