@@ -143,7 +143,7 @@ export async function queueProd(h: Harness, correlationId: string) {
     runId: run.id,
     pipelineKey: 'prod',
     environment: 'prod',
-    model: 'v3',
+    model: '3',
     parameters: { modelVersion: '3' },
     requestedBy: { id: 'alex', name: 'Alex Wilber', teamsId: '29:alex' },
     conversationId: 'a:alex',

@@ -95,7 +95,7 @@ async function setup(
     runId: run.id,
     pipelineKey: 'prod',
     environment: 'prod',
-    model: 'v3',
+    model: '3',
     parameters: { modelVersion: '3' },
     requestedBy: ALEX,
     conversationId: opts.askedIn ?? PERSONAL,

@@ -53,7 +53,7 @@ export async function queueProdRun(env: ReturnType<typeof setup>): Promise<RunSu
     runId: run.id,
     pipelineKey: 'prod',
     environment: 'prod',
-    model: 'v3',
+    model: '3',
     parameters: { modelVersion: '3' },
     requestedBy: { id: 'alex', name: 'Alex Wilber', teamsId: '29:alex' },
     conversationId: PERSONAL,
