@@ -49,14 +49,23 @@ function withToken<T extends object>(data: T, token: string | undefined): T & { 
   return token === undefined ? data : { ...data, token };
 }
 
+/** The prefix the bot writes before a person's comment in Azure DevOps (see decide-approval). */
+const VIA_CHAT = /^(?:Approved|Rejected) by (.{1,100}?) via (?:Teams|Slack)\b(?::\s*)?/;
+
+/**
+ * The person's own words: the card already says who decided, so the "Approved by … via Teams:"
+ * the bot wrote before them in Azure DevOps is not repeated under it.
+ */
+function commentOf(approval: ApprovalSummary): string {
+  return (approval.comment ?? '').replace(VIA_CHAT, '').trim();
+}
+
 /**
  * Who decided, as a person would say it. When the bot's own identity recorded the decision, its
  * comment names the person ("Approved by Alex Wilber via Teams: …"): show them, not the bot.
  */
 function decidedByOf(approval: ApprovalSummary): string {
-  const viaTeams = /^(?:Approved|Rejected) by (.{1,100}?) via (?:Teams|Slack)\b/.exec(
-    approval.comment ?? '',
-  );
+  const viaTeams = VIA_CHAT.exec(approval.comment ?? '');
   if (viaTeams && viaTeams[1] !== approval.decidedBy) {
     return `${viaTeams[1]}${approval.decidedBy ? ` (through ${approval.decidedBy})` : ''}`;
   }
@@ -83,7 +92,7 @@ export function approvalCardData(
     ? (extra.approverUserIds ?? []).slice(0, MAX_REFRESH_USER_IDS)
     : [];
   const version = extra.modelVersion ?? '';
-  const comment = approval.comment ?? '';
+  const comment = commentOf(approval);
   const instructions = approval.instructions.trim();
   return {
     view,

@@ -76,6 +76,21 @@ describe('approvalCardData: who decided', () => {
       { now: Date.now() },
     );
     expect(d.decidedBy).toBe('Rita Release (through DigitRE ChatOps)');
+    // The card says who decided; the comment is the person's own words only.
+    expect(d.comment).toBe('ship it');
+  });
+  it('a decision recorded without a comment shows none', () => {
+    const d = approvalCardData(
+      {
+        ...base,
+        status: 'rejected',
+        decidedBy: 'DigitRE ChatOps',
+        comment: 'Rejected by Rita Release via Slack',
+      },
+      { now: Date.now() },
+    );
+    expect(d.decidedBy).toBe('Rita Release (through DigitRE ChatOps)');
+    expect(d.hasComment).toBe(false);
   });
   it('keeps Azure DevOps’ own approver when the person acted as themselves', () => {
     const d = approvalCardData(

@@ -27,7 +27,9 @@ describe('approve and reject', () => {
 
     const card = cardOf(reply, 'approval');
     expect(card.isDecided).toBe(true);
-    expect(card.comment).toBe('Approved by Dana Lead via Teams: QA results look GOOD');
+    // The card shows who decided, then their own words; Azure DevOps gets both (below).
+    expect(card.decidedBy).toBe('Dana Lead (through ChatOps bot)');
+    expect(card.comment).toBe('QA results look GOOD');
     expect(card.runId).toBe(run.id);
     expect(card.environment).toBe('Production');
     expect(card.requestedBy).toBe('Eli Engineer');
