@@ -24,6 +24,8 @@ export interface ApprovalCardExtra {
   branch?: string;
   requestedBy?: string;
   runUrl?: string;
+  /** The stage as people read it (`Deploy Production`); defaults to the approval's stage name. */
+  stage?: string;
   /** Environment display name; defaults to the approval's `environment`. */
   environment?: string;
   /** Epoch ms, for "waiting for 12m as of 14:15 UTC". */
@@ -105,7 +107,7 @@ export function approvalCardData(
     pipelineName: approval.pipelineName,
     runName: runLabel(approval.runId, extra.runName),
     runId: approval.runId,
-    stageName: approval.stageName ?? '',
+    stageName: extra.stage || (approval.stageName ?? ''),
     environment: extra.environment ?? approval.environment ?? '',
     modelVersion: /^\d/.test(version) ? `v${version}` : version,
     change: extra.change ?? '',

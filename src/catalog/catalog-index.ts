@@ -84,6 +84,16 @@ export class CatalogIndex {
     return this.environment(key);
   }
 
+  /**
+   * A stage as people read it: its catalog display name (`Deploy Production`), else the name
+   * Azure DevOps gave (`Deploy_Prod`), else ''.
+   */
+  stageDisplayName(pipelineKey: string | undefined, stageName: string | null | undefined): string {
+    if (!stageName) return '';
+    const stage = this.pipeline(pipelineKey)?.stages.find((s) => s.name === stageName);
+    return stage?.displayName ?? stageName;
+  }
+
   /** A pipeline the code holds a key of (from a record, a parsed command). */
   requirePipeline(key: string): PipelineSpec {
     const found = this.pipeline(key);

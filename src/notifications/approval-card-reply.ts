@@ -47,6 +47,7 @@ export function approvalCardReply(approval: ApprovalSummary, ctx: ApprovalCardCo
       requestedBy: record?.requestedBy.name,
       runUrl: run?.url,
       environment: environment?.displayName,
+      stage: index.stageDisplayName(approval.pipelineKey ?? run?.pipelineKey, approval.stageName),
       now: ctx.now,
     }),
     runId: approval.runId,

@@ -67,6 +67,13 @@ describe('approvalCardReply', () => {
     ]);
   });
 
+  it('names the stage as the catalog does (Deploy Production), not its YAML key', () => {
+    const reply = approvalCardReply({ ...pending, stageName: 'Deploy_Prod' }, { catalog, now });
+    expect((reply.data as unknown as Record<string, unknown>).stageName).toBe('Deploy Production');
+    const unknown = approvalCardReply({ ...pending, stageName: 'Hotfix_Stage' }, { catalog, now });
+    expect((unknown.data as unknown as Record<string, unknown>).stageName).toBe('Hotfix_Stage');
+  });
+
   it('without the run, the record still says which model (a click reads no run)', () => {
     const reply = approvalCardReply(pending, { catalog, now, record });
     expect((reply.data as unknown as Record<string, unknown>).modelVersion).toBe('v3');
