@@ -1,4 +1,3 @@
-import { renderCard } from '../../../src/cards/render-card';
 import { rememberApprovalCard } from '../../../src/conversations/approval-cards';
 import { DevOpsError } from '../../../src/devops/devops-port';
 import {
@@ -140,70 +139,6 @@ describe('approve and reject', () => {
     const h = handlerHarness();
     const msg = cardOf(await h.run('approve 4242', { actor: LEAD }), 'message');
     expect(msg.text).toBe('Run 4242 is not waiting for an approval.');
-  });
-
-  it('several pending: asks which, one button per run carrying the whole command and comment', async () => {
-    const h = handlerHarness();
-    const a = await waitingProdRun(h);
-    const b = await waitingProdRun(h);
-    const [runA, runB] = [(await h.devops.getRun(a.run.id))!, (await h.devops.getRun(b.run.id))!];
-    h.resetCalls();
-    const reply = await h.run('approve prod looks GOOD', { actor: LEAD });
-    const which = cardOf(reply, 'usage-error');
-    expect(reply.outcome).toBe('refused:which-one');
-    expect(which.title).toBe('Which run do you approve?');
-    expect(which.problem).toBe(
-      '2 deployments to Production are waiting for approval. Pick one; your comment goes with it.',
-    );
-    expect(which.suggestedCommands).toEqual([
-      `approve ${a.run.id} looks GOOD`,
-      `approve ${b.run.id} looks GOOD`,
-    ]);
-    // Each run by the name it has everywhere, with the environment's display name (not the
-    // stage key `Deploy_Prod`).
-    expect(which.suggestions[0]).toBe(
-      `approve ${a.run.id} looks GOOD — #${a.run.id} · ${runA.name}, Production, waiting since 09:00 UTC (just now)`,
-    );
-    expect(which.suggestions[1]).toContain(`#${b.run.id} · ${runB.name}, Production`);
-    expect(JSON.stringify(which)).not.toContain('Deploy_Prod');
-    // In Teams each is a button that sends its command as if the person had typed it.
-    expect(renderCard('usage-error', which).actions).toEqual(
-      [a, b].map(({ run }) => ({
-        type: 'Action.Submit',
-        title: `approve ${run.id} looks GOOD`,
-        data: { msteams: { type: 'imBack', value: `approve ${run.id} looks GOOD` } },
-      })),
-    );
-    expect(h.methods()).not.toContain('decideApproval');
-  });
-
-  it('several pending, reject: the buttons carry the reason', async () => {
-    const h = handlerHarness();
-    const a = await waitingProdRun(h);
-    const b = await waitingProdRun(h);
-    const which = cardOf(
-      await h.run('reject prod metrics regressed', { actor: LEAD }),
-      'usage-error',
-    );
-    expect(which.title).toBe('Which run do you reject?');
-    expect(which.problem).toMatch(/your reason goes with it\.$/);
-    expect(which.suggestedCommands).toEqual([
-      `reject ${a.run.id} metrics regressed`,
-      `reject ${b.run.id} metrics regressed`,
-    ]);
-    expect(which.usage).toBe('reject <env | run id> [reason]');
-  });
-
-  it('several pending and Azure DevOps cannot say the build numbers: still asks, by run id', async () => {
-    const h = handlerHarness();
-    const a = await waitingProdRun(h);
-    await waitingProdRun(h);
-    h.devops.failWith('getRun', new DevOpsError('unavailable', 'down'));
-    const which = cardOf(await h.run('approve prod', { actor: LEAD }), 'usage-error');
-    expect(which.suggestions[0]).toMatch(
-      new RegExp(`^approve ${a.run.id} — #${a.run.id}, Production`),
-    );
-    expect(which.problem).toBe('2 deployments to Production are waiting for approval. Pick one.');
   });
 
   it('production mode: an engineer may not approve prod, and is told who can', async () => {
