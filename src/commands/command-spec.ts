@@ -10,6 +10,12 @@ import type { Reply } from './reply';
 
 /** A mistake in what was typed: shown as a usage card, never thrown. */
 export interface UsageError {
+  /**
+   * The card's title when the default ("I couldn't read that `status` command") would be
+   * untrue: a command that was read but names several things asks which, e.g. "Which run is
+   * 20261129.1?".
+   */
+  title?: string;
   problem: string;
   usage?: string;
   example?: string;

@@ -1,6 +1,7 @@
 import { approvalCardData } from '../cards/approval-card-data';
 import { catalogIndex } from '../catalog/catalog-index';
-import type { ApprovalSummary } from '../devops/devops-port';
+import { formatWhen, runLabel } from '../cards/format';
+import { DevOpsError, type ApprovalSummary } from '../devops/devops-port';
 import {
   decideApproval as decide,
   requesterOf as requesterOfRun,
@@ -14,6 +15,7 @@ import type { CommandContext, CommandDeps } from './command-spec';
 import { devopsFailureReply, refusalReply } from './handler-kit';
 import { messageReply } from './message-reply';
 import type { Reply } from './reply';
+import { usageReply } from './usage-reply';
 
 export type { ApprovalDecision, ApprovalTarget } from '../use-cases/decide-approval';
 
@@ -27,21 +29,30 @@ export async function decideApproval(
   ctx: CommandContext,
   deps: CommandDeps,
 ): Promise<Reply> {
-  return approvalOutcomeReply(await decide(input, ctx, deps), deps);
+  return approvalOutcomeReply(await decide(input, ctx, deps), deps, input);
 }
 
-/** A decision's outcome as the answer. */
-export function approvalOutcomeReply(outcome: DecideApprovalOutcome, deps: CommandDeps): Reply {
+/**
+ * A decision's outcome as the answer; `asked` is what the person decided, which the "which
+ * one?" buttons repeat with each run's id.
+ * @example const reply = await approvalOutcomeReply(outcome, deps, { decision: 'approved', comment: 'ship it' });
+ */
+export async function approvalOutcomeReply(
+  outcome: DecideApprovalOutcome,
+  deps: CommandDeps,
+  asked: Pick<ApprovalDecision, 'decision' | 'comment'>,
+): Promise<Reply> {
   switch (outcome.code) {
     case 'decided':
       return { ...approvalReply(outcome.approval, deps, outcome.record), outcome: 'ok' };
     case 'failed':
       return devopsFailureReply(outcome.error, outcome.doing);
+    case 'refused:which-one':
+      return { ...(await whichApproval(outcome.pending, asked, deps)), outcome: outcome.code };
     case 'refused:no-such-approval':
     case 'refused:already-decided':
-    case 'refused:which-one':
     case 'refused:nothing-pending':
-      return { ...notFoundReply(outcome, deps), outcome: outcome.code };
+      return { ...notFoundReply(outcome), outcome: outcome.code };
     default:
       return { ...refusalReply(outcome.decision), outcome: outcome.code };
   }
@@ -61,7 +72,17 @@ export async function requesterOf(
   return 'match' in r ? r : { reply: devopsFailureReply(r.error, r.doing) };
 }
 
-function notFoundReply(outcome: ApprovalNotFound, deps: CommandDeps): Reply {
+/**
+ * How `approve` and `reject` are written, for their help and their usage answers.
+ * @example decisionUsage('rejected') // 'reject <env | run id> [reason]'
+ */
+export function decisionUsage(decision: ApprovalDecision['decision']): string {
+  return decision === 'approved'
+    ? 'approve <env | run id> [comment]'
+    : 'reject <env | run id> [reason]';
+}
+
+function notFoundReply(outcome: Exclude<ApprovalNotFound, { code: 'refused:which-one' }>): Reply {
   switch (outcome.code) {
     case 'refused:no-such-approval':
       return messageReply(
@@ -71,8 +92,6 @@ function notFoundReply(outcome: ApprovalNotFound, deps: CommandDeps): Reply {
       );
     case 'refused:already-decided':
       return alreadyDecided(outcome.approval);
-    case 'refused:which-one':
-      return whichOne(outcome.pending, deps);
     case 'refused:nothing-pending':
       if ('runId' in outcome) {
         return messageReply(
@@ -151,31 +170,55 @@ function alreadyDecided(approval: ApprovalSummary): Reply {
   );
 }
 
-function whichOne(pending: ApprovalSummary[], deps: CommandDeps): Reply {
-  return {
-    card: 'list',
-    data: {
-      title: `${pending.length} approvals are waiting — which one?`,
-      subtitle: 'Answer with the run id, e.g. `approve ' + pending[0]!.runId + '`.',
-      columns: [
-        { title: 'Run', width: 1 },
-        { title: 'Pipeline', width: 3 },
-        { title: 'Stage', width: 2 },
-        { title: 'Waiting since', width: 2 },
-      ],
-      rows: pending.map((a) => ({
-        cells: [
-          `${a.runId}`,
-          a.pipelineName,
-          a.stageName ?? '',
-          new Date(a.createdOn).toISOString().slice(0, 16).replace('T', ' '),
-        ],
-      })),
-      hasRows: true,
-      emptyText: '',
-      footer: `As of ${new Date(deps.clock.now()).toISOString().slice(11, 16)} UTC`,
-    },
-  };
+/**
+ * Several runs wait and the person named an environment: a question with one button per run,
+ * each the whole command with the comment as typed (`approve 126 looks good`). Each run is
+ * named as everywhere (`#126 · 20261129.3`: one build read per run) with its environment.
+ */
+async function whichApproval(
+  pending: ApprovalSummary[],
+  asked: Pick<ApprovalDecision, 'decision' | 'comment'>,
+  deps: CommandDeps,
+): Promise<Reply> {
+  const command = asked.decision === 'approved' ? 'approve' : 'reject';
+  const rest = asked.comment ? ` ${asked.comment}` : '';
+  const index = catalogIndex(deps.catalog);
+  const now = deps.clock.now();
+  const runs = await Promise.all(pending.map((a) => buildNumberOf(a.runId, deps)));
+  const envOf = (a: ApprovalSummary) =>
+    (a.environment ? index.environment(a.environment) : index.environmentOf(a.pipelineKey))
+      ?.displayName;
+  const envs = [...new Set(pending.map(envOf).filter(Boolean))];
+  const where = envs.length === 1 ? ` to ${envs[0]}` : '';
+  const what = asked.decision === 'approved' ? 'comment' : 'reason';
+  // Two approvals of one run (parallel stages) would make the same button twice.
+  const commands = [...new Set(pending.map((a) => `${command} ${a.runId}${rest}`))];
+  return usageReply({
+    command,
+    title: `Which run do you ${command}?`,
+    problem:
+      `${pending.length} deployments${where} are waiting for approval. Pick one` +
+      (rest ? `; your ${what} goes with it.` : '.'),
+    usage: decisionUsage(asked.decision),
+    suggestions: pending.map((a, i) =>
+      [
+        `${command} ${a.runId}${rest} — ${runLabel(a.runId, runs[i])}`,
+        envOf(a) ?? a.pipelineName,
+        `waiting since ${formatWhen(a.createdOn, now)}`,
+      ].join(', '),
+    ),
+    commands,
+  });
+}
+
+/** A run's build number, or nothing when Azure DevOps cannot say now (the id still names it). */
+async function buildNumberOf(runId: number, deps: CommandDeps): Promise<string | undefined> {
+  try {
+    return (await deps.devops.getRun(runId))?.name;
+  } catch (err) {
+    if (err instanceof DevOpsError) return undefined;
+    throw err;
+  }
 }
 
 function nothingPending(environment: string, latest: ApprovalNotFoundLatest): Reply {

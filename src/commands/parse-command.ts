@@ -2,6 +2,7 @@ import type { AnyCommandSpec, CommandRegistry, ParseContext, UsageError } from '
 import { clip } from './clip';
 import { didYouMean, editDistance } from '../text/did-you-mean';
 import { MAX_MESSAGE_LENGTH, MAX_WORDS, normalizeText } from './normalize-text';
+import { smallTalkCommand } from './handlers/small-talk';
 import { rephrase } from './parse-phrasing';
 
 export type ParsedCommand =
@@ -31,6 +32,9 @@ export function parseCommand(
   if (typed.length > MAX_WORDS) {
     return usage(`That is ${typed.length} words; a command has at most ${MAX_WORDS}.`);
   }
+  // "hi", "thanks!": a line back, not a command (nor the whole help card).
+  const talk = smallTalkCommand.parse(typed, ctx);
+  if (talk.ok) return { ok: true, spec: smallTalkCommand, args: talk.args };
   const words = rephrase(typed);
   if (words.length === 0) return usage('Tell me what to do, for example `status` or `help`.');
   const match = findSpec(words, registry);

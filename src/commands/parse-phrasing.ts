@@ -9,6 +9,33 @@
  * @example rephrase(["what's", 'in', 'prod']) // ['status', 'prod']
  */
 export function rephrase(words: readonly string[]): string[] {
+  const rest = commandWords(words);
+  // Only politeness or filler ("please", "ok"): the answer is what the bot can do.
+  return rest.length === 0 && words.length > 0 ? ['help'] : rest;
+}
+
+/** A message that is only a greeting, or only thanks: answered in a line, not with help. */
+export type SmallTalk = 'greeting' | 'thanks';
+
+/**
+ * Whether a message is only a greeting or thanks ("hi", "Thanks!", "good morning", "hi there,
+ * thanks"): thanks wins over a greeting. Anything with a command in it is not small talk.
+ * @example smallTalk(['Thanks!']) // 'thanks'
+ * @example smallTalk(['hi', 'deploy', 'qa']) // undefined
+ */
+export function smallTalk(words: readonly string[]): SmallTalk | undefined {
+  if (words.length === 0 || commandWords(words).length > 0) return undefined;
+  const plain = words.map((w) => stripPunctuation(w).toLowerCase());
+  if (plain.some((w) => THANKS.has(w))) return 'thanks';
+  if (plain.some((w) => GREETINGS.has(w))) return 'greeting';
+  return undefined;
+}
+
+const THANKS = new Set(['thanks', 'thank', 'thx', 'ty', 'cheers']);
+const GREETINGS = new Set(['hi', 'hello', 'hey', 'hiya', 'yo', 'morning', 'afternoon', 'evening']);
+
+/** The words of the command in a message, without the greeting, politeness and filler. */
+function commandWords(words: readonly string[]): string[] {
   const typed = dropLeading(words.filter((w) => stripPunctuation(w).length > 0));
   // A comment or reason is the person's own text: kept word for word, punctuation included.
   if (FREE_TEXT.has(stripPunctuation(typed[0] ?? '').toLowerCase())) {
@@ -20,8 +47,6 @@ export function rephrase(words: readonly string[]): string[] {
   rest = dropTrailing(rest);
   // "roll back prod": the two words people write for `rollback`.
   if (rest.length > 1 && startsWith(rest, ['roll', 'back'])) rest = ['rollback', ...rest.slice(2)];
-  // Only a greeting or thanks: the answer is what the bot can do.
-  if (rest.length === 0 && words.length > 0) return ['help'];
   return rest;
 }
 
@@ -40,6 +65,12 @@ const LEADING = [
   'hello',
   'hey',
   'hiya',
+  // The longer thanks first: "thanks a lot" is one phrase, not "thanks" and a command `a`.
+  'thank you very much',
+  'thank you so much',
+  'thanks a lot',
+  'thanks so much',
+  'many thanks',
   'thanks',
   'thank you',
   'thx',
@@ -77,8 +108,11 @@ const LEADING = [
 
 const TRAILING = [
   'thank you very much',
+  'thank you so much',
   'thank you',
   'thanks a lot',
+  'thanks so much',
+  'many thanks',
   'thanks',
   'thx',
   'ty',

@@ -1,3 +1,4 @@
+import type { RunSummary } from '../devops/devops-port';
 import type { CommandDeps } from './command-spec';
 import { devopsFailureReply } from './handler-kit';
 import { messageReply } from './message-reply';
@@ -32,19 +33,21 @@ export const oneRunRef =
   };
 
 /**
- * The run id a ref names, or the answer when a build number names no recent run or runs of
- * several pipelines (then "Which one?" with buttons carrying the full command, `usage` its line).
+ * The run id a ref names (with the run itself when a build number was looked up, so the caller
+ * need not read it again), or the answer when a build number names no recent run or runs of
+ * several pipelines: then "Which run is 20261129.3?" with buttons carrying the full command
+ * (`usage` its line, `rest` the words after the run, e.g. a comment).
  * @example const r = await resolveRunRef(args.run, deps, { command: 'cancel', usage }); if ('reply' in r) return r.reply;
  */
 export async function resolveRunRef(
   ref: RunRef,
   deps: Pick<CommandDeps, 'devops'>,
   how: { command: string; usage: string; rest?: string },
-): Promise<{ runId: number } | { reply: Reply }> {
+): Promise<{ runId: number; run?: RunSummary } | { reply: Reply }> {
   if ('runId' in ref) return ref;
   try {
     const runs = await runsByBuildNumber(ref.buildNumber, deps);
-    if (runs.length === 1) return { runId: runs[0]!.id };
+    if (runs.length === 1) return { runId: runs[0]!.id, run: runs[0] };
     if (runs.length === 0) {
       return {
         reply: {
@@ -57,17 +60,31 @@ export async function resolveRunRef(
         },
       };
     }
-    const rest = how.rest ? ` ${how.rest}` : '';
-    return {
-      reply: usageReply({
-        command: how.command,
-        problem: `Build number ${ref.buildNumber} names a run of ${runs.length} pipelines. Which one?`,
-        usage: how.usage,
-        suggestions: runs.map((r) => `${how.command} ${r.id}${rest} (${r.pipelineName})`),
-        commands: runs.map((r) => `${how.command} ${r.id}${rest}`),
-      }),
-    };
+    return { reply: whichRunReply(ref.buildNumber, runs, how) };
   } catch (err) {
     return { reply: devopsFailureReply(err, `find run ${ref.buildNumber}`) };
   }
+}
+
+/**
+ * Build numbers count per pipeline, so each pipeline's first run of a day is `<date>.1`. The
+ * command was read; which run it means is not: a question, with one button per run.
+ */
+function whichRunReply(
+  buildNumber: string,
+  runs: RunSummary[],
+  how: { command: string; usage: string; rest?: string },
+): Reply {
+  const rest = how.rest ? ` ${how.rest}` : '';
+  return {
+    ...usageReply({
+      command: how.command,
+      title: `Which run is ${buildNumber}?`,
+      problem: `Build number ${buildNumber} names a run of ${runs.length} pipelines. Pick one:`,
+      usage: how.usage,
+      suggestions: runs.map((r) => `${how.command} ${r.id}${rest} (${r.pipelineName})`),
+      commands: runs.map((r) => `${how.command} ${r.id}${rest}`),
+    }),
+    outcome: 'refused:which-one',
+  };
 }

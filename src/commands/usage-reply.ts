@@ -1,14 +1,19 @@
 import type { UsageError } from './command-spec';
 import type { Reply } from './reply';
 
-/** A usage error as a card: the problem, how to write it, an example, did-you-mean (outcome `usage`). */
+/**
+ * A usage error as a card: the problem, how to write it, an example, did-you-mean (outcome `usage`).
+ * @example usageReply({ command: 'deploy', problem: 'Which environment?', suggestions: [] })
+ */
 export function usageReply(error: UsageError): Reply {
   return {
     card: 'usage-error',
     data: {
-      title: error.command
-        ? `I couldn't read that \`${error.command}\` command`
-        : "I didn't understand that",
+      title:
+        error.title ??
+        (error.command
+          ? `I couldn't read that \`${error.command}\` command`
+          : "I didn't understand that"),
       problem: error.problem,
       usage: error.usage ?? 'help [command]',
       example: error.example ?? '',

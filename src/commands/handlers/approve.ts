@@ -7,7 +7,12 @@ import {
 } from '../command-spec';
 import { chatHasApprovalCard } from '../../conversations/approval-cards';
 import { decideApproval as decideUseCase } from '../../use-cases/decide-approval';
-import { approvalOutcomeReply, decidedHereReply, type ApprovalTarget } from '../decide-approval';
+import {
+  approvalOutcomeReply,
+  decidedHereReply,
+  decisionUsage,
+  type ApprovalTarget,
+} from '../decide-approval';
 import { freeText, isRunId, parseEnvironment, parseRunId } from '../parse-words';
 import type { Reply } from '../reply';
 import { BUILD_NUMBER } from '../resolve-build-number';
@@ -50,7 +55,7 @@ async function decide(
     const command = decision === 'approved' ? 'approve' : 'reject';
     const resolved = await resolveRunRef(args.target, deps, {
       command,
-      usage: `${command} <env | run id> [${decision === 'approved' ? 'comment' : 'reason'}]`,
+      usage: decisionUsage(decision),
       rest: args.comment,
     });
     if ('reply' in resolved) return resolved.reply;
@@ -67,13 +72,13 @@ async function decide(
   ) {
     return decidedHereReply(outcome.approval, deps);
   }
-  return approvalOutcomeReply(outcome, deps);
+  return approvalOutcomeReply(outcome, deps, { decision, comment: args.comment });
 }
 
 export const approveCommand = defineCommand<DecideArgs>({
   name: 'approve',
   aliases: ['lgtm'],
-  usage: 'approve <env | run id> [comment]',
+  usage: decisionUsage('approved'),
   summary:
     'Approves the deployment waiting for you, with an optional comment recorded in Azure DevOps.',
   examples: ['approve prod', 'approve prod QA results look good', 'approve 1234'],
@@ -84,7 +89,7 @@ export const approveCommand = defineCommand<DecideArgs>({
 export const rejectCommand = defineCommand<DecideArgs>({
   name: 'reject',
   aliases: ['deny'],
-  usage: 'reject <env | run id> [reason]',
+  usage: decisionUsage('rejected'),
   summary:
     'Rejects a waiting deployment; the run fails and your reason is recorded in Azure DevOps.',
   examples: ['reject prod metrics regressed', 'reject 1234 wrong model'],

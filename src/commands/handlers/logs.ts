@@ -1,3 +1,4 @@
+import { runDisplayState, STATE_TEXT } from '../../cards/run-card-data';
 import { defineCommand, type CommandContext, type CommandDeps } from '../command-spec';
 import { messageReply } from '../message-reply';
 import type { Reply } from '../reply';
@@ -18,7 +19,8 @@ export const logsCommand = defineCommand<{ run: RunRef }>({
 
 async function logsOf(runId: number, _ctx: CommandContext, deps: CommandDeps): Promise<Reply> {
   // The build alone says whether anything failed; only then are the timeline and the
-  // failed task's log read (the card below reuses this build: 3 calls, 1 when nothing failed).
+  // failed task's log read (the card below reuses this build: 3 calls; 1 when it finished
+  // without failing, 2 while it runs).
   const run = await deps.devops.getRun(runId);
   if (!run) {
     return {
@@ -27,12 +29,19 @@ async function logsOf(runId: number, _ctx: CommandContext, deps: CommandDeps): P
     };
   }
   if (run.result !== 'failed') {
+    // Azure DevOps says `inProgress` for a run parked at its approval too: its stages tell
+    // (one timeline call, reusing the build). The words are the run card's own.
+    const read =
+      run.state === 'inProgress'
+        ? ((await deps.devops.getRun(runId, { withStages: true, known: run })) ?? run)
+        : run;
+    const state = STATE_TEXT[runDisplayState(read)];
     return messageReply(
       'default',
       `Run ${runId} has no failed task`,
       run.state === 'completed'
-        ? `It ${run.result ?? 'completed'}. Full logs are in Azure DevOps.`
-        : `It is ${run.state}; nothing has failed so far.`,
+        ? `It finished: ${state}. Full logs are in Azure DevOps.`
+        : `It is ${state.toLowerCase()}; nothing has failed so far.`,
       { link: { title: 'Open the run', url: run.url } },
     );
   }

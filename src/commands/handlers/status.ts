@@ -12,8 +12,8 @@ import { fail, isRunId, parsePipeline, parseRunId } from '../parse-words';
 import type { Reply } from '../reply';
 import { getRunRecord } from '../../use-cases/run-record';
 import { runStatusReply } from '../run-status-reply';
-import { BUILD_NUMBER, runsByBuildNumber } from '../resolve-build-number';
-import { usageReply } from '../usage-reply';
+import { BUILD_NUMBER } from '../resolve-build-number';
+import { resolveRunRef } from '../resolve-run-ref';
 import { withStageResults } from '../with-stage-results';
 
 type StatusArgs =
@@ -63,23 +63,17 @@ export const statusCommand = defineCommand<StatusArgs>({
 
 const FILLER = new Set(['of', 'for', 'on', 'in', 'the', 'run', 'build', 'pipeline', 'env']);
 
-/** `status 20261129.3`: the run with that build number, or which one when several have it. */
+/**
+ * `status 20261129.3`: the run with that build number (the listed run is the build: only its
+ * timeline is read), or the same "Which run is …?" answer as every command taking a run.
+ */
 async function statusOfBuild(buildNumber: string, deps: CommandDeps): Promise<Reply> {
-  const runs = await runsByBuildNumber(buildNumber, deps);
-  if (runs.length === 1) return runStatusReply(runs[0]!.id, deps, runs[0]);
-  if (runs.length === 0)
-    return messageReply(
-      'warning',
-      'No such run',
-      `No recent run has build number ${buildNumber}. Type \`runs\` to see the latest runs and their ids.`,
-    );
-  return usageReply({
+  const resolved = await resolveRunRef({ buildNumber }, deps, {
     command: 'status',
-    problem: `Build number ${buildNumber} names a run of ${runs.length} pipelines. Which one?`,
     usage: statusCommand.usage,
-    suggestions: runs.map((r) => `status ${r.id} (${r.pipelineName})`),
-    commands: runs.map((r) => `status ${r.id}`),
   });
+  if ('reply' in resolved) return resolved.reply;
+  return runStatusReply(resolved.runId, deps, resolved.run);
 }
 
 async function latestRunOf(pipelineKey: string, deps: CommandDeps): Promise<Reply> {

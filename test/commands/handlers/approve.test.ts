@@ -143,17 +143,6 @@ describe('approve and reject', () => {
     expect(msg.text).toBe('Run 4242 is not waiting for an approval.');
   });
 
-  it('several pending: asks which, listing the runs', async () => {
-    const h = handlerHarness();
-    const a = await waitingProdRun(h);
-    const b = await waitingProdRun(h);
-    const list = cardOf(await h.run('approve prod', { actor: LEAD }), 'list');
-    expect(list.title).toBe('2 approvals are waiting — which one?');
-    expect(list.subtitle).toBe(`Answer with the run id, e.g. \`approve ${a.run.id}\`.`);
-    expect(list.rows.map((r) => r.cells[0])).toEqual([`${a.run.id}`, `${b.run.id}`]);
-    expect(h.methods()).not.toContain('decideApproval');
-  });
-
   it('production mode: an engineer may not approve prod, and is told who can', async () => {
     const h = handlerHarness();
     const { run } = await waitingProdRun(h, LEAD);

@@ -39,10 +39,27 @@ describe('build numbers in logs, cancel, retry, approve and reject', () => {
     const qa = h.devops.addRun({ pipelineKey: 'qa', name: '20261129.3', result: 'failed' });
     const prod = h.devops.addRun({ pipelineKey: 'prod', name: '20261129.3', result: 'failed' });
     const which = cardOf(await h.run('approve 20261129.3 looks good'), 'usage-error');
+    expect(which.title).toBe('Which run is 20261129.3?');
     expect(which.problem).toMatch(/names a run of 2 pipelines/);
     expect(which.suggestedCommands.sort()).toEqual(
       [`approve ${qa.id} looks good`, `approve ${prod.id} looks good`].sort(),
     );
     expect(cardOf(await h.run('logs 20991231.9'), 'message').title).toBe('No such run');
   });
+
+  it.each(['logs', 'cancel', 'retry', 'status', 'reject'])(
+    '%s <build number of several pipelines>: the same question, "Which run is …?"',
+    async (command) => {
+      const h = handlerHarness();
+      const qa = h.devops.addRun({ pipelineKey: 'qa', name: '20261129.1', result: 'failed' });
+      const train = h.devops.addRun({ pipelineKey: 'train', name: '20261129.1', result: 'failed' });
+      const asked = await h.run(`${command} 20261129.1`, { actor: LEAD });
+      const which = cardOf(asked, 'usage-error');
+      expect(which.title).toBe('Which run is 20261129.1?');
+      expect(asked.outcome).toBe('refused:which-one');
+      expect(which.suggestedCommands.sort()).toEqual(
+        [`${command} ${qa.id}`, `${command} ${train.id}`].sort(),
+      );
+    },
+  );
 });

@@ -25,9 +25,28 @@ describe('logs', () => {
     const run = h.devops.addRun({ pipelineKey: 'qa', result: 'succeeded' });
     const msg = cardOf(await h.run(`logs ${run.id}`), 'message');
     expect(msg.title).toBe(`Run ${run.id} has no failed task`);
-    expect(msg.text).toBe('It succeeded. Full logs are in Azure DevOps.');
+    expect(msg.text).toBe('It finished: Succeeded. Full logs are in Azure DevOps.');
     expect(msg.linkUrl).toBe(run.url);
     expect(h.devops.calls.map((c) => c.args)).toEqual([[run.id, undefined]]);
+  });
+
+  it('logs of a run waiting for approval: says so in the run card’s words, not "inProgress"', async () => {
+    const h = handlerHarness();
+    const run = h.devops.addRun({ pipelineKey: 'prod', parameters: { modelVersion: '3' } });
+    h.devops.advance(run.id, 'waiting');
+    h.resetCalls();
+    const msg = cardOf(await h.run(`logs ${run.id}`), 'message');
+    expect(msg.text).toBe('It is waiting for approval; nothing has failed so far.');
+    // The build, then its timeline (reusing the build) for the stage that waits.
+    expect(h.methods()).toEqual(['getRun', 'getRun']);
+  });
+
+  it('logs of a running run: "running"', async () => {
+    const h = handlerHarness();
+    const run = h.devops.addRun({ pipelineKey: 'qa' });
+    h.devops.advance(run.id, 'inProgress');
+    const msg = cardOf(await h.run(`logs ${run.id}`), 'message');
+    expect(msg.text).toBe('It is running; nothing has failed so far.');
   });
 
   it('logs of an unknown run', async () => {

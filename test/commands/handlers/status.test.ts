@@ -92,7 +92,11 @@ describe('status', () => {
     const qa = h.devops.addRun({ pipelineKey: 'qa', name: '20261129.3', result: 'succeeded' });
     expect(cardOf(await h.run('status 20261129.3'), 'run-status').runId).toBe(qa.id);
     const prod = h.devops.addRun({ pipelineKey: 'prod', name: '20261129.3', result: 'failed' });
-    const which = cardOf(await h.run('status 20261129.3'), 'usage-error');
+    const asked = await h.run('status 20261129.3');
+    const which = cardOf(asked, 'usage-error');
+    // It was read; which run it means is the question (not "I couldn't read that").
+    expect(which.title).toBe('Which run is 20261129.3?');
+    expect(asked.outcome).toBe('refused:which-one');
     expect(which.problem).toMatch(/names a run of 2 pipelines/);
     expect(which.suggestedCommands.sort()).toEqual([`status ${prod.id}`, `status ${qa.id}`].sort());
     expect(cardOf(await h.run('status 20991231.9'), 'message').title).toBe('No such run');

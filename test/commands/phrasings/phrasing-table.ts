@@ -41,6 +41,9 @@ export const ENVS = /Environments: `dev`, `qa`, `custom-qa`, `prod`/;
 export const PIPES =
   /Pipelines: `extract-prepare`, `train`, `dev`, `dev-cleanup`, `qa`, `custom-qa`, `prod`/;
 export const HELP = ok('help', {});
+/** Only a greeting, or only thanks: a line back, not the help card. */
+export const HI = ok('small-talk', { kind: 'greeting' });
+export const TY = ok('small-talk', { kind: 'thanks' });
 export const DASH = ok('status', { kind: 'dashboard' });
 export const st = (pipelineKey: string) => ok('status', { kind: 'pipeline', pipelineKey });
 
