@@ -123,6 +123,7 @@ export function approvalReply(
     card: 'approval',
     data: approvalCardData(approval, {
       environment: env?.displayName,
+      stage: index.stageDisplayName(approval.pipelineKey, approval.stageName),
       requestedBy: record?.requestedBy.name,
       modelVersion: record?.model ? `v${record.model}` : undefined,
       change: record?.change,

@@ -32,6 +32,7 @@ describe('approve and reject', () => {
     expect(card.comment).toBe('QA results look GOOD');
     expect(card.runId).toBe(run.id);
     expect(card.environment).toBe('Production');
+    expect(card.stageName).toBe('Deploy Production');
     expect(card.requestedBy).toBe('Eli Engineer');
     expect(card.modelVersion).toBe('v3');
     const decide = h.devops.calls.find((c) => c.method === 'decideApproval')!;
