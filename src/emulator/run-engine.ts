@@ -103,6 +103,15 @@ export class RunEngine {
     return this.approvalStore.get(id.toLowerCase());
   }
 
+  /**
+   * Runs queued from now on get ids above `runId` (the seeded history keeps its own): a local
+   * bot restarted on a store that remembers earlier runs must never see one of their ids again.
+   * @example engine.reserveRunIdsThrough(128); engine.queue(req).id // 129 (or more)
+   */
+  reserveRunIdsThrough(runId: number): void {
+    this.nextRunId = Math.max(this.nextRunId, Math.floor(runId) + 1);
+  }
+
   /** Pending approvals, optionally of one run. */
   pendingApprovals(runId?: number): EmulatedApproval[] {
     return this.approvals().filter(

@@ -64,6 +64,12 @@ export interface EmulatorOptions {
   clock?: Clock;
   /** Default true: past runs for every pipeline and model versions 1..3. */
   seed?: boolean;
+  /**
+   * Runs queued get ids above this one, after the seeded history (which keeps its ids): local
+   * mode passes the highest run id its store remembers, so a restart never reuses one.
+   * Default none: ids follow the history (101…).
+   */
+  runIdsAbove?: number;
   /** Service-hook subscriptions configured up front. */
   hooks?: HookTarget[];
   /**
@@ -196,6 +202,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     opts.publicOrgUrl?.replace(/\/+$/, '') ??
     `http://${host.includes(':') ? `[${host}]` : host}:${port}/${organization}`;
   if (opts.seed !== false) seedHistory(ctx, engine, clock);
+  if (opts.runIdsAbove !== undefined) engine.reserveRunIdsThrough(opts.runIdsAbove);
   for (const h of opts.hooks ?? []) hooks.add(h);
 
   let closing: Promise<void> | undefined;
