@@ -70,6 +70,11 @@ export interface EmulatorOptions {
    * Default none: ids follow the history (101…).
    */
   runIdsAbove?: number;
+  /**
+   * Build numbers already given out per pipeline and day (`yyyymmdd`), e.g. by an earlier session
+   * of a restarted local bot: that day's next build of the pipeline is numbered after them.
+   */
+  buildsSoFar?: readonly { pipelineKey: string; day: string; count: number }[];
   /** Service-hook subscriptions configured up front. */
   hooks?: HookTarget[];
   /**
@@ -203,6 +208,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     `http://${host.includes(':') ? `[${host}]` : host}:${port}/${organization}`;
   if (opts.seed !== false) seedHistory(ctx, engine, clock);
   if (opts.runIdsAbove !== undefined) engine.reserveRunIdsThrough(opts.runIdsAbove);
+  for (const b of opts.buildsSoFar ?? []) engine.reserveBuildNumbers(b.pipelineKey, b.day, b.count);
   for (const h of opts.hooks ?? []) hooks.add(h);
 
   let closing: Promise<void> | undefined;

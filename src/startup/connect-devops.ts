@@ -11,6 +11,7 @@ import type { Emulator } from '../emulator/start-emulator';
 import { type Logger } from '../logging/create-logger';
 import type { Store } from '../store/store';
 import { highestRememberedRunId } from './highest-remembered-run-id';
+import { rememberedBuildsPerDay } from './remembered-builds-per-day';
 import { lazyPort } from './lazy-port';
 import type { AppOverrides } from './start-app';
 
@@ -89,12 +90,14 @@ export async function connectDevOps(
     require('../emulator/start-emulator') as typeof import('../emulator/start-emulator');
   // The emulator forgets its runs when the process stops; a kept store (SQLite) does not.
   const runIdsAbove = store ? await highestRememberedRunId(store) : 0;
+  const buildsSoFar = store ? await rememberedBuildsPerDay(store) : [];
   const emulator = await startEmulator({
     catalog,
     taskMs: overrides.emulatorTaskMs ?? config.emulatorTaskMs,
     seed: true,
     serviceIdentityIsApprover: true,
     runIdsAbove,
+    buildsSoFar,
   });
   const auth = { pat: emulator.pat };
   const { orgUrl, project } = emulator;

@@ -36,6 +36,8 @@ describe('local mode restarted on the same store', () => {
   }
 
   const runIds = (app: TestApp) => app.app.emulator!.engine.runs().map((r) => r.id);
+  /** The build number a run card shows next to its id ("run #122 · 20261129.1"). */
+  const buildNumberOf = (c: ConnectorCall) => /· run #\d+ · ([\d.]+)/.exec(text(c))?.[1];
 
   it('queues the next session’s runs above every run the first one showed, and answers normally', async () => {
     const first = await start();
@@ -58,5 +60,8 @@ describe('local mode restarted on the same store', () => {
     const secondRun = runCardRunId(answer2);
     expect(secondRun).toBeGreaterThan(firstRun!);
     expect(runIds(second)).toContain(secondRun);
+    // One name per run in the chat: not a second qa build of the same day with the same number.
+    expect(buildNumberOf(answer1)).toMatch(/^\d{8}\.\d+$/);
+    expect(buildNumberOf(answer2)).not.toBe(buildNumberOf(answer1));
   }, 30_000);
 });

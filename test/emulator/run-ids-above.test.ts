@@ -30,3 +30,25 @@ describe('the emulator’s run ids after a restart', () => {
     }
   });
 });
+
+describe('the emulator’s build numbers after a restart', () => {
+  const catalog = loadCatalog(join(__dirname, '../../config/digitre.yaml'));
+
+  it("continues a pipeline's numbers of the day after the builds given out before", async () => {
+    const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    const emu = await startEmulator({
+      catalog,
+      taskMs: 5,
+      buildsSoFar: [
+        { pipelineKey: 'qa', day, count: 3 },
+        { pipelineKey: 'not-in-the-catalog', day, count: 9 },
+      ],
+    });
+    try {
+      expect(emu.queueRun('qa').buildNumber).toBe(`${day}.4`);
+      expect(emu.queueRun('prod').buildNumber).toBe(`${day}.1`);
+    } finally {
+      await emu.close();
+    }
+  });
+});
