@@ -1,5 +1,6 @@
 import type { Reply } from '../commands/reply';
 import {
+  abandonRunCardClaim,
   claimRunCardCreation,
   forgetRunCard,
   getRunCard,
@@ -112,7 +113,13 @@ async function updateOrPost(
   const tag: SendTag | undefined = claimed
     ? { runCard: { runId, lastStateHash: '', lastUpdate } }
     : undefined;
-  const sentId = await sendOrDefer(publisher, conversationId, payload, tag, options);
+  const sentId = await sendOrDefer(publisher, conversationId, payload, tag, options).catch(
+    async (err: unknown) => {
+      // Refused for good: the next state of the run may post its card instead.
+      if (claimed) await abandonRunCardClaim(store, runId, conversationId);
+      throw err;
+    },
+  );
   if (sentId && claimed) {
     await rememberRunCard(store, { runId, conversationId, activityId: sentId, lastUpdate });
   }
