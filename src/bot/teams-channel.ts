@@ -79,7 +79,7 @@ export class TeamsChannel implements ChatChannel<Partial<Activity>> {
     const work = async (context: TurnContext) => {
       id = (await context.sendActivity(payload))?.id ?? '';
     };
-    await this.withContext(conversationId, turn, work, options.threadRootId);
+    await this.withContext(conversationId, turn, work, { threadRootId: options.threadRootId });
     return id;
   }
 
@@ -101,9 +101,10 @@ export class TeamsChannel implements ChatChannel<Partial<Activity>> {
     payload: Partial<Activity>,
     turn?: unknown,
   ): Promise<void> {
-    await this.withContext(conversationId, turn, async (context) => {
+    const work = async (context: TurnContext) => {
       await context.updateActivity({ ...payload, id: messageId });
-    });
+    };
+    await this.withContext(conversationId, turn, work, { namesMessage: true });
   }
 
   /**
@@ -153,13 +154,15 @@ export class TeamsChannel implements ChatChannel<Partial<Activity>> {
    * Its error is caught inside the logic and rethrown after: with an `onTurnError` set,
    * botbuilder's `runMiddleware` hands errors from the logic to it and resolves, so the retries
    * and the outbox never saw a failed send (and onTurnError posted "Something went wrong").
+   * `namesMessage`: the call is about one message (an update's), so a 404 says it is gone.
    */
   private async withContext(
     conversationId: string,
     turn: unknown,
     work: (context: TurnContext) => Promise<void>,
-    threadRootId?: string,
+    call: { threadRootId?: string | undefined; namesMessage?: boolean } = {},
   ): Promise<void> {
+    const { threadRootId } = call;
     const run = async (context: TurnContext) => {
       oneAttemptPerCall(context);
       await work(context);
@@ -191,7 +194,10 @@ export class TeamsChannel implements ChatChannel<Partial<Activity>> {
     } catch (error) {
       failure = { error };
     }
-    if (failure) throw channelErrorOf(failure.error, (this.opts.clock ?? systemClock).now());
+    if (failure) {
+      const namesMessage = call.namesMessage === true || threadRootId !== undefined;
+      throw channelErrorOf(failure.error, (this.opts.clock ?? systemClock).now(), namesMessage);
+    }
   }
 }
 
@@ -205,14 +211,23 @@ export function threadRootOf(conversationId: string): string | undefined {
   return root === undefined || /^0+$/.test(root) ? undefined : root;
 }
 
-/** A connector failure as the publisher reads it. */
-function channelErrorOf(err: unknown, now: number): ChannelError {
+/**
+ * A connector failure as the publisher reads it. A call about one message (an update, a reply
+ * into a thread) answered 404 means that message is not in the chat: Teams answers an update of
+ * an unknown or deleted message with 404 `ActivityNotFoundInConversation` ("Message does not
+ * exist in the thread.", also what Microsoft 365 Agents Playground answers), and a reply under a
+ * thread root that is not there with 404 `ConversationNotFound`; a plain post answered 404 means
+ * the conversation itself is unknown, which posting again cannot fix.
+ */
+function channelErrorOf(err: unknown, now: number, namesMessage: boolean): ChannelError {
   if (err instanceof ChannelError) return err;
   const failure = classifyDeliveryError(err, now, Number.MAX_SAFE_INTEGER);
   const message = `Teams: ${(err as Error | null)?.message ?? String(err)}`;
   const status = failure.status;
-  if (failure.kind === 'permanent')
-    return new ChannelError('refused', message, { status, cause: err });
+  if (failure.kind === 'permanent') {
+    const gone = namesMessage && status === 404;
+    return new ChannelError(gone ? 'gone' : 'refused', message, { status, cause: err });
+  }
   if (failure.kind === 'retryAfter')
     return new ChannelError('throttled', message, { status, retryAfterMs: failure.ms, cause: err });
   return new ChannelError('unavailable', message, { status, cause: err });

@@ -152,3 +152,22 @@ export async function abandonRunCardClaim(
   const doc = await store.get<RunCardDoc>(RUN_CARDS_COLLECTION, key);
   if (doc && !isCard(doc.value)) await store.delete(RUN_CARDS_COLLECTION, key, doc.etag);
 }
+
+/**
+ * Forgets the run's card in a conversation because that message is gone from the chat (deleted,
+ * or a chat that no longer has it), so the next state posts a new live card. Only the card with
+ * `activityId`: one another replica already posted anew stays.
+ * @example if (isMessageGone(err)) await forgetRunCard(store, 42, conversationId, card.activityId);
+ */
+export async function forgetRunCard(
+  store: Store,
+  runId: number,
+  conversationId: string,
+  activityId: string,
+): Promise<void> {
+  const key = runCardKey(runId, conversationId);
+  const doc = await store.get<RunCardDoc>(RUN_CARDS_COLLECTION, key);
+  if (isCard(doc?.value) && doc.value.activityId === activityId) {
+    await store.delete(RUN_CARDS_COLLECTION, key, doc.etag);
+  }
+}

@@ -103,6 +103,28 @@ export class RunEngine {
     return this.approvalStore.get(id.toLowerCase());
   }
 
+  /**
+   * Runs queued from now on get ids above `runId` (the seeded history keeps its own): a local
+   * bot restarted on a store that remembers earlier runs must never see one of their ids again.
+   * @example engine.reserveRunIdsThrough(128); engine.queue(req).id // 129 (or more)
+   */
+  reserveRunIdsThrough(runId: number): void {
+    this.nextRunId = Math.max(this.nextRunId, Math.floor(runId) + 1);
+  }
+
+  /**
+   * The pipeline's builds of that day continue after `count` (`20261129.4` after 3): runs an
+   * earlier session of a restarted local bot queued that day keep their build numbers to
+   * themselves. A key the catalog does not know is ignored.
+   * @example engine.reserveBuildNumbers('qa', '20261129', 3)
+   */
+  reserveBuildNumbers(pipelineKey: string, day: string, count: number): void {
+    const def = this.opts.ctx.definitions.find((d) => d.key === pipelineKey);
+    if (!def) return;
+    const key = `${def.id}:${day}`;
+    this.numbers.set(key, Math.max(this.numbers.get(key) ?? 0, count));
+  }
+
   /** Pending approvals, optionally of one run. */
   pendingApprovals(runId?: number): EmulatedApproval[] {
     return this.approvals().filter(

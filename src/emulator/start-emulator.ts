@@ -64,6 +64,17 @@ export interface EmulatorOptions {
   clock?: Clock;
   /** Default true: past runs for every pipeline and model versions 1..3. */
   seed?: boolean;
+  /**
+   * Runs queued get ids above this one, after the seeded history (which keeps its ids): local
+   * mode passes the highest run id its store remembers, so a restart never reuses one.
+   * Default none: ids follow the history (101…).
+   */
+  runIdsAbove?: number;
+  /**
+   * Build numbers already given out per pipeline and day (`yyyymmdd`), e.g. by an earlier session
+   * of a restarted local bot: that day's next build of the pipeline is numbered after them.
+   */
+  buildsSoFar?: readonly { pipelineKey: string; day: string; count: number }[];
   /** Service-hook subscriptions configured up front. */
   hooks?: HookTarget[];
   /**
@@ -196,6 +207,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     opts.publicOrgUrl?.replace(/\/+$/, '') ??
     `http://${host.includes(':') ? `[${host}]` : host}:${port}/${organization}`;
   if (opts.seed !== false) seedHistory(ctx, engine, clock);
+  if (opts.runIdsAbove !== undefined) engine.reserveRunIdsThrough(opts.runIdsAbove);
+  for (const b of opts.buildsSoFar ?? []) engine.reserveBuildNumbers(b.pipelineKey, b.day, b.count);
   for (const h of opts.hooks ?? []) hooks.add(h);
 
   let closing: Promise<void> | undefined;

@@ -7,7 +7,7 @@ import {
   rememberApprovalCard,
   settleApprovalCard,
 } from '../conversations/approval-cards';
-import { DeliveryDeferredError } from './delivery-errors';
+import { DeliveryDeferredError, isMessageGone } from './delivery-errors';
 import type { Publisher } from './publisher';
 
 /**
@@ -46,9 +46,10 @@ export async function postApprovalCard(
 /**
  * Replaces every posted card of an approval with its decided state `reply`; each chat's card is
  * rendered for that chat. A card not posted yet gets the decision held for it (see
- * `holdDecision`), so it never lands offering buttons for an approval that is over. A card already updated to this decision is left alone (events are
- * redelivered, and several events name one decision). Resolves one settled result per chat
- * updated, in the order of `chats`.
+ * `holdDecision`), so it never lands offering buttons for an approval that is over. A card
+ * already updated to this decision is left alone (events are redelivered, and several events
+ * name one decision); a card the chat no longer has (deleted there) is posted anew, decided.
+ * Resolves one settled result per chat updated, in the order of `chats`.
  * @example const { chats, outcomes } = await updateApprovalCards(publisher, approval.id, 'approved', reply);
  */
 export async function updateApprovalCards(
@@ -67,9 +68,37 @@ export async function updateApprovalCards(
   const cards = (await listApprovalCards(store, approvalId)).filter((c) => c.shows !== decision);
   const outcomes = await Promise.allSettled(
     cards.map(async (c) => {
-      await publisher.replace(c.conversationId, c.activityId, reply);
+      const tag = { approvalCard: { approvalId, shows: decision } };
+      try {
+        await publisher.replace(c.conversationId, c.activityId, reply, tag);
+      } catch (err) {
+        if (!isMessageGone(err)) throw err;
+        await postDecidedAnew(publisher, c.conversationId, c.activityId, reply, tag.approvalCard);
+        return;
+      }
       await rememberApprovalCard(store, approvalId, c.conversationId, c.activityId, decision);
     }),
   );
   return { chats: cards.map((c) => c.conversationId), outcomes };
+}
+
+/**
+ * The decided card again, as a new message: the chat no longer has the one that offered the
+ * buttons (deleted there), and the decision must still be seen. Remembered as the approval's
+ * card in that chat; a post the outbox takes is remembered when it lands.
+ */
+async function postDecidedAnew(
+  publisher: Publisher,
+  conversationId: string,
+  goneId: string,
+  reply: Reply,
+  card: { approvalId: string; shows: string },
+): Promise<void> {
+  publisher.logger.info(
+    { approvalId: card.approvalId, conversationId, activityId: goneId },
+    'approval card gone from the chat; posting the decided card anew',
+  );
+  const thread = reply.runId !== undefined ? { thread: { runId: reply.runId } } : {};
+  const id = await publisher.post(conversationId, reply, { approvalCard: card }, thread);
+  await rememberApprovalCard(publisher.store, card.approvalId, conversationId, id, card.shows);
 }

@@ -47,7 +47,8 @@ function headerOf(err: unknown, name: string): string | undefined {
 export function classifyDeliveryError(err: unknown, now: number, maxRetryAfterMs: number): Failure {
   if (err instanceof DeliveryFailedError) return { kind: 'permanent', status: err.status };
   if (err instanceof ChannelError) {
-    if (err.code === 'refused') return { kind: 'permanent', status: err.status };
+    if (err.code === 'refused' || err.code === 'gone')
+      return { kind: 'permanent', status: err.status };
     if (err.code === 'throttled' || err.retryAfterMs !== undefined) {
       const ms = Math.min(err.retryAfterMs ?? 1000, maxRetryAfterMs);
       return { kind: 'retryAfter', ms, status: err.status ?? 429 };

@@ -1,7 +1,13 @@
 import type { Reply } from '../commands/reply';
-import { claimRunCardCreation, getRunCard, rememberRunCard } from '../conversations/run-card';
+import {
+  abandonRunCardClaim,
+  claimRunCardCreation,
+  forgetRunCard,
+  getRunCard,
+  rememberRunCard,
+} from '../conversations/run-card';
 import { rememberRunThread } from '../conversations/run-thread';
-import { DeliveryDeferredError } from './delivery-errors';
+import { DeliveryDeferredError, isMessageGone } from './delivery-errors';
 import type { Publisher, SendOptions } from './publisher';
 import type { SendTag } from './outbox';
 
@@ -57,10 +63,7 @@ export async function publishAnswer(
     // Notifications are posting it right now: wait briefly for its id, then update it.
     for (let i = 0; i < 20; i++) {
       const existing = await getRunCard(store, runId, conversationId);
-      if (existing) {
-        await publisher.update(conversationId, existing.activityId, payload, undefined, options);
-        return existing.activityId;
-      }
+      if (existing) return updateOrPost(publisher, target, payload, existing, options);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     // Still on its way (in the outbox?): queue this one behind it, where it becomes an update.
@@ -78,6 +81,47 @@ export async function publishAnswer(
       activityId: sentId,
       lastUpdate,
     });
+  }
+  return sentId;
+}
+
+/**
+ * Updates the run's card with the answer; a card the chat no longer has (deleted there) is
+ * forgotten and the answer posted instead, as the run's new live card unless notifications are
+ * posting one right now, so the person still gets an answer.
+ */
+async function updateOrPost(
+  publisher: Publisher,
+  target: InTurnTarget,
+  payload: unknown,
+  card: { runId: number; activityId: string },
+  options: SendOptions,
+): Promise<string | undefined> {
+  const { store, clock, logger } = publisher;
+  const { conversationId } = target;
+  const { runId, activityId } = card;
+  try {
+    await publisher.update(conversationId, activityId, payload, undefined, options);
+    return activityId;
+  } catch (err) {
+    if (!isMessageGone(err)) throw err;
+  }
+  logger.info({ runId, conversationId, activityId }, 'run card gone from the chat; posting anew');
+  await forgetRunCard(store, runId, conversationId, activityId);
+  const lastUpdate = clock.now();
+  const claimed = await claimRunCardCreation(store, runId, conversationId);
+  const tag: SendTag | undefined = claimed
+    ? { runCard: { runId, lastStateHash: '', lastUpdate } }
+    : undefined;
+  const sentId = await sendOrDefer(publisher, conversationId, payload, tag, options).catch(
+    async (err: unknown) => {
+      // Refused for good: the next state of the run may post its card instead.
+      if (claimed) await abandonRunCardClaim(store, runId, conversationId);
+      throw err;
+    },
+  );
+  if (sentId && claimed) {
+    await rememberRunCard(store, { runId, conversationId, activityId: sentId, lastUpdate });
   }
   return sentId;
 }

@@ -9,7 +9,9 @@ import {
 import { progressOfHash } from '../conversations/run-progress';
 import type { Logger } from '../logging/create-logger';
 import type { Store } from '../store/store';
+import { isMessageGone } from './delivery-errors';
 import { classifyDeliveryError, backoffMs, type RetryPolicy } from './delivery-retry';
+import { deliverOrRepost } from './repost-gone';
 
 /**
  * How long a drain's claim hides outbox items from other replicas. Short, because a replica
@@ -165,8 +167,8 @@ export class Outbox {
           continue;
         }
         if (op) {
-          const messageId = await deliver(op);
-          const followUp = await this.remember(op, messageId);
+          const sent = await deliverOrRepost({ store, logger }, deliver, op);
+          const followUp = await this.remember(sent.op, sent.messageId);
           delivered++;
           // Decided while it landed: updated now, or kept here for the next drain.
           if (followUp) await deliver(followUp).catch(() => this.add(followUp));
@@ -174,6 +176,12 @@ export class Outbox {
         await store.complete(this.queue, item.id);
       } catch (err) {
         const failure = classifyDeliveryError(err, clock.now(), policy.maxRetryAfterMs ?? 60_000);
+        if (isMessageGone(err) && item.payload.kind === 'update') {
+          // A refresh of a message the chat no longer has: nothing is left to show it in.
+          logger.warn({ err, outboxId: item.id }, 'outbox update of a deleted message; dropped');
+          await store.complete(this.queue, item.id);
+          continue;
+        }
         if (failure.kind === 'permanent') {
           logger.error(
             {

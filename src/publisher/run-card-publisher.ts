@@ -2,13 +2,14 @@ import type { Reply } from '../commands/reply';
 import {
   abandonRunCardClaim,
   claimRunCardCreation,
+  forgetRunCard,
   getRunCard,
   rememberRunCard,
   runCardCreationPending,
   type RunCard,
 } from '../conversations/run-card';
 import { progressOfHash } from '../conversations/run-progress';
-import { DeliveryDeferredError } from './delivery-errors';
+import { DeliveryDeferredError, isMessageGone } from './delivery-errors';
 import type { Publisher } from './publisher';
 
 export type RunCardOutcome = 'created' | 'updated' | 'unchanged' | 'skipped' | 'deferred';
@@ -17,7 +18,8 @@ export type RunCardOutcome = 'created' | 'updated' | 'unchanged' | 'skipped' | '
  * Shows a run's state as its one live card in a chat: creates it once (a claim decides who,
  * across replicas and the requester's own reply), or updates it in place when the run moved
  * on; never backwards. A state that cannot post because the first post is still on its way
- * waits in the outbox behind it.
+ * waits in the outbox behind it. A card the chat no longer has (deleted there) is forgotten and
+ * the state is posted as a new live card.
  * @example await showRunCard(publisher, { runId: 42, conversationId, reply, stateHash, mayCreate: true });
  */
 export async function showRunCard(
@@ -52,7 +54,14 @@ export async function showRunCard(
     } catch (err) {
       // The outbox applies it (and remembers it) once the channel takes it again.
       if (err instanceof DeliveryDeferredError) return 'deferred';
-      throw err;
+      if (!isMessageGone(err)) throw err;
+      // Deleted in the chat: the run still has a live card there, a new one at the bottom.
+      publisher.logger.info(
+        { runId, conversationId, activityId: card.activityId },
+        'run card gone from the chat; posting it anew',
+      );
+      await forgetRunCard(store, runId, conversationId, card.activityId);
+      return showRunCard(publisher, { ...args, card: undefined, mayCreate: true });
     }
     await rememberRunCard(store, { ...card, lastUpdate, lastStateHash: stateHash });
     return 'updated';

@@ -2,7 +2,7 @@ import { getRunThread, rememberRunThread } from '../conversations/run-thread';
 import type { Logger } from '../logging/create-logger';
 import type { Store } from '../store/store';
 import type { ChatChannel } from './chat-channel';
-import { ChannelError } from './delivery-errors';
+import { isMessageGone } from './delivery-errors';
 import type { OutboxItem } from './outbox';
 
 /**
@@ -11,7 +11,7 @@ import type { OutboxItem } from './outbox';
  * (`rootId`), else into the run's thread in that chat; a run with no thread there yet gets this
  * message as its root, recorded after the post (a crash in between at worst starts a second
  * thread, never loses the message). A thread the platform no longer knows (its root deleted:
- * 404) gets a new root instead of losing the message. The channel decides where threads exist
+ * the channel's `gone`) gets a new root instead of losing the message. The channel decides where threads exist
  * (a Teams channel); elsewhere the thread is ignored and this is a plain post.
  * @example const id = await sendInThread({ channel, store, logger }, { conversationId, payload, thread: { runId: 42 } });
  */
@@ -31,7 +31,7 @@ export async function sendInThread(
     try {
       return await channel.send(conversationId, payload, undefined, { threadRootId: root });
     } catch (err) {
-      if (!threadGone(err)) throw err;
+      if (!isMessageGone(err)) throw err;
       logger.warn(
         { conversationId, runId, threadRootId: root, err },
         'the thread is gone from the chat; posting a new one',
@@ -51,9 +51,4 @@ export async function sendInThread(
     );
   }
   return id;
-}
-
-/** The platform refused a reply because the thread's root is not there (Teams: 404 NotFound). */
-function threadGone(err: unknown): boolean {
-  return err instanceof ChannelError && err.code === 'refused' && err.status === 404;
 }

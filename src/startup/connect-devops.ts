@@ -9,6 +9,9 @@ import type { DoctorDeps } from '../commands/handlers/doctor';
 import { checkProjectExists } from '../devops/check-project';
 import type { Emulator } from '../emulator/start-emulator';
 import { type Logger } from '../logging/create-logger';
+import type { Store } from '../store/store';
+import { highestRememberedRunId } from './highest-remembered-run-id';
+import { rememberedBuildsPerDay } from './remembered-builds-per-day';
 import { lazyPort } from './lazy-port';
 import type { AppOverrides } from './start-app';
 
@@ -18,7 +21,14 @@ import type { AppOverrides } from './start-app';
  */
 export async function connectDevOps(
   config: AppConfig,
-  ctx: { catalog: Catalog; clock: Clock; logger: Logger; overrides: AppOverrides },
+  ctx: {
+    catalog: Catalog;
+    clock: Clock;
+    logger: Logger;
+    overrides: AppOverrides;
+    /** Local mode: new runs get ids above every run it remembers (see `highestRememberedRunId`). */
+    store?: Store;
+  },
 ): Promise<{
   devops: DevOpsPort;
   hooks?: HooksPort;
@@ -27,7 +37,7 @@ export async function connectDevOps(
   doctor?: DoctorDeps['doctor'];
   checkProject?: () => Promise<void>;
 }> {
-  const { catalog, clock, logger, overrides } = ctx;
+  const { catalog, clock, logger, overrides, store } = ctx;
   // `doctor` in chat: the same checks as `npm run doctor`, loaded on first use.
   const doctorFor =
     (orgUrl: string, project: string, auth: AdoDevOpsOptions['auth'], localMode = false) =>
@@ -78,11 +88,16 @@ export async function connectDevOps(
   // The emulator's modules load only in local mode.
   const { startEmulator } =
     require('../emulator/start-emulator') as typeof import('../emulator/start-emulator');
+  // The emulator forgets its runs when the process stops; a kept store (SQLite) does not.
+  const runIdsAbove = store ? await highestRememberedRunId(store) : 0;
+  const buildsSoFar = store ? await rememberedBuildsPerDay(store) : [];
   const emulator = await startEmulator({
     catalog,
     taskMs: overrides.emulatorTaskMs ?? config.emulatorTaskMs,
     seed: true,
     serviceIdentityIsApprover: true,
+    runIdsAbove,
+    buildsSoFar,
   });
   const auth = { pat: emulator.pat };
   const { orgUrl, project } = emulator;

@@ -91,7 +91,7 @@ export async function startApp(
     }));
   const localMode = !config.ado;
 
-  const ado = await connectDevOps(config, { catalog, clock, logger, overrides });
+  const ado = await connectDevOps(config, { catalog, clock, logger, overrides, store });
   // Free text sent to Azure DevOps (approval comments) is masked like everything else going out.
   const devops = new CachedDevOps(new MaskingDevOps(ado.devops, config.secrets), clock);
   const emulator = ado.emulator;

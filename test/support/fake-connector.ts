@@ -59,7 +59,10 @@ export interface FakeConnector {
    * Teams-like numeric one unless given).
    */
   userPosted(conversationId: string, id?: string): string;
-  /** The message is deleted: a reply into its thread is refused as Teams refuses it (404). */
+  /**
+   * The message is deleted: a reply into its thread and an update of it are refused as Teams
+   * refuses them (404).
+   */
   deleteMessage(conversationId: string, id: string): void;
   /** The token service on the same port (point `OAuthUrl` at `url`). */
   tokenService: FakeTokenService;
@@ -73,7 +76,10 @@ export interface FakeConnector {
  * `<channel>;messageid=<root>` (URL-encoded in the path; `replyToId` does not route it), and a
  * thread whose root is no message of that conversation is refused with 404 ConversationNotFound
  * (what Teams answers a post to a thread that is not there); an update may name the conversation
- * with or without the suffix (the service normalizes it).
+ * with or without the suffix (the service normalizes it), and an update of a message the
+ * conversation does not have (never posted there, or deleted) is refused with 404
+ * ActivityNotFoundInConversation "Message does not exist in the thread.", as Teams and the
+ * Agents Playground refuse it.
  */
 export async function startFakeConnector(): Promise<FakeConnector> {
   const calls: ConnectorCall[] = [];
@@ -145,6 +151,17 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       ) {
         const body = {
           error: { code: 'ConversationNotFound', message: 'Conversation not found.' },
+        };
+        send(res, 404, { 'content-type': 'application/json' }, JSON.stringify(body));
+        return;
+      }
+      if (req.method === 'PUT' && !messages.get(conversationId)?.has(pathId ?? '')) {
+        // Teams (and the Agents Playground) on an update of a message the chat does not have.
+        const body = {
+          error: {
+            code: 'ActivityNotFoundInConversation',
+            message: 'Message does not exist in the thread.',
+          },
         };
         send(res, 404, { 'content-type': 'application/json' }, JSON.stringify(body));
         return;
