@@ -97,6 +97,9 @@ function channelErrorOf(err: unknown): unknown {
     case 'unreachable':
       return new ChannelError('unavailable', err.message, options);
     default:
+      // chat.update of a message someone deleted: the publisher posts the card again.
+      if (err.slackError === 'message_not_found')
+        return new ChannelError('gone', err.message, options);
       return new ChannelError('refused', err.message, options);
   }
 }

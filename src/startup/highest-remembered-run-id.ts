@@ -3,14 +3,13 @@ import { RUN_THREADS_COLLECTION } from '../conversations/run-thread';
 import { TRACKED_RUNS_COLLECTION } from '../notifications/tracked-runs';
 import type { Store } from '../store/store';
 import { RUN_DECISIONS_COLLECTION } from '../use-cases/run-decision';
+import { RUN_RECORDS_COLLECTION } from '../use-cases/run-record';
+import { RETRIES_COLLECTION } from '../use-cases/retry-run';
 
-/**
- * Every collection whose keys start with a run id (`42`, `42:<chat>`, `retry:42`). `runs` (run
- * records) and `retries` are the names `run-record.ts` and `retry-run.ts` keep to themselves.
- */
+/** Every collection whose keys start with a run id (`42`, `42:<chat>`, `retry:42`). */
 const RUN_KEYED_COLLECTIONS = [
-  'runs',
-  'retries',
+  RUN_RECORDS_COLLECTION,
+  RETRIES_COLLECTION,
   RUN_CARDS_COLLECTION,
   RUN_THREADS_COLLECTION,
   RUN_DECISIONS_COLLECTION,

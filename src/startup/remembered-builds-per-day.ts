@@ -1,5 +1,5 @@
 import type { Store } from '../store/store';
-import type { RunRecord } from '../use-cases/run-record';
+import { RUN_RECORDS_COLLECTION, type RunRecord } from '../use-cases/run-record';
 
 /**
  * How many runs of each pipeline the bot queued each day (UTC `yyyymmdd`), from the run records
@@ -12,7 +12,7 @@ export async function rememberedBuildsPerDay(
   store: Store,
 ): Promise<{ pipelineKey: string; day: string; count: number }[]> {
   const counts = new Map<string, { pipelineKey: string; day: string; count: number }>();
-  for (const { value } of await store.list<Partial<RunRecord>>('runs')) {
+  for (const { value } of await store.list<Partial<RunRecord>>(RUN_RECORDS_COLLECTION)) {
     if (typeof value.pipelineKey !== 'string' || typeof value.queuedAt !== 'number') continue;
     const day = new Date(value.queuedAt).toISOString().slice(0, 10).replace(/-/g, '');
     const key = `${value.pipelineKey}:${day}`;

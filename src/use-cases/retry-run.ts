@@ -31,7 +31,9 @@ export type RetryOutcome<A> =
   | { code: 'started'; retryRunId: number; answer: A }
   | { code: 'not-started'; answer: A };
 
-const RETRIES = 'retries';
+/** Store collection of retries, key = `retry:<run id>`. */
+export const RETRIES_COLLECTION = 'retries';
+const RETRIES = RETRIES_COLLECTION;
 /** As long as run records: a run is retried once in its lifetime through the bot. */
 const RETRY_TTL_MS = 90 * 24 * 3600_000;
 

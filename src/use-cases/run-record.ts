@@ -27,7 +27,9 @@ export function requesterLine(record: RunRecord | undefined): string | undefined
   return `${record.requestedBy.name}${retry}`;
 }
 
-const COLLECTION = 'runs';
+/** Store collection of run records, key = run id. */
+export const RUN_RECORDS_COLLECTION = 'runs';
+const COLLECTION = RUN_RECORDS_COLLECTION;
 /** Runs are remembered for 90 days: long enough for retries, rollbacks and audits. */
 const TTL_MS = 90 * 24 * 3600_000;
 

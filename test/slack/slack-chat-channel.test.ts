@@ -43,8 +43,9 @@ describe('SlackChatChannel: Slack as the publisher’s ChatChannel (real @slack/
     await expect(channel.send('C0001', { text: 'x' })).rejects.toMatchObject({
       code: 'refused',
     });
+    // An update of a message Slack does not have (deleted): gone, so the card is posted again.
     await expect(channel.update('C0001', '1.2', { text: 'x' })).rejects.toMatchObject({
-      code: 'refused',
+      code: 'gone',
     });
   });
 
