@@ -104,21 +104,6 @@ describe('renderCard', () => {
     expect(() => renderCard('message', data as CardDataMap['message'])).toThrow(/title/);
   });
 
-  it('Teams shows no inline code: backticks in message and usage text become quotes', () => {
-    // Adaptive Card markdown in Teams has bold, italic, lists and links, not code spans; the
-    // Agents Playground drops the backticks, so "Type `help`" read "Type help".
-    const message = renderCard('message', {
-      ...CARD_FIXTURES.message.good!,
-      text: 'Try `status`, or `help` for everything.',
-    });
-    expect(visibleText(message)).toContain('Try "status", or "help" for everything.');
-    const usage = renderCard('usage-error', {
-      ...CARD_FIXTURES['usage-error'].unknown!,
-      problem: "I don't know `dploy`.",
-    });
-    expect(visibleText(usage)).toContain('I don\'t know "dploy".');
-  });
-
   it('does not leak data between renders of the cached template', () => {
     const a = renderCard('message', { ...CARD_FIXTURES.message.good!, title: 'First' });
     const b = renderCard('message', { ...CARD_FIXTURES.message.good!, title: 'Second' });
