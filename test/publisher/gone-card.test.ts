@@ -1,14 +1,6 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import { TeamsChannel } from '../../src/bot/teams-channel';
-import { runCardData } from '../../src/cards/run-card-data';
-import { systemClock } from '../../src/clock/clock';
 import { messageReply } from '../../src/commands/message-reply';
-import type { Reply } from '../../src/commands/reply';
 import { listApprovalCards } from '../../src/conversations/approval-cards';
-import { getConversation } from '../../src/conversations/get-conversation';
 import { getRunCard, rememberRunCard } from '../../src/conversations/run-card';
-import { saveConversation } from '../../src/conversations/save-conversation';
-import type { RunSummary } from '../../src/devops/devops-port';
 import { postApprovalCard, updateApprovalCards } from '../../src/publisher/approval-card-publisher';
 import {
   ChannelError,
@@ -18,86 +10,36 @@ import {
 } from '../../src/publisher/delivery-errors';
 import { Publisher } from '../../src/publisher/publisher';
 import { showRunCard } from '../../src/publisher/run-card-publisher';
-import { MemoryStore } from '../../src/store/memory-store';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
-import { testLogger } from '../notifications/notification-fixtures';
+import { CHAT, RUN, runCardReply, teamsPublisherRig } from './teams-publisher-rig';
 
-const CHAT = 'a:personal-alex';
-
-const run: RunSummary = {
-  id: 143,
-  name: '20261126.3',
-  pipelineId: 7,
-  pipelineKey: 'prod',
-  pipelineName: '[Manual]-[Prod]-deployment',
-  state: 'inProgress',
-  branch: 'refs/heads/main',
-  parameters: { modelVersion: '3' },
-  createdDate: '2026-11-26T10:00:00Z',
-  url: 'https://dev.azure.com/digitre/ml/_build/results?buildId=143',
-  tags: [],
-};
-const runCard = (): Reply => ({
-  card: 'run-status',
-  data: runCardData(run, { now: Date.now() }),
-  runId: run.id,
-});
 const pending = messageReply('warning', 'Waiting for approval', 'Run 143 waits for Production.');
 const decided = messageReply('good', 'Approved', 'Rita Release approved run 143.');
 
-/** The real publisher, Teams channel and CloudAdapter, against the fake connector over HTTP. */
-async function setup(connector: FakeConnector) {
-  const store = new MemoryStore();
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  await saveConversation(store, {
-    serviceUrl: connector.url,
-    channelId: 'msteams',
-    botId: '28:bot',
-    tenantId: 't1',
-    conversationId: CHAT,
-    conversationType: 'personal',
-    userId: '29:alex',
-  });
-  const channel = new TeamsChannel({ adapter, botAppId: '', store });
-  const publisher = new Publisher({
-    channel,
-    store,
-    clock: systemClock,
-    logger: testLogger().logger,
-    maxAttempts: 2,
-    baseDelayMs: 1,
-  });
-  const inTurn = async (work: (context: unknown) => Promise<void>) => {
-    const reference = (await getConversation(store, CHAT))!.reference;
-    await adapter.continueConversationAsync('', reference as never, work);
-  };
-  return { store, channel, publisher, inTurn };
-}
-
 const show = (publisher: Publisher, stateHash: string) =>
   showRunCard(publisher, {
-    runId: run.id,
+    runId: RUN.id,
     conversationId: CHAT,
     mayCreate: false,
-    reply: runCard(),
+    reply: runCardReply(),
     stateHash,
   });
 
 describe('a card the chat no longer has is posted again, never an error', () => {
   let connector: FakeConnector;
-  let t: Awaited<ReturnType<typeof setup>>;
+  let t: Awaited<ReturnType<typeof teamsPublisherRig>>;
   beforeEach(async () => {
     connector = await startFakeConnector();
-    t = await setup(connector);
+    t = await teamsPublisherRig(connector, { policy: { maxAttempts: 2, baseDelayMs: 1 } });
   });
   afterEach(() => connector.close());
 
   const calls = (method: 'POST' | 'PUT') => connector.calls.filter((c) => c.method === method);
   /** The requester's answer, remembered as the run's live card here (as `publishAnswer` does). */
   const postRunCard = async () => {
-    const activityId = await t.publisher.post(CHAT, runCard());
+    const activityId = await t.publisher.post(CHAT, runCardReply());
     await rememberRunCard(t.store, {
-      runId: run.id,
+      runId: RUN.id,
       conversationId: CHAT,
       activityId,
       lastUpdate: 1,
@@ -123,7 +65,7 @@ describe('a card the chat no longer has is posted again, never an error', () => 
     await expect(show(t.publisher, '20001:a')).resolves.toBe('created');
     const reposted = calls('POST')[1]!;
     expect(reposted.id).not.toBe(first.id);
-    expect((await getRunCard(t.store, run.id, CHAT))!.activityId).toBe(reposted.id);
+    expect((await getRunCard(t.store, RUN.id, CHAT))!.activityId).toBe(reposted.id);
     await expect(show(t.publisher, '30001:b')).resolves.toBe('updated');
     expect(calls('PUT').map((c) => c.activityId)).toEqual([reposted.id]);
   });
@@ -148,15 +90,15 @@ describe('a card the chat no longer has is posted again, never an error', () => 
     const posted = await postRunCard();
     connector.deleteMessage(CHAT, posted);
     let answered: string | undefined;
-    await t.inTurn(async (context) => {
+    await t.inTurn(CHAT, async (context) => {
       answered = await t.publisher.publish(
         CHAT,
-        { ...runCard(), queued: true },
+        { ...runCardReply(), queued: true },
         { inTurn: context },
       );
     });
     expect(answered).toBe(calls('POST')[1]!.id);
-    expect((await getRunCard(t.store, run.id, CHAT))!.activityId).toBe(answered);
+    expect((await getRunCard(t.store, RUN.id, CHAT))!.activityId).toBe(answered);
   });
 
   it('a run card update waiting in the outbox posts anew when the card was deleted meanwhile', async () => {
@@ -167,7 +109,7 @@ describe('a card the chat no longer has is posted again, never an error', () => 
     await t.publisher.drainOutbox();
     expect(await t.publisher.outboxLength()).toBe(0);
     const anew = calls('POST')[1]!;
-    expect((await getRunCard(t.store, run.id, CHAT))!).toMatchObject({
+    expect((await getRunCard(t.store, RUN.id, CHAT))!).toMatchObject({
       activityId: anew.id,
       lastStateHash: '20001:a',
     });
