@@ -1,3 +1,4 @@
+import { rememberRunCard } from '../../src/conversations/run-card';
 import { saveRunRecord } from '../../src/use-cases/run-record';
 import type { Catalog } from '../../src/catalog/catalog-schema';
 import type { RunSummary } from '../../src/devops/devops-port';
@@ -58,6 +59,37 @@ export async function queueProdRun(env: ReturnType<typeof setup>): Promise<RunSu
     requestedBy: { id: 'alex', name: 'Alex Wilber', teamsId: '29:alex' },
     conversationId: PERSONAL,
     queuedAt: env.clock.now(),
+  });
+  return run;
+}
+
+/**
+ * A prod run Alex asked for in his personal chat, rejected at its approval with `comment` (as
+ * Azure DevOps records it), and the completed event that tells the processor. With
+ * `cardInPersonal`, the run's live card is in his chat.
+ */
+export async function rejectProdRun(
+  env: ReturnType<typeof setup>,
+  comment: string,
+  opts: { cardInPersonal?: boolean } = {},
+): Promise<RunSummary> {
+  const run = await queueProdRun(env);
+  if (opts.cardInPersonal) {
+    await rememberRunCard(env.store, {
+      runId: run.id,
+      conversationId: PERSONAL,
+      activityId: 'card-1',
+      lastUpdate: env.clock.now(),
+    });
+  }
+  const approval = env.devops.advance(run.id, 'waiting')!;
+  const decided = await env.devops.decideApproval(approval.id, 'rejected', comment);
+  await env.processor.handle({
+    id: `rejected-${run.id}`,
+    source: 'webhook',
+    runId: run.id,
+    kind: 'completed',
+    approval: { id: decided.id, pending: false },
   });
   return run;
 }

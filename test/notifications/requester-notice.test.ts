@@ -1,28 +1,12 @@
-import { rememberRunCard } from '../../src/conversations/run-card';
 import { saveRunRecord } from '../../src/use-cases/run-record';
-import { queueProdRun, setup } from './event-processor-kit';
+import { rejectProdRun, setup } from './event-processor-kit';
 import { CHANNEL, PERSONAL, cardText, saveConversations } from './notification-fixtures';
 
-/** A prod run Alex asked for in his personal chat (its live card is there), then rejected. */
+/** What Alex's personal chat got after a prod run under its live card there was rejected. */
 async function rejectedUnderItsCard(comment: string) {
   const env = setup();
   await saveConversations(env.store);
-  const run = await queueProdRun(env);
-  await rememberRunCard(env.store, {
-    runId: run.id,
-    conversationId: PERSONAL,
-    activityId: 'card-1',
-    lastUpdate: env.clock.now(),
-  });
-  const approval = env.devops.advance(run.id, 'waiting')!;
-  const decided = await env.devops.decideApproval(approval.id, 'rejected', comment);
-  await env.processor.handle({
-    id: 'r1',
-    source: 'webhook',
-    runId: run.id,
-    kind: 'completed',
-    approval: { id: decided.id, pending: false },
-  });
+  await rejectProdRun(env, comment, { cardInPersonal: true });
   return env.sender.in(PERSONAL).filter((c) => c.method === 'send');
 }
 
@@ -41,6 +25,7 @@ describe('the requester’s notice of a rejection, under the run’s live card',
       'Your deploy to Production was rejected by Rita Release',
     );
     expect(cardText(sent[0]!.activity)).toContain('metrics regressed');
+    expect(cardText(sent[0]!.activity)).not.toContain('via Teams');
   });
 });
 

@@ -1,4 +1,4 @@
-import { queueProdRun, setup, subscribe } from './event-processor-kit';
+import { rejectProdRun, setup, subscribe } from './event-processor-kit';
 import { CHANNEL, cardText, saveConversations } from './notification-fixtures';
 
 describe('a rejected run’s card, in every chat that shows it', () => {
@@ -6,20 +6,7 @@ describe('a rejected run’s card, in every chat that shows it', () => {
     const env = setup();
     await saveConversations(env.store);
     await subscribe(env, CHANNEL, { pipelines: ['prod'] });
-    const run = await queueProdRun(env);
-    const approval = env.devops.advance(run.id, 'waiting')!;
-    const decided = await env.devops.decideApproval(
-      approval.id,
-      'rejected',
-      'Rejected by Rita Release via Teams: metrics regressed',
-    );
-    await env.processor.handle({
-      id: 'x1',
-      source: 'webhook',
-      runId: run.id,
-      kind: 'completed',
-      approval: { id: decided.id, pending: false },
-    });
+    const run = await rejectProdRun(env, 'Rejected by Rita Release via Teams: metrics regressed');
     const runCards = env.sender.in(CHANNEL).filter((c) => c.shows?.runCard?.runId === run.id);
     const card = cardText(runCards.at(-1)!.activity);
     expect(card).toContain('Rejected by Rita Release: metrics regressed');

@@ -71,38 +71,6 @@ describe('a run event shown in chats (run card, approval cards, requester notice
     expect(await listTrackedRuns(env.store)).toEqual([]);
   });
 
-  it('the requester hears who rejected their deploy and why, even under its live card', async () => {
-    const env = setup();
-    await saveConversations(env.store);
-    const run = await queueProdRun(env);
-    // Asked in their personal chat: the run's live card is there.
-    await rememberRunCard(env.store, {
-      runId: run.id,
-      conversationId: PERSONAL,
-      activityId: 'card-1',
-      lastUpdate: env.clock.now(),
-    });
-    const approval = env.devops.advance(run.id, 'waiting')!;
-    const decided = await env.devops.decideApproval(
-      approval.id,
-      'rejected',
-      'Rejected by Rita Release via Teams: metrics regressed',
-    );
-    await env.processor.handle({
-      id: 'r1',
-      source: 'webhook',
-      runId: run.id,
-      kind: 'completed',
-      approval: { id: decided.id, pending: false },
-    });
-    const notices = env.sender.in(PERSONAL).filter((c) => c.method === 'send');
-    expect(notices).toHaveLength(1);
-    const notice = cardText(notices[0]!.activity);
-    expect(notice).toContain('Your deploy to Production was rejected by Rita Release');
-    expect(notice).toContain('metrics regressed');
-    expect(notice).not.toContain('via Teams');
-  });
-
   it('a run that succeeded under its live card in the requester’s chat gets no extra notice', async () => {
     const env = setup();
     await saveConversations(env.store);
