@@ -5,6 +5,12 @@ export const APPROVAL_CARDS_COLLECTION = 'approval-cards';
 const TTL_MS = 30 * 24 * 3600_000;
 /** A poster that crashed before posting must not block the card for long. */
 const CLAIM_TTL_MS = 5 * 60_000;
+/**
+ * A claim neither posted nor handed to the outbox for this long was left by a poster that died:
+ * a post's inline retries end within ~10 s (the publisher's budget), then the outbox has it.
+ * Its redelivered event may take the card over, so the card is not lost with the replica.
+ */
+export const STALE_CLAIM_MS = 60_000;
 
 interface ApprovalCardDoc {
   approvalId: string;
@@ -18,6 +24,10 @@ interface ApprovalCardDoc {
    * card, rendered for this chat, which whoever posts it sends instead (or right after).
    */
   decidedPayload?: unknown;
+  /** When the poster claimed it (epoch ms): a stale claim can be taken over. */
+  claimedAt?: number;
+  /** The outbox has its post: it lands from there, so nobody takes it over. */
+  queued?: boolean;
 }
 
 export interface ApprovalCard {
@@ -31,20 +41,63 @@ export interface ApprovalCard {
 const key = (approvalId: string, conversationId: string) => `${approvalId}:${conversationId}`;
 
 /**
- * True for exactly one caller per approval and conversation: that caller posts the card.
- * @example if (await claimApprovalCard(store, approval.id, conv)) rememberApprovalCard(store, approval.id, conv, await send());
+ * True for exactly one caller per approval and conversation: that caller posts the card. A
+ * claim left by a poster that died before posting (or handing the post to the outbox) is taken
+ * over once stale (`STALE_CLAIM_MS`), so a redelivered event still posts the card.
+ * @example if (await claimApprovalCard(store, approval.id, conv, clock.now())) rememberApprovalCard(store, approval.id, conv, await send());
  */
 export async function claimApprovalCard(
   store: Store,
   approvalId: string,
   conversationId: string,
+  now: number,
 ): Promise<boolean> {
-  const doc: ApprovalCardDoc = { approvalId, conversationId };
-  const put = await store.put(APPROVAL_CARDS_COLLECTION, key(approvalId, conversationId), doc, {
+  const k = key(approvalId, conversationId);
+  const doc: ApprovalCardDoc = { approvalId, conversationId, claimedAt: now };
+  const put = await store.put(APPROVAL_CARDS_COLLECTION, k, doc, {
     etag: null,
     ttlMs: CLAIM_TTL_MS,
   });
-  return put.ok;
+  if (put.ok) return true;
+  const current = await store.get<ApprovalCardDoc>(APPROVAL_CARDS_COLLECTION, k);
+  const v = current?.value;
+  const abandoned =
+    v !== undefined &&
+    v.activityId === undefined &&
+    !v.queued &&
+    v.decidedPayload === undefined &&
+    v.claimedAt !== undefined &&
+    now - v.claimedAt >= STALE_CLAIM_MS;
+  if (!current || !abandoned) return false;
+  const retaken = await store.put(APPROVAL_CARDS_COLLECTION, k, doc, {
+    etag: current.etag,
+    ttlMs: CLAIM_TTL_MS,
+  });
+  return retaken.ok;
+}
+
+/**
+ * Notes that the outbox took a claimed card's post: it lands from there (however long the chat
+ * is down), so the claim is kept as long as a card and never taken over.
+ * @example await markApprovalCardQueued(store, approval.id, conversationId);
+ */
+export async function markApprovalCardQueued(
+  store: Store,
+  approvalId: string,
+  conversationId: string,
+): Promise<void> {
+  const k = key(approvalId, conversationId);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await store.get<ApprovalCardDoc>(APPROVAL_CARDS_COLLECTION, k);
+    if (!current || current.value.activityId !== undefined) return; // landed already
+    const put = await store.put(
+      APPROVAL_CARDS_COLLECTION,
+      k,
+      { ...current.value, queued: true },
+      { etag: current.etag, ttlMs: TTL_MS },
+    );
+    if (put.ok) return;
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Reply } from '../commands/reply';
 import {
   claimApprovalCard,
   holdDecision,
+  markApprovalCardQueued,
   listApprovalCards,
   listUnpostedApprovalCards,
   rememberApprovalCard,
@@ -24,15 +25,18 @@ export async function postApprovalCard(
   reply: Reply,
 ): Promise<boolean> {
   const { store } = publisher;
-  if (!(await claimApprovalCard(store, approvalId, conversationId))) return false;
+  if (!(await claimApprovalCard(store, approvalId, conversationId, publisher.clock.now())))
+    return false;
   // In a channel, a run's approval card is a reply in the run's thread (or starts it).
   const thread = reply.runId !== undefined ? { thread: { runId: reply.runId } } : {};
-  const messageId = await publisher.post(
-    conversationId,
-    reply,
-    { approvalCard: { approvalId } },
-    thread,
-  );
+  const messageId = await publisher
+    .post(conversationId, reply, { approvalCard: { approvalId } }, thread)
+    .catch(async (err: unknown) => {
+      // The outbox posts it later: the claim must outlive the outage and never be taken over.
+      if (err instanceof DeliveryDeferredError)
+        await markApprovalCardQueued(store, approvalId, conversationId);
+      throw err;
+    });
   // Decided while this was being posted: the card must not keep offering Approve/Reject.
   const held = await settleApprovalCard(store, approvalId, conversationId, messageId);
   if (held) {
