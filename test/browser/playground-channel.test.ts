@@ -107,6 +107,10 @@ describe('Agents Playground, the team channel', () => {
     await s.user.post('approve prod Metrics look good');
     const decided = await s.user.seeCard(/Approved: Production[\s\S]*Metrics look good/);
     await expect(decided.innerText()).resolves.toMatch(/Approved by Alex Wilber/);
+    // The typed decision gets its own visible answer, one line, not a second Approved card.
+    await s.user.seeCard(
+      /You approved run #\d+ of \[Manual\]-\[Prod\]-deployment, the deploy to Production/,
+    );
 
     await expect(s.runFinished(run.id)).resolves.toBe('succeeded');
     // The run card the subscription posted in the channel follows the run to the end.

@@ -31,6 +31,11 @@ describe('Agents Playground, personal chat', () => {
     const dashboard = await s.user.seeCard('Latest run');
     await expect(dashboard.innerText()).resolves.toMatch(/Pipelines/);
     await s.user.screenshot('status');
+
+    // Small talk gets a short answer, not the whole help card.
+    await s.user.say('hi');
+    const hello = await s.user.seeCard(/Hi Alex/);
+    await expect(hello.innerText()).resolves.not.toContain('What I can do');
   });
 
   it('deploy custom-qa model v3: the run card appears, and status shows it Succeeded', async () => {
