@@ -1,4 +1,3 @@
-import { approvalCardData } from '../cards/approval-card-data';
 import { catalogIndex } from '../catalog/catalog-index';
 import { formatWhen, runLabel } from '../cards/format';
 import { DevOpsError, type ApprovalSummary } from '../devops/devops-port';
@@ -15,6 +14,7 @@ import type { CommandContext, CommandDeps } from './command-spec';
 import { devopsFailureReply, refusalReply } from './handler-kit';
 import { messageReply } from './message-reply';
 import type { Reply } from './reply';
+import { approvalCardReply } from './approval-card-reply';
 import { usageReply } from './usage-reply';
 
 export type { ApprovalDecision, ApprovalTarget } from '../use-cases/decide-approval';
@@ -106,7 +106,8 @@ function notFoundReply(outcome: Exclude<ApprovalNotFound, { code: 'refused:which
 
 /**
  * The approval card for an approval in its current state, with what the run's record says:
- * who asked, the model, what it changes live and the branch (what approvers approve).
+ * who asked, the model, what it changes live and the branch (what approvers approve). The one
+ * builder notifications use too (`approvalCardReply`), so every copy shows the same facts.
  */
 export function approvalReply(
   approval: ApprovalSummary,
@@ -115,25 +116,13 @@ export function approvalReply(
   view: 'approver' | 'viewer' = 'viewer',
   approverUserIds?: string[],
 ): Reply {
-  const index = catalogIndex(deps.catalog);
-  const env = approval.environment
-    ? index.environment(approval.environment)
-    : index.environmentOf(approval.pipelineKey);
-  return {
-    card: 'approval',
-    data: approvalCardData(approval, {
-      environment: env?.displayName,
-      stage: index.stageDisplayName(approval.pipelineKey, approval.stageName),
-      requestedBy: record?.requestedBy.name,
-      modelVersion: record?.model ? `v${record.model}` : undefined,
-      change: record?.change,
-      branch: record?.branch,
-      view,
-      approverUserIds,
-      now: deps.clock.now(),
-    }),
-    runId: approval.runId,
-  };
+  return approvalCardReply(approval, {
+    catalog: deps.catalog,
+    now: deps.clock.now(),
+    record,
+    view,
+    ...(approverUserIds && { approverUserIds }),
+  });
 }
 
 /**

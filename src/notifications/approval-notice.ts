@@ -2,7 +2,7 @@ import type { RunRecord } from '../use-cases/run-record';
 import type { RunSummary } from '../devops/devops-port';
 import { postApprovalCard, updateApprovalCards } from '../publisher/approval-card-publisher';
 import type { RunEventForFilter } from '../subscriptions/subscription';
-import { approvalCardReply } from './approval-card-reply';
+import { approvalCardReply } from '../commands/approval-card-reply';
 import { approvalTargets } from './approval-targets';
 import { logDeliveries, type EventProcessorDeps } from './notification-deps';
 import { rememberRunDecision } from '../use-cases/run-decision';

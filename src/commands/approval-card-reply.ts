@@ -1,7 +1,7 @@
 import { approvalCardData } from '../cards/approval-card-data';
 import { catalogIndex } from '../catalog/catalog-index';
 import type { Catalog } from '../catalog/catalog-schema';
-import type { Reply } from '../commands/reply';
+import type { Reply } from './reply';
 import type { RunRecord } from '../use-cases/run-record';
 import type { ApprovalSummary, RunSummary } from '../devops/devops-port';
 

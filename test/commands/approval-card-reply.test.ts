@@ -1,7 +1,7 @@
 import type { RunRecord } from '../../src/use-cases/run-record';
 import type { ApprovalSummary, RunSummary } from '../../src/devops/devops-port';
-import { approvalCardReply } from '../../src/notifications/approval-card-reply';
-import { catalog } from './notification-fixtures';
+import { approvalCardReply } from '../../src/commands/approval-card-reply';
+import { catalog } from '../notifications/notification-fixtures';
 
 const now = Date.parse('2026-11-26T10:30:00Z');
 
