@@ -174,7 +174,8 @@ async function whichApproval(
   const rest = asked.comment ? ` ${asked.comment}` : '';
   const index = catalogIndex(deps.catalog);
   const now = deps.clock.now();
-  const runs = await Promise.all(pending.map((a) => buildNumberOf(a.runId, deps)));
+  const names = await buildNumbersOf([...new Set(pending.map((a) => a.runId))], deps);
+  const runs = pending.map((a) => names.get(a.runId));
   const envOf = (a: ApprovalSummary) =>
     (a.environment ? index.environment(a.environment) : index.environmentOf(a.pipelineKey))
       ?.displayName;
@@ -201,12 +202,15 @@ async function whichApproval(
   });
 }
 
-/** A run's build number, or nothing when Azure DevOps cannot say now (the id still names it). */
-async function buildNumberOf(runId: number, deps: CommandDeps): Promise<string | undefined> {
+/**
+ * The runs' build numbers, in one Azure DevOps call; none when it cannot say now (the ids still
+ * name the runs).
+ */
+async function buildNumbersOf(runIds: number[], deps: CommandDeps): Promise<Map<number, string>> {
   try {
-    return (await deps.devops.getRun(runId))?.name;
+    return new Map((await deps.devops.getRuns(runIds)).map((r) => [r.id, r.name]));
   } catch (err) {
-    if (err instanceof DevOpsError) return undefined;
+    if (err instanceof DevOpsError) return new Map();
     throw err;
   }
 }

@@ -37,6 +37,8 @@ describe('approve and reject: which run, when several wait', () => {
     );
     expect(which.suggestions[1]).toContain(`#${b.run.id} · ${runB.name}, Production`);
     expect(JSON.stringify(which)).not.toContain('Deploy_Prod');
+    // The pending approvals, then both build numbers in one call (not one read per run).
+    expect(h.devops.calls.map((c) => c.method)).toEqual(['pendingApprovals', 'getRuns']);
     // In Teams each is a button that sends its command as if the person had typed it.
     expect(renderCard('usage-error', which).actions).toEqual(
       [a, b].map(({ run }) => ({
@@ -69,7 +71,7 @@ describe('approve and reject: which run, when several wait', () => {
     const h = handlerHarness();
     const a = await waitingProdRun(h);
     await waitingProdRun(h);
-    h.devops.failWith('getRun', new DevOpsError('unavailable', 'down'));
+    h.devops.failWith('getRuns', new DevOpsError('unavailable', 'down'));
     const which = cardOf(await h.run('approve prod', { actor: LEAD }), 'usage-error');
     expect(which.suggestions[0]).toMatch(
       new RegExp(`^approve ${a.run.id} — #${a.run.id}, Production`),
