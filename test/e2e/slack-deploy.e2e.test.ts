@@ -166,8 +166,18 @@ describe('Slack end to end, deploys: the real app, real Bolt and @slack/web-api 
       (x) =>
         x.args.channel === c && x.args.ts === slackTsOf(status) && text(x).includes('Rita Release'),
     );
-    const audit = await s.t.app.store.queryAudit();
-    expect(JSON.stringify(audit)).toContain('approval.reject');
+    // The run card's update (notifications: "Rejected by Rita Release: …") can come before the
+    // submission's audit entries (the decision's and the click's): wait for them, then count.
+    const rejected = (entries: { action: string; outcome?: string }[]) =>
+      entries.some((a) => a.action === 'card:approval.reject' && a.outcome === 'ok');
+    let audit = await s.t.app.store.queryAudit();
+    for (let i = 0; i < 200 && !rejected(audit); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      audit = await s.t.app.store.queryAudit();
+    }
+    expect(rejected(audit)).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    audit = await s.t.app.store.queryAudit();
 
     // Slack retries the submission: the view id was handled, nothing happens again.
     const ephemerals = s.slack.callsTo('chat.postEphemeral').length;
