@@ -6,7 +6,6 @@ import { settleConfirmation } from '../use-cases/settle-confirmation';
 import type { CommandContext, CommandDeps } from '../commands/command-spec';
 import { confirmReply, type DeployConfirmation } from '../commands/confirm-reply';
 import { approvalReply, decideApproval, requesterOf } from '../commands/decide-approval';
-import { catalogIndex } from '../catalog/catalog-index';
 import { cancelReply } from '../commands/cancel-reply';
 import { retryReply, startRetry } from '../commands/retry-reply';
 import { cancelRun } from '../use-cases/cancel-run';
@@ -16,6 +15,7 @@ import { getRunRecord } from '../use-cases/run-record';
 import { checkRunAllowed, queueRun, runsAsPerson } from '../commands/run-plan';
 import { runStatusReply } from '../commands/run-status-reply';
 import type { SignedIds } from './card-signer';
+import { approvalEnvironment } from '../use-cases/approval-environment';
 
 /** What a click produces. */
 export type CardActionResult =
@@ -99,10 +99,7 @@ async function refreshApproval(
 ): Promise<CardActionResult> {
   const approval = await deps.devops.getApproval(d.approvalId);
   if (!approval) return { ok: false, status: 404, message: 'That approval no longer exists.' };
-  const env =
-    approval.environment ??
-    catalogIndex(deps.catalog).environmentOf(approval.pipelineKey)?.key ??
-    '';
+  const env = approvalEnvironment(deps.catalog, approval)?.key ?? '';
   const record = await getRunRecord(deps.store, approval.runId);
   const requester = await requesterOf(approval.runId, record, ctx, deps);
   const mayApprove =

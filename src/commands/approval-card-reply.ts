@@ -4,6 +4,7 @@ import type { Catalog } from '../catalog/catalog-schema';
 import type { Reply } from './reply';
 import type { RunRecord } from '../use-cases/run-record';
 import type { ApprovalSummary, RunSummary } from '../devops/devops-port';
+import { approvalEnvironment } from '../use-cases/approval-environment';
 
 /** What the approval card shows beyond the approval itself; each part is optional. */
 export interface ApprovalCardContext {
@@ -29,9 +30,7 @@ export interface ApprovalCardContext {
 export function approvalCardReply(approval: ApprovalSummary, ctx: ApprovalCardContext): Reply {
   const index = catalogIndex(ctx.catalog);
   const { run, record } = ctx;
-  const environment =
-    index.environment(approval.environment ?? ctx.environmentKey) ??
-    index.environmentOf(approval.pipelineKey);
+  const environment = approvalEnvironment(ctx.catalog, approval, ctx.environmentKey);
   // The run's own parameter first (what it deploys); the record's when the run was not read.
   // Either is shown as `v3` (approvalCardData adds the `v`).
   const modelVersion = index.modelVersionOf(run?.parameters) ?? record?.model;

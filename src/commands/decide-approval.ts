@@ -1,4 +1,3 @@
-import { catalogIndex } from '../catalog/catalog-index';
 import { formatWhen, runLabel } from '../cards/format';
 import { DevOpsError, type ApprovalSummary } from '../devops/devops-port';
 import {
@@ -16,6 +15,7 @@ import { messageReply } from './message-reply';
 import type { Reply } from './reply';
 import { approvalCardReply } from './approval-card-reply';
 import { usageReply } from './usage-reply';
+import { approvalEnvironment } from '../use-cases/approval-environment';
 
 export type { ApprovalDecision, ApprovalTarget } from '../use-cases/decide-approval';
 
@@ -131,10 +131,7 @@ export function approvalReply(
  * @example decidedHereReply(approval, deps) // "You approved run #134 of [Manual]-[Prod]-deployment, …"
  */
 export function decidedHereReply(approval: ApprovalSummary, deps: CommandDeps): Reply {
-  const index = catalogIndex(deps.catalog);
-  const env = approval.environment
-    ? index.environment(approval.environment)
-    : index.environmentOf(approval.pipelineKey);
+  const env = approvalEnvironment(deps.catalog, approval);
   const approved = approval.status === 'approved';
   const where = env ? `, the deploy to ${env.displayName}` : '';
   const comment = approval.comment ? ` Comment: “${approval.comment}”` : '';
@@ -163,7 +160,7 @@ function alreadyDecided(approval: ApprovalSummary): Reply {
 /**
  * Several runs wait and the person named an environment: a question with one button per run,
  * each the whole command with the comment as typed (`approve 126 looks good`). Each run is
- * named as everywhere (`#126 · 20261129.3`: one build read per run) with its environment.
+ * named as everywhere (`#126 · 20261129.3`: one Azure DevOps call for all) with its environment.
  */
 async function whichApproval(
   pending: ApprovalSummary[],
@@ -172,13 +169,10 @@ async function whichApproval(
 ): Promise<Reply> {
   const command = asked.decision === 'approved' ? 'approve' : 'reject';
   const rest = asked.comment ? ` ${asked.comment}` : '';
-  const index = catalogIndex(deps.catalog);
   const now = deps.clock.now();
   const names = await buildNumbersOf([...new Set(pending.map((a) => a.runId))], deps);
   const runs = pending.map((a) => names.get(a.runId));
-  const envOf = (a: ApprovalSummary) =>
-    (a.environment ? index.environment(a.environment) : index.environmentOf(a.pipelineKey))
-      ?.displayName;
+  const envOf = (a: ApprovalSummary) => approvalEnvironment(deps.catalog, a)?.displayName;
   const envs = [...new Set(pending.map(envOf).filter(Boolean))];
   const where = envs.length === 1 ? ` to ${envs[0]}` : '';
   const what = asked.decision === 'approved' ? 'comment' : 'reason';

@@ -1,5 +1,4 @@
 import { CatalogAuthorizer } from '../auth/authorizer';
-import { catalogIndex } from '../catalog/catalog-index';
 import { getConversation } from '../conversations/get-conversation';
 import type { ApprovalSummary } from '../devops/devops-port';
 import type { RunEventForFilter } from '../subscriptions/subscription';
@@ -7,6 +6,7 @@ import type { RunRecord } from '../use-cases/run-record';
 import { audienceFor } from './audience';
 import { personalChatOf, storedPersonalChats } from './find-personal-conversation';
 import type { EventProcessorDeps } from './notification-deps';
+import { approvalEnvironment } from '../use-cases/approval-environment';
 
 /** A chat a pending approval's card goes to, and whose view it gets there. */
 export interface ApprovalTarget {
@@ -91,10 +91,7 @@ function requesterMayDecide(
   record: RunRecord,
   filterEvent: RunEventForFilter,
 ): boolean {
-  const index = catalogIndex(deps.catalog);
-  const environment =
-    index.environment(approval.environment ?? filterEvent.environment)?.key ??
-    index.environmentOf(approval.pipelineKey)?.key;
+  const environment = approvalEnvironment(deps.catalog, approval, filterEvent.environment)?.key;
   if (!environment) return false;
   const { id, name, teamsId, upn, aadObjectId } = record.requestedBy;
   const actor = {

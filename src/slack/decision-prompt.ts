@@ -1,7 +1,6 @@
 import type { CardSigner, SignedIds } from '../actions/card-signer';
 import { CARD_VERBS } from '../cards/card-verbs';
 import { runLabel } from '../cards/format';
-import { catalogIndex } from '../catalog/catalog-index';
 import type { CommandContext, CommandDeps } from '../commands/command-spec';
 import { requesterOf } from '../commands/decide-approval';
 import type { CardClick } from '../core/turn';
@@ -9,6 +8,7 @@ import type { Logger } from '../logging/create-logger';
 import { getRunRecord } from '../use-cases/run-record';
 import { decisionModal } from './decision-modal';
 import type { SlackChatChannel } from './slack-chat-channel';
+import { approvalEnvironment } from '../use-cases/approval-environment';
 
 /** What the prompt needs of the click: who, where, and the trigger id Slack gave it. */
 export interface DecisionClick {
@@ -40,10 +40,7 @@ export async function promptDecision(
   if (!o.signer.verify(c.ctx.conversation.id, ids, c.click.token)) return 'decide';
   const approval = await deps.devops.getApproval(data.approvalId).catch(() => null);
   if (!approval || approval.status !== 'pending') return 'decide';
-  const environment =
-    approval.environment ??
-    catalogIndex(deps.catalog).environmentOf(approval.pipelineKey)?.key ??
-    '';
+  const environment = approvalEnvironment(deps.catalog, approval)?.key ?? '';
   const record = await getRunRecord(deps.store, approval.runId);
   const requester = await requesterOf(approval.runId, record, c.ctx, deps);
   const allowed =

@@ -8,6 +8,7 @@ import type { DevOpsFailure } from './devops-failure';
 import { getRunRecord, type RunRecord } from './run-record';
 import { runRequester, type RequesterMatch } from './run-requester';
 import type { UseCaseContext, UseCaseDeps } from './use-case-deps';
+import { approvalEnvironment } from './approval-environment';
 
 export interface ApprovalTarget {
   runId?: number;
@@ -65,8 +66,7 @@ export async function decideApproval(
   const found = await findApproval(input.target, deps);
   if ('code' in found) return found;
   const approval = found.approval;
-  const envKey =
-    approval.environment ?? catalogIndex(deps.catalog).environmentOf(approval.pipelineKey)?.key;
+  const envKey = approvalEnvironment(deps.catalog, approval)?.key;
   const record = await getRunRecord(deps.store, approval.runId);
   const requester = await requesterOf(approval.runId, record, ctx, deps);
   if ('code' in requester) return requester;
