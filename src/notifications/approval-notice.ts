@@ -1,5 +1,5 @@
 import type { RunRecord } from '../use-cases/run-record';
-import type { RunSummary } from '../devops/devops-port';
+import type { ApprovalSummary, RunSummary } from '../devops/devops-port';
 import { postApprovalCard, updateApprovalCards } from '../publisher/approval-card-publisher';
 import type { RunEventForFilter } from '../subscriptions/subscription';
 import { approvalCardReply } from '../commands/approval-card-reply';
@@ -20,11 +20,13 @@ export async function showApproval(
   run: RunSummary,
   filterEvent: RunEventForFilter,
   record: RunRecord | undefined,
+  /** The approval as this event group already read and remembered it (a decided one). */
+  read?: ApprovalSummary,
 ): Promise<void> {
   const { devops, store, clock, catalog, publisher, logger } = deps;
-  const approval = await devops.getApproval(ref.id);
+  const approval = read ?? (await devops.getApproval(ref.id));
   if (!approval) return;
-  await rememberRunDecision(store, approval);
+  if (!read) await rememberRunDecision(store, approval);
   const pending = approval.status === 'pending';
   const approverUserIds =
     pending && deps.approverChatIds ? await deps.approverChatIds(approval) : [];

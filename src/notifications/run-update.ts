@@ -1,4 +1,5 @@
 import { catalogIndex } from '../catalog/catalog-index';
+import type { ApprovalSummary } from '../devops/devops-port';
 import { rememberRunDecision } from '../use-cases/run-decision';
 import { getRunRecord } from '../use-cases/run-record';
 import { listRunCards } from '../conversations/run-card';
@@ -27,16 +28,23 @@ function distinctFilters(filters: RunEventForFilter[]): RunEventForFilter[] {
 /**
  * Remembers the decided approvals the events name before the run's cards are drawn, so a
  * rejected run's card says who rejected it and why from the event that ends it (the approval
- * card, drawn after the run cards, remembers it too, but too late for them).
+ * card, drawn after the run cards, reuses what was read here). Resolves them by id.
  */
-async function rememberDecisions(deps: EventProcessorDeps, events: RunEvent[]): Promise<void> {
+async function rememberDecisions(
+  deps: EventProcessorDeps,
+  events: RunEvent[],
+): Promise<Map<string, ApprovalSummary>> {
   const decided = new Set(
     events.flatMap((e) => (e.approval?.pending === false ? [e.approval.id] : [])),
   );
+  const read = new Map<string, ApprovalSummary>();
   for (const id of decided) {
     const approval = await deps.devops.getApproval(id);
-    if (approval) await rememberRunDecision(deps.store, approval);
+    if (!approval) continue;
+    await rememberRunDecision(deps.store, approval);
+    read.set(id, approval);
   }
+  return read;
 }
 
 /**
@@ -65,7 +73,10 @@ export async function showRunUpdate(
   const record = await getRunRecord(store, runId);
   const now = clock.now();
   const environment = catalogIndex(catalog).environment(filterEvent.environment);
-  if (run.state === 'completed') await rememberDecisions(deps, events);
+  const decided =
+    run.state === 'completed'
+      ? await rememberDecisions(deps, events)
+      : new Map<string, ApprovalSummary>();
   // A retried run's card keeps saying "retried as #N" whichever late event redraws it.
   const { data, stateHash } = await runCardState(deps, run, record, environment?.displayName);
 
@@ -121,7 +132,8 @@ export async function showRunUpdate(
     const key = e.approval && `${e.approval.id}:${e.approval.pending}`;
     if (!e.approval || !key || approvals.has(key)) continue;
     approvals.add(key);
-    await showApproval(deps, e.approval, run, filterEventFor(e, run, catalog), record);
+    const read = e.approval.pending ? undefined : decided.get(e.approval.id);
+    await showApproval(deps, e.approval, run, filterEventFor(e, run, catalog), record, read);
   }
 
   if (run.state === 'completed') {
