@@ -4,7 +4,7 @@ import type { ApprovalSummary } from '../devops/devops-port';
 import type { RunEventForFilter } from '../subscriptions/subscription';
 import type { RunRecord } from '../use-cases/run-record';
 import { audienceFor } from './audience';
-import { personalChatOf, storedPersonalChats } from './find-personal-conversation';
+import { storedPersonalChats } from './find-personal-conversation';
 import type { EventProcessorDeps } from './notification-deps';
 import { approvalEnvironment } from '../use-cases/approval-environment';
 
@@ -67,7 +67,8 @@ export async function approvalTargets(
       people.map(async (userId) => {
         const known = stored.get(userId);
         if (known || from === undefined) return known;
-        return personalChatOf(store, deps.publisher, userId, from).catch((err: unknown) => {
+        // Not stored (read above for everyone at once): open one.
+        return deps.publisher.openPersonalChat(userId, from).catch((err: unknown) => {
           deps.logger.warn(
             { err, runId: approval.runId, userId },
             'could not open a personal chat with an approver',
